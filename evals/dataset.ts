@@ -1,0 +1,120 @@
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+
+/**
+ * One acceptable tool call. `tool` is the bare MCP tool name (`add`, not `math__add`); `server`, when
+ * given, must match the server config name too. Strict so a misspelt key (`arguments`) is an error
+ * instead of an expectation that silently checks nothing.
+ */
+export const ExpectedCallSchema = z.strictObject({
+  server: z.string().min(1).optional(),
+  tool: z.string().min(1),
+  args: z.record(z.string(), z.unknown()).default({}),
+});
+
+/** A single call or a non-empty list of alternatives, any one of which is correct. */
+const AlternativesSchema = z.union([ExpectedCallSchema, z.array(ExpectedCallSchema).min(1)]);
+
+/**
+ * One JSONL line. Loose so external datasets may carry provenance (`source`, …) that the runner
+ * ignores; the keys it reads are validated strictly.
+ */
+export const DatasetItemSchema = z.looseObject({
+  id: z.union([z.string().min(1), z.number()]),
+  question: z.string().refine((q) => q.trim().length > 0, "must not be empty"),
+  category: z.string().min(1).optional(),
+  expected: z.union([AlternativesSchema, z.null()]),
+  answer: z.union([z.number().finite(), z.string().trim().min(1)]).optional(),
+  expectedCalls: z.array(AlternativesSchema).min(1).optional(),
+});
+
+export type ExpectedCall = z.infer<typeof ExpectedCallSchema>;
+export type DatasetItemInput = z.input<typeof DatasetItemSchema>;
+
+/** A validated item with its alternatives normalised to lists. */
+export interface EvalItem {
+  id: string;
+  question: string;
+  /** `uncategorized` when the line has no category. */
+  category: string;
+  /** Acceptable first calls, or `null` when no tool should be called. */
+  expected: ExpectedCall[] | null;
+  answer?: number | string;
+  /** One list of alternatives per call of the whole plan. */
+  expectedCalls?: ExpectedCall[][];
+  /** 1-based line in the source file, for messages. */
+  line: number;
+}
+
+/** A dataset file that cannot be used; the message names the file and line. */
+export class DatasetError extends Error {
+  readonly file: string;
+  readonly line: number | undefined;
+  constructor(message: string, file: string, line?: number) {
+    super(line === undefined ? `${file}: ${message}` : `${file}:${line}: ${message}`);
+    this.name = "DatasetError";
+    this.file = file;
+    this.line = line;
+  }
+}
+
+const asList = (value: ExpectedCall | ExpectedCall[]): ExpectedCall[] => (Array.isArray(value) ? value : [value]);
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(line)"}: ${issue.message}`)
+    .join("; ");
+}
+
+/**
+ * Parses JSON Lines text into eval items. Blank lines are skipped.
+ * @param file name used in error messages.
+ * @throws DatasetError on invalid JSON, a line that fails the schema, a duplicate id or an empty file.
+ */
+export function parseDataset(text: string, file = "dataset"): EvalItem[] {
+  const items: EvalItem[] = [];
+  const seen = new Map<string, number>();
+  const lines = text.split(/\r?\n/);
+  for (const [index, raw] of lines.entries()) {
+    const line = index + 1;
+    if (raw.trim() === "") continue;
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch (error) {
+      throw new DatasetError(`invalid JSON (${(error as Error).message})`, file, line);
+    }
+    const parsed = DatasetItemSchema.safeParse(json);
+    if (!parsed.success) throw new DatasetError(describeIssues(parsed.error), file, line);
+    const value = parsed.data;
+    const id = String(value.id);
+    const previous = seen.get(id);
+    if (previous !== undefined) throw new DatasetError(`duplicate id "${id}" (first on line ${previous})`, file, line);
+    seen.set(id, line);
+    items.push({
+      id,
+      question: value.question,
+      category: value.category ?? "uncategorized",
+      expected: value.expected === null ? null : asList(value.expected),
+      ...(value.answer === undefined ? {} : { answer: value.answer }),
+      ...(value.expectedCalls === undefined ? {} : { expectedCalls: value.expectedCalls.map(asList) }),
+      line,
+    });
+  }
+  if (items.length === 0) throw new DatasetError("no items", file);
+  return items;
+}
+
+/**
+ * Reads and validates a JSONL dataset file.
+ * @throws DatasetError when the file is missing or invalid.
+ */
+export async function loadDataset(path: string): Promise<EvalItem[]> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new DatasetError(`cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, path);
+  }
+  return parseDataset(text, path);
+}
