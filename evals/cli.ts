@@ -1,0 +1,233 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { defaultServersConfig, loadServersConfig, MultiServerClient, type ServersConfig } from "../adapters/index.js";
+import { ensureLocalServers, type LocalServers } from "../cli/local-servers.js";
+import { createGraph, defaultModelName, readEnvironment, type McpGraph } from "../graph/index.js";
+import { loadDataset } from "./dataset.js";
+import { langsmithEnabled, logToLangSmith } from "./langsmith.js";
+import { Progress, type ProgressSink } from "./progress.js";
+import { buildReport, formatConsoleReport, formatMarkdownReport, percent, type EvalReport } from "./report.js";
+import { runItems } from "./runner.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_DATASET = resolve(here, "datasets/sample.jsonl");
+export const DEFAULT_JSON_REPORT = resolve(here, "reports/latest.json");
+export const DEFAULT_MD_REPORT = resolve(here, "reports/latest.md");
+export const DEFAULT_CONCURRENCY = 4;
+
+/** Exit codes: thresholds not met is a verdict, not a crash, so it differs from bad usage. */
+export const EXIT = { ok: 0, belowThreshold: 1, usage: 2 } as const;
+
+export const USAGE = `Usage: npm run eval -- [options]
+
+Runs every question of a JSONL dataset through the graph against the MCP servers and scores the
+tool calls, the arguments and the answers.
+
+Options:
+  --dataset FILE               JSONL dataset (default: evals/datasets/sample.jsonl)
+  --model NAME                 offline | openai:<model> | <ChatOpenAI model name>
+                               (default: offline, or openai:gpt-4o when OPENAI_API_KEY is set)
+  --config FILE                {"mcpServers": {...}} file (default: the math and weather servers,
+                               started here when they do not answer at their configured ports)
+  --json OUT                   JSON report (default: evals/reports/latest.json)
+  --md OUT                     Markdown report (default: evals/reports/latest.md)
+  --concurrency N              questions in flight at once (default ${DEFAULT_CONCURRENCY})
+  --min-call-accuracy X        exit 1 when call accuracy is below X (0..1 or a percentage, "95%")
+  --min-abstain-accuracy X     exit 1 when abstention accuracy is below X
+  -h, --help                   show this help
+
+Exit codes: 0 thresholds met, 1 a threshold not met, 2 bad usage, dataset or servers.
+With LANGSMITH_API_KEY set, results are also logged to LangSmith as an experiment.`;
+
+class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+export interface CliOptions {
+  dataset: string;
+  model?: string;
+  config?: string;
+  json: string;
+  md: string;
+  concurrency: number;
+  minCallAccuracy?: number;
+  minAbstainAccuracy?: number;
+}
+
+function fractionFlag(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const isPercent = value.trim().endsWith("%");
+  const parsed = Number(isPercent ? value.trim().slice(0, -1) : value);
+  const fraction = isPercent ? parsed / 100 : parsed;
+  if (value.trim() === "" || !Number.isFinite(fraction) || fraction < 0 || fraction > 1) {
+    throw new UsageError(`--${flag} must be a number from 0 to 1 or a percentage, got "${value}"`);
+  }
+  return fraction;
+}
+
+/**
+ * Parses the runner's flags; relative paths resolve against `cwd`.
+ * @throws UsageError for an unknown flag or a bad value.
+ */
+export function parseCliOptions(argv: string[], cwd = process.cwd()): CliOptions | "help" {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      options: {
+        dataset: { type: "string" },
+        model: { type: "string" },
+        config: { type: "string" },
+        json: { type: "string" },
+        md: { type: "string" },
+        concurrency: { type: "string" },
+        "min-call-accuracy": { type: "string" },
+        "min-abstain-accuracy": { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values } = parsed;
+  if (values.help) return "help";
+  const concurrency = values.concurrency === undefined ? DEFAULT_CONCURRENCY : Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new UsageError(`--concurrency must be a positive integer, got "${values.concurrency}"`);
+  }
+  const path = (value: string | undefined, fallback: string) => (value === undefined ? fallback : resolve(cwd, value));
+  return {
+    dataset: path(values.dataset, DEFAULT_DATASET),
+    ...(values.model ? { model: values.model } : {}),
+    ...(values.config ? { config: resolve(cwd, values.config) } : {}),
+    json: path(values.json, DEFAULT_JSON_REPORT),
+    md: path(values.md, DEFAULT_MD_REPORT),
+    concurrency,
+    ...optional("minCallAccuracy", fractionFlag("min-call-accuracy", values["min-call-accuracy"])),
+    ...optional("minAbstainAccuracy", fractionFlag("min-abstain-accuracy", values["min-abstain-accuracy"])),
+  };
+}
+
+const optional = <K extends string>(key: K, value: number | undefined) =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, number>>;
+
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  stdout: { write(text: string): unknown };
+  stderr: ProgressSink;
+  cwd?: string;
+}
+
+/**
+ * Which thresholds the report misses, as messages; empty when all are met. A threshold on a metric
+ * the dataset cannot measure (abstention without `expected: null` items) is not a failure.
+ */
+export function thresholdFailures(report: EvalReport, options: Pick<CliOptions, "minCallAccuracy" | "minAbstainAccuracy">): string[] {
+  const failures: string[] = [];
+  const { callAccuracy, abstainAccuracy } = report.summary;
+  if (options.minCallAccuracy !== undefined && callAccuracy < options.minCallAccuracy) {
+    failures.push(`call accuracy ${percent(callAccuracy)} is below --min-call-accuracy ${percent(options.minCallAccuracy)}`);
+  }
+  if (options.minAbstainAccuracy !== undefined && abstainAccuracy !== null && abstainAccuracy < options.minAbstainAccuracy) {
+    failures.push(`abstention accuracy ${percent(abstainAccuracy)} is below --min-abstain-accuracy ${percent(options.minAbstainAccuracy)}`);
+  }
+  return failures;
+}
+
+async function writeReport(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, text);
+}
+
+/**
+ * The eval command. Prints the report to stdout and progress to stderr.
+ * @returns the exit code (see {@link EXIT}).
+ */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const err = (text: string) => io.stderr.write(`${text}\n`);
+  let options: CliOptions | "help";
+  try {
+    options = parseCliOptions(argv, io.cwd);
+  } catch (error) {
+    err(`error: ${(error as Error).message}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  if (options === "help") {
+    io.stdout.write(`${USAGE}\n`);
+    return EXIT.ok;
+  }
+
+  let local: LocalServers | undefined;
+  let client: MultiServerClient | undefined;
+  let graph: McpGraph | undefined;
+  let report: EvalReport;
+  try {
+    const items = await loadDataset(options.dataset);
+    const environment = readEnvironment(io.env);
+    let servers: ServersConfig;
+    if (options.config) {
+      servers = await loadServersConfig(options.config);
+    } else {
+      local = await ensureLocalServers(defaultServersConfig(environment.endpoints));
+      servers = local.config;
+    }
+    // One client for every item, as a long-running app would hold it.
+    client = new MultiServerClient(servers);
+    const status = await client.connect();
+    if (!Object.values(status).some((s) => s.state === "connected")) {
+      const reasons = Object.entries(status).map(([name, s]) => `${name}: ${s.error ?? s.state}`).join("; ");
+      err(`error: no MCP server is reachable (${reasons || "none configured"})`);
+      return EXIT.usage;
+    }
+    const model = options.model ?? defaultModelName(environment.model);
+    graph = createGraph({ client, servers, model, env: io.env });
+    const compiled = graph;
+
+    const startedAt = new Date();
+    const progress = new Progress(io.stderr, items.length);
+    const results = await runItems(items, (question) => compiled.invoke({ question }), {
+      concurrency: options.concurrency,
+      onResult: (r) => progress.tick(r.score.ok),
+    });
+    progress.finish();
+    report = buildReport(results, {
+      dataset: options.dataset,
+      model,
+      startedAt: startedAt.toISOString(),
+      durationMs: Math.round(Date.now() - startedAt.getTime()),
+      concurrency: options.concurrency,
+      servers: Object.fromEntries(
+        Object.entries(status).map(([name, s]) => [name, { state: s.state, toolCount: s.toolCount, ...(s.error ? { error: s.error } : {}) }]),
+      ),
+    });
+    await writeReport(options.json, `${JSON.stringify(report, null, 2)}\n`);
+    await writeReport(options.md, formatMarkdownReport(report, `npm run eval -- ${argv.join(" ")}`.trim()));
+    io.stdout.write(`${formatConsoleReport(report)}\n\nReports: ${options.json}, ${options.md}\n`);
+
+    if (langsmithEnabled(io.env)) {
+      try {
+        const experiment = await logToLangSmith({ report, items, datasetFile: options.dataset, env: io.env });
+        err(`LangSmith: logged experiment "${experiment}"`);
+      } catch (error) {
+        err(`warning: logging to LangSmith failed (${(error as Error).message}); the local reports are complete`);
+      }
+    }
+  } catch (error) {
+    err(`error: ${(error as Error).message}`);
+    return EXIT.usage;
+  } finally {
+    await graph?.close();
+    await client?.close();
+    await local?.stop();
+  }
+
+  const failures = thresholdFailures(report, options);
+  for (const failure of failures) err(`FAIL: ${failure}`);
+  return failures.length > 0 ? EXIT.belowThreshold : EXIT.ok;
+}

@@ -1,0 +1,141 @@
+import { describe, expect, it } from "vitest";
+import { parseDataset } from "./dataset.js";
+import { exampleFor, feedbackFor, langsmithEnabled, langsmithDatasetName } from "./langsmith.js";
+import { Progress } from "./progress.js";
+import { buildReport, clip, formatCalls, formatConsoleReport, formatExpected, formatMarkdownReport, percent, type RunResult } from "./report.js";
+import { scoreItem, type ItemOutcome } from "./score.js";
+
+const items = parseDataset(
+  [
+    '{"id":"h","category":"article","question":"How many hours do 5 days have?","expected":[{"server":"math","tool":"multiply","args":{"a":5,"b":24}}],"answer":120}',
+    '{"id":"w","category":"weather","question":"Weather | in Oslo?","expected":{"tool":"get_weather","args":{"city":"Oslo"}}}',
+    '{"id":"n","category":"no-tool","question":"Tell me a joke","expected":null}',
+  ].join("\n"),
+);
+
+const outcomes: ItemOutcome[] = [
+  { calls: [{ server: "math", tool: "multiply", args: { a: 5, b: 24 }, isError: false, result: "120" }], answer: "5 days have 120 hours.", latencyMs: 2.345 },
+  { calls: [{ server: "weather", tool: "get_weather", args: { city: "Bergen" }, isError: true }], answer: "It failed.", latencyMs: 4 },
+  { calls: [], answer: "", latencyMs: 1, error: "Error: boom" },
+];
+const results: RunResult[] = items.map((item, i) => {
+  const outcome = outcomes[i] as ItemOutcome;
+  return { item, outcome, score: scoreItem(item, outcome), ...(i === 0 ? { reason: "5 days × 24 hours" } : {}) };
+});
+const meta = {
+  dataset: "d.jsonl",
+  model: "offline",
+  startedAt: "2026-01-01T00:00:00.000Z",
+  durationMs: 1234,
+  concurrency: 4,
+  servers: { math: { state: "connected", toolCount: 2 } },
+};
+
+describe("buildReport", () => {
+  const report = buildReport(results, meta);
+
+  it("has the issue's shape: summary, byCategory and items with expected, got, ok, latencyMs, error", () => {
+    expect(Object.keys(report.summary)).toEqual(
+      expect.arrayContaining(["total", "toolAccuracy", "callAccuracy", "answerAccuracy", "p50Ms", "p95Ms"]),
+    );
+    expect(Object.keys(report.byCategory)).toEqual(["article", "weather", "no-tool"]);
+    const [h, w, n] = report.items;
+    expect(h).toMatchObject({
+      id: "h",
+      category: "article",
+      expected: [{ server: "math", tool: "multiply", args: { a: 5, b: 24 } }],
+      expectedAnswer: 120,
+      got: { answer: "5 days have 120 hours.", reason: "5 days × 24 hours" },
+      ok: true,
+      latencyMs: 2.3,
+    });
+    expect(h).not.toHaveProperty("error");
+    expect(w).toMatchObject({ ok: false, scores: { tool: true, call: false, answer: null, sequence: null } });
+    expect(n).toMatchObject({ ok: false, error: "Error: boom" });
+    expect(JSON.parse(JSON.stringify(report))).toEqual(report);
+  });
+
+  it("prints the category table, the confusion matrix and each failure", () => {
+    const text = formatConsoleReport(report);
+    expect(text).toMatch(/^article\s+1\s+100\.0%\s+100\.0%\s+100\.0%\s+–/m);
+    expect(text).toMatch(/^all\s+3\s+66\.7%\s+33\.3%/m);
+    expect(text).toMatch(/^get_weather\s+1\s+0\s+0$/m);
+    expect(text).toContain("Failures (2):");
+    expect(text).toContain('got:      weather.get_weather {"city":"Bergen"} ✗; answer "It failed."');
+    expect(text).toContain("got:      error: Error: boom");
+    expect(text).toContain("tokens: not reported by the model");
+    expect(text).not.toContain("[h]");
+  });
+
+  it("writes Markdown tables with pipes escaped", () => {
+    const md = formatMarkdownReport(report, "npm run eval -- --dataset d.jsonl");
+    expect(md).toContain("| category | n | tool | call | answer | plan | p50 ms | p95 ms |");
+    expect(md).toContain("| **all** | **3** |");
+    expect(md).toContain("Weather \\| in Oslo?");
+    expect(md).toContain("## Failures (2)");
+    expect(md).toContain("`npm run eval -- --dataset d.jsonl`");
+  });
+});
+
+describe("formatting helpers", () => {
+  it("formats percentages, expectations and calls", () => {
+    expect(percent(null)).toBe("–");
+    expect(percent(0.9545)).toBe("95.5%");
+    expect(formatExpected(null)).toBe("none");
+    expect(formatExpected([{ tool: "add", args: { a: 1 } }, { server: "math", tool: "add", args: {} }])).toBe('add {"a":1} | math.add {}');
+    expect(formatCalls([])).toBe("none");
+  });
+
+  it("clips very long text and says how long it was", () => {
+    const clipped = clip("x".repeat(10_000), 50);
+    expect(clipped.length).toBeLessThan(80);
+    expect(clipped).toContain("(10000 chars)");
+    expect(clip("short")).toBe("short");
+  });
+});
+
+describe("Progress", () => {
+  it("redraws one line on a terminal", () => {
+    const out: string[] = [];
+    const progress = new Progress({ write: (t: string) => out.push(t), isTTY: true, columns: 80 }, 4);
+    progress.tick(true);
+    progress.tick(false);
+    progress.finish();
+    expect(out[0]).toMatch(/^\r\[█+░+\] eval: 1\/4 items, 0 failed/);
+    expect(out[1]).toContain("2/4 items, 1 failed");
+    expect(out.at(-1)).toBe("\n");
+  });
+
+  it("writes a line per tenth of the run elsewhere", () => {
+    const out: string[] = [];
+    const progress = new Progress({ write: (t: string) => out.push(t) }, 25);
+    for (let i = 0; i < 25; i++) progress.tick(true);
+    progress.finish();
+    expect(out.every((line) => line.endsWith("\n") && !line.includes("\r"))).toBe(true);
+    expect(out.map((l) => l.match(/(\d+)\/25/)?.[1])).toEqual(["3", "6", "9", "12", "15", "18", "21", "24", "25"]);
+  });
+});
+
+describe("LangSmith mapping", () => {
+  it("is enabled only by a non-empty API key", () => {
+    expect(langsmithEnabled({})).toBe(false);
+    expect(langsmithEnabled({ LANGSMITH_API_KEY: "  " })).toBe(false);
+    expect(langsmithEnabled({ LANGSMITH_API_KEY: "lsv2_x" })).toBe(true);
+  });
+
+  it("mirrors an item as an example keyed by its id, and scores as feedback", () => {
+    expect(langsmithDatasetName("/a/b/public-dev.jsonl")).toBe("mcp-graph eval: public-dev.jsonl");
+    expect(exampleFor(items[0]!)).toEqual({
+      inputs: { id: "h", question: "How many hours do 5 days have?" },
+      outputs: { expected: [{ server: "math", tool: "multiply", args: { a: 5, b: 24 } }], answer: 120 },
+      metadata: { evalId: "h", category: "article" },
+    });
+    const report = buildReport(results, meta);
+    expect(feedbackFor(report.items[1]!)).toEqual([
+      { key: "tool", score: 1 },
+      { key: "call", score: 0 },
+      { key: "ok", score: 0 },
+      { key: "latency_ms", score: 4 },
+    ]);
+  });
+});

@@ -1,0 +1,244 @@
+import type { ExpectedCall } from "./dataset.js";
+import {
+  confusionMatrix,
+  summarize,
+  summarizeByCategory,
+  type ConfusionMatrix,
+  type ItemResult,
+  type ObservedCall,
+  type Summary,
+  type TokenUsage,
+} from "./score.js";
+
+/** One item of the JSON report. `expected`/`got`/`ok`/`latencyMs`/`error` are the issue's fields. */
+export interface ReportItem {
+  id: string;
+  category: string;
+  question: string;
+  expected: ExpectedCall[] | null;
+  expectedCalls?: ExpectedCall[][];
+  expectedAnswer?: number | string;
+  got: { calls: ObservedCall[]; answer: string; reason?: string };
+  ok: boolean;
+  latencyMs: number;
+  error?: string;
+  scores: { tool: boolean; call: boolean; answer: boolean | null; sequence: boolean | null };
+  usage?: TokenUsage;
+}
+
+export interface ReportMeta {
+  dataset: string;
+  model: string;
+  startedAt: string;
+  durationMs: number;
+  concurrency: number;
+  servers: Record<string, { state: string; toolCount?: number; error?: string }>;
+}
+
+/** The JSON report: `summary`, `byCategory` and `items` as the issue specifies, plus `confusion` and `meta`. */
+export interface EvalReport {
+  summary: Summary;
+  byCategory: Record<string, Summary>;
+  confusion: ConfusionMatrix;
+  items: ReportItem[];
+  meta: ReportMeta;
+}
+
+/** A result with the route's explanation, which only the runner knows. */
+export interface RunResult extends ItemResult {
+  reason?: string;
+}
+
+const roundMs = (ms: number): number => Math.round(ms * 10) / 10;
+
+function reportItem({ item, outcome, score, reason }: RunResult): ReportItem {
+  return {
+    id: item.id,
+    category: item.category,
+    question: item.question,
+    expected: item.expected,
+    ...(item.expectedCalls ? { expectedCalls: item.expectedCalls } : {}),
+    ...(item.answer !== undefined ? { expectedAnswer: item.answer } : {}),
+    got: { calls: outcome.calls, answer: outcome.answer, ...(reason ? { reason } : {}) },
+    ok: score.ok,
+    latencyMs: roundMs(outcome.latencyMs),
+    ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+    scores: { tool: score.tool, call: score.call, answer: score.answer, sequence: score.sequence },
+    ...(outcome.usage ? { usage: outcome.usage } : {}),
+  };
+}
+
+/** Assembles the JSON report from scored results, in dataset order. */
+export function buildReport(results: RunResult[], meta: ReportMeta): EvalReport {
+  return {
+    summary: summarize(results),
+    byCategory: summarizeByCategory(results),
+    confusion: confusionMatrix(results),
+    items: results.map(reportItem),
+    meta,
+  };
+}
+
+/** "95.0%", or "–" for a metric that applies to no item. */
+export function percent(value: number | null): string {
+  return value === null ? "–" : `${(value * 100).toFixed(1)}%`;
+}
+
+/** Shortens long text (a 10,000-character city) for tables, saying how long it was. */
+export function clip(text: string, max = 100): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}… (${flat.length} chars)`;
+}
+
+function formatArgs(args: Record<string, unknown>): string {
+  return clip(JSON.stringify(args, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v)), 60);
+}
+
+/** "multiply {"a":5,"b":24}", alternatives joined by " | ", or "none". */
+export function formatExpected(expected: ExpectedCall[] | null): string {
+  if (expected === null) return "none";
+  return expected.map((e) => `${e.server ? `${e.server}.` : ""}${e.tool} ${formatArgs(e.args)}`).join(" | ");
+}
+
+/** The calls made, in order, with ✗ for those that returned an error; "none" when there were none. */
+export function formatCalls(calls: ObservedCall[]): string {
+  if (calls.length === 0) return "none";
+  return calls.map((c) => `${c.server}.${c.tool} ${formatArgs(c.args)}${c.isError ? " ✗" : ""}`).join(" → ");
+}
+
+const COLUMNS = ["category", "n", "tool", "call", "answer", "plan", "p50 ms", "p95 ms"];
+
+function categoryRows(report: EvalReport): string[][] {
+  const row = (name: string, s: Summary): string[] => [
+    name,
+    String(s.total),
+    percent(s.toolAccuracy),
+    percent(s.callAccuracy),
+    percent(s.answerAccuracy),
+    percent(s.sequenceAccuracy),
+    s.p50Ms.toFixed(1),
+    s.p95Ms.toFixed(1),
+  ];
+  return [...Object.entries(report.byCategory).map(([name, s]) => row(name, s)), row("all", report.summary)];
+}
+
+function confusionRows(matrix: ConfusionMatrix): string[][] {
+  return [
+    ["expected \\ chosen", ...matrix.chosen],
+    ...matrix.expected.map((e) => [e, ...matrix.chosen.map((c) => String(matrix.counts[e]?.[c] ?? 0))]),
+  ];
+}
+
+/** Pads a table to aligned columns: text left, numbers right. */
+function alignTable(rows: string[][]): string[] {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
+  return rows.map((r) =>
+    r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join("  ").trimEnd(),
+  );
+}
+
+function usageLine(usage: TokenUsage | null): string {
+  return usage === null
+    ? "tokens: not reported by the model"
+    : `tokens: ${usage.inputTokens} in, ${usage.outputTokens} out, ${usage.totalTokens} total`;
+}
+
+function headline(report: EvalReport): string {
+  const { meta, summary } = report;
+  const abstain = summary.abstainAccuracy === null ? "" : `, abstention ${percent(summary.abstainAccuracy)} of ${summary.abstainTotal}`;
+  return (
+    `${summary.total} items, model ${meta.model}, ${(meta.durationMs / 1000).toFixed(1)} s: ` +
+    `calls ${percent(summary.callAccuracy)}${abstain}, ${summary.passed} passed, ${summary.errors} errors`
+  );
+}
+
+function failures(report: EvalReport): ReportItem[] {
+  return report.items.filter((i) => !i.ok);
+}
+
+function expectedText(item: ReportItem): string {
+  const answer = item.expectedAnswer === undefined ? "" : `; answer ${item.expectedAnswer}`;
+  const plan = item.expectedCalls ? `; plan of ${item.expectedCalls.length} calls` : "";
+  return `${formatExpected(item.expected)}${answer}${plan}`;
+}
+
+function gotText(item: ReportItem): string {
+  if (item.error !== undefined) return `error: ${clip(item.error, 160)}`;
+  return `${formatCalls(item.got.calls)}; answer "${clip(item.got.answer, 160)}"`;
+}
+
+/** The console report: per-category table, confusion matrix and failures. */
+export function formatConsoleReport(report: EvalReport): string {
+  const lines = [
+    `Eval of ${report.meta.dataset}`,
+    headline(report),
+    usageLine(report.summary.usage),
+    "",
+    ...alignTable([COLUMNS, ...categoryRows(report)]),
+    "",
+    "Confusion matrix (rows: expected first tool, columns: chosen first tool)",
+    ...alignTable(confusionRows(report.confusion)),
+    "",
+  ];
+  const failed = failures(report);
+  lines.push(failed.length === 0 ? "No failures." : `Failures (${failed.length}):`);
+  for (const item of failed) {
+    lines.push(`  [${item.id}] (${item.category}) ${clip(item.question)}`);
+    lines.push(`    expected: ${expectedText(item)}`);
+    lines.push(`    got:      ${gotText(item)}`);
+  }
+  return lines.join("\n");
+}
+
+const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+function markdownTable(rows: string[][]): string[] {
+  const [head, ...body] = rows;
+  if (!head) return [];
+  return [
+    `| ${head.map(cell).join(" | ")} |`,
+    `| ${head.map((_, i) => (i === 0 ? "---" : "---:")).join(" | ")} |`,
+    ...body.map((r) => `| ${r.map(cell).join(" | ")} |`),
+  ];
+}
+
+/** The Markdown report: the same content as the console, as tables. */
+export function formatMarkdownReport(report: EvalReport, command?: string): string {
+  const { meta } = report;
+  const lines = [
+    "# Eval report",
+    "",
+    `- Dataset: \`${meta.dataset}\``,
+    `- Model: \`${meta.model}\``,
+    `- Started: ${meta.startedAt}, concurrency ${meta.concurrency}`,
+    `- ${headline(report)}`,
+    `- ${usageLine(report.summary.usage)}`,
+    ...(command ? [`- Command: \`${command}\``] : []),
+    "",
+    "## By category",
+    "",
+    ...markdownTable([COLUMNS, ...categoryRows(report)].map((r, i) => (i > 0 && r[0] === "all" ? r.map((c) => `**${c}**`) : r))),
+    "",
+    "`plan` is the whole sequence of calls, scored on items with `expectedCalls`.",
+    "",
+    "## Confusion matrix",
+    "",
+    "Rows: the expected first tool; columns: the tool chosen first (`none` = no call).",
+    "",
+    ...markdownTable(confusionRows(report.confusion)),
+    "",
+  ];
+  const failed = failures(report);
+  lines.push(`## Failures (${failed.length})`, "");
+  if (failed.length === 0) lines.push("None.");
+  else {
+    lines.push(
+      ...markdownTable([
+        ["id", "question", "expected", "got"],
+        ...failed.map((i) => [i.id, clip(i.question), expectedText(i), gotText(i)]),
+      ]),
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
