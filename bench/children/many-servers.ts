@@ -1,0 +1,83 @@
+/**
+ * Child process for the scale benchmark: N independent MCP servers, each a Streamable HTTP endpoint
+ * on its own loopback port with 10 tools and a fresh low-level `Server` per session. They share this
+ * one process because spawning 50 Node processes on a 2-core machine would measure process start-up
+ * and memory pressure rather than the client's connect-and-discover.
+ *
+ *   argv: <servers> <tools per server>   →   ready: { urls: string[] }   (each http://127.0.0.1:port/mcp)
+ */
+import { randomUUID } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { CallToolRequestSchema, ListToolsRequestSchema, isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import { serveParent } from "../child.js";
+
+function createServer(index: number, toolCount: number): Server {
+  const server = new Server({ name: `BenchServer${index}`, version: "1.0.0" }, { capabilities: { tools: {} } });
+  const tools = Array.from({ length: toolCount }, (_, t) => ({
+    name: `tool_${t}`,
+    description: `Bench tool ${t} of server ${index}: adds offset ${t} to a number.`,
+    inputSchema: {
+      type: "object" as const,
+      properties: { value: { type: "integer", description: "The number to offset." } },
+      required: ["value"],
+    },
+  }));
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
+  server.setRequestHandler(CallToolRequestSchema, (request) => {
+    const offset = Number(request.params.name.slice("tool_".length));
+    const value = Number((request.params.arguments as { value?: unknown } | undefined)?.value ?? 0);
+    return { content: [{ type: "text", text: String(value + offset) }] };
+  });
+  return server;
+}
+
+async function readJson(req: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return chunks.length ? JSON.parse(Buffer.concat(chunks).toString("utf8")) : undefined;
+}
+
+async function startOne(index: number, toolCount: number): Promise<{ url: string; server: http.Server }> {
+  const sessions = new Map<string, StreamableHTTPServerTransport>();
+  const httpServer = http.createServer(async (req, res) => {
+    try {
+      const sessionId = req.headers["mcp-session-id"];
+      const existing = typeof sessionId === "string" ? sessions.get(sessionId) : undefined;
+      const body = req.method === "POST" ? await readJson(req) : undefined;
+      if (existing) {
+        await existing.handleRequest(req, res, body);
+        return;
+      }
+      if (req.method === "POST" && isInitializeRequest(body)) {
+        const transport = new StreamableHTTPServerTransport({
+          sessionIdGenerator: randomUUID,
+          onsessioninitialized: (id) => void sessions.set(id, transport),
+        });
+        transport.onclose = () => {
+          if (transport.sessionId) sessions.delete(transport.sessionId);
+        };
+        await createServer(index, toolCount).connect(transport);
+        await transport.handleRequest(req, res, body);
+        return;
+      }
+      res.writeHead(sessionId ? 404 : 400, { "content-type": "application/json" });
+      res.end(JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: -32000, message: "no valid session" } }));
+    } catch (error) {
+      if (!res.headersSent) res.writeHead(500).end(String(error));
+    }
+  });
+  await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/mcp`, server: httpServer };
+}
+
+const [count, toolCount] = [process.argv[2], process.argv[3]].map((arg) => {
+  const value = Number(arg);
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`expected <servers> <tools per server>, got ${process.argv.slice(2).join(" ")}`);
+  return value;
+}) as [number, number];
+const started = await Promise.all(Array.from({ length: count }, (_, index) => startOne(index, toolCount)));
+serveParent({ urls: started.map((entry) => entry.url) });

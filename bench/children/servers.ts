@@ -1,0 +1,23 @@
+/**
+ * Child process hosting our math and weather servers plus the floor server, so the bench can read
+ * the servers' CPU time and memory apart from the client's.
+ *
+ *   argv: [--stateless]   →   ready: { math, weather, floor }   (origins, no trailing slash)
+ */
+import { startMathServer, startWeatherServer } from "../../servers/index.js";
+import { serveParent } from "../child.js";
+import { startFloorServer } from "../floor.js";
+
+export interface ServersReady {
+  math: string;
+  weather: string;
+  floor: string;
+}
+
+const stateless = process.argv.includes("--stateless");
+const [math, weather, floor] = await Promise.all([
+  startMathServer({ host: "127.0.0.1", port: 0, quiet: true, stateless }),
+  startWeatherServer({ host: "127.0.0.1", port: 0, quiet: true, stateless }),
+  startFloorServer(),
+]);
+serveParent({ math: math.url, weather: weather.url, floor: floor.url } satisfies ServersReady);

@@ -1,0 +1,107 @@
+/**
+ * (1) One `add` round trip over each transport: our adapter, the raw SDK client, a tool of
+ * `@langchain/mcp-adapters`' MultiServerMCPClient, and the floor, interleaved in one process.
+ */
+import { MultiServerMCPClient } from "@langchain/mcp-adapters";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { MultiServerClient, resultText } from "../../adapters/index.js";
+import { floorHttpClient, floorSseClient, type FloorClient } from "../floor.js";
+import { interleave, summarize, type Variant } from "../stats.js";
+import type { Suite, SuiteContext } from "../suite.js";
+
+type Transport = "sse" | "http";
+
+const PATHS: Record<Transport, string> = { sse: "/sse", http: "/mcp" };
+
+class WrongAnswerError extends Error {
+  constructor(variant: string, got: unknown) {
+    super(`${variant} answered ${JSON.stringify(got)} to add(2, 3)`);
+    this.name = "WrongAnswerError";
+  }
+}
+
+/** Text of whatever a LangChain tool returned: a string, content blocks, or [content, artifact]. */
+function toolOutputText(output: unknown): string {
+  if (typeof output === "string") return output;
+  if (Array.isArray(output)) {
+    return output
+      .flat()
+      .map((block: unknown) => (typeof block === "string" ? block : ((block as { text?: string }).text ?? "")))
+      .join("");
+  }
+  return JSON.stringify(output);
+}
+
+async function measureTransport(context: SuiteContext, transport: Transport): Promise<void> {
+  const { math, floor } = (await context.servers()).ready;
+  const url = `${math}${PATHS[transport]}`;
+  const closers: Array<() => Promise<unknown>> = [];
+  try {
+    const adapter = new MultiServerClient({ math: { url, transport } });
+    closers.push(() => adapter.close());
+    const status = await adapter.connect();
+    if (status.math?.state !== "connected") throw new Error(`adapter did not connect over ${transport}: ${status.math?.error}`);
+    const adapterTool = adapter.getTools().find((tool) => tool.name === "math__add");
+    if (!adapterTool) throw new Error("adapter offers no math__add tool");
+
+    const sdk = new Client({ name: "bench", version: "1.0.0" });
+    closers.push(() => sdk.close());
+    await sdk.connect(transport === "sse" ? new SSEClientTransport(new URL(url)) : new StreamableHTTPClientTransport(new URL(url)));
+
+    const langchain = new MultiServerMCPClient({ mcpServers: { math: { url, transport } }, throwOnLoadError: true });
+    closers.push(() => langchain.close());
+    const langchainTool = (await langchain.getTools()).find((tool) => tool.name === "add" || tool.name.endsWith("add"));
+    if (!langchainTool) throw new Error("MultiServerMCPClient offers no add tool");
+
+    const floorClient: FloorClient = transport === "sse" ? await floorSseClient(floor) : floorHttpClient(floor);
+    closers.push(() => floorClient.close());
+
+    const args = { a: 2, b: 3 };
+    const variants: Variant[] = [
+      { name: "floor", run: () => floorClient.add(args.a, args.b) },
+      { name: "sdk", run: () => sdk.callTool({ name: "add", arguments: args }) },
+      { name: "adapter", run: () => adapter.callTool("math", "add", args) },
+      { name: "adapter-tool", run: () => adapterTool.invoke(args) },
+      { name: "mcp-adapters", run: () => langchainTool.invoke(args) },
+    ];
+    // Every contender must really compute the sum before its speed means anything.
+    const answers: Record<string, string> = {
+      floor: await floorClient.add(args.a, args.b),
+      sdk: resultText((await sdk.callTool({ name: "add", arguments: args })) as CallToolResult),
+      adapter: resultText(await adapter.callTool("math", "add", args)),
+      "adapter-tool": toolOutputText(await adapterTool.invoke(args)),
+      "mcp-adapters": toolOutputText(await langchainTool.invoke(args)),
+    };
+    for (const [variant, text] of Object.entries(answers)) {
+      if (!text.includes("5")) throw new WrongAnswerError(variant, text);
+    }
+
+    const samples = await interleave(
+      variants,
+      context.quick ? { warmup: 30, rounds: 4, batch: 25 } : { warmup: 300, rounds: 30, batch: 50 },
+    );
+    const { recorder } = context;
+    const name = (variant: string) => `call/${transport}/${variant}`;
+    recorder.addLatency(name("floor"), summarize(samples.get("floor")!));
+    recorder.addLatency(name("sdk"), summarize(samples.get("sdk")!), name("floor"));
+    recorder.addLatency(name("adapter"), summarize(samples.get("adapter")!), name("sdk"));
+    recorder.addLatency(name("mcp-adapters"), summarize(samples.get("mcp-adapters")!), name("sdk"));
+    recorder.addLatency(name("adapter-tool"), summarize(samples.get("adapter-tool")!), name("mcp-adapters"));
+    recorder.target(`call/${transport}: adapter ÷ sdk (median)`, "<=", 1.1, recorder.get(name("adapter")) / recorder.get(name("sdk")));
+  } finally {
+    for (const close of closers.reverse()) await close().catch(() => {});
+  }
+}
+
+export const callsSuite: Suite = {
+  name: "calls",
+  async run(context) {
+    for (const transport of ["sse", "http"] as const) {
+      context.log(`calls: ${transport}`);
+      await measureTransport(context, transport);
+    }
+  },
+};

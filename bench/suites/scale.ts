@@ -1,0 +1,95 @@
+/**
+ * (4a) Connect and discover with 1, 10 and 50 servers of 10 tools each: one client connecting to all
+ * of them at once, against connecting one server after another.
+ */
+import { MultiServerClient, type ServersConfig } from "../../adapters/index.js";
+import { startChild } from "../child.js";
+import { interleave, summarize, type Variant } from "../stats.js";
+import type { Suite } from "../suite.js";
+
+const COUNTS = [1, 10, 50] as const;
+const TOOLS_PER_SERVER = 10;
+
+function configFor(urls: readonly string[]): ServersConfig {
+  return Object.fromEntries(urls.map((url, index) => [`s${index}`, { url, transport: "http" as const }]));
+}
+
+class DiscoveryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DiscoveryError";
+  }
+}
+
+function checkDiscovered(clients: MultiServerClient[], servers: number): void {
+  const tools = clients.reduce((total, client) => total + client.catalog().length, 0);
+  if (tools !== servers * TOOLS_PER_SERVER) {
+    const failed = clients.flatMap((client) => Object.entries(client.status()).filter(([, status]) => status.state !== "connected"));
+    throw new DiscoveryError(`discovered ${tools} tools on ${servers} servers; not connected: ${JSON.stringify(failed)}`);
+  }
+}
+
+/** Connects the servers with one client (concurrently) and resolves with the time connect+discover took. */
+async function connectConcurrently(urls: readonly string[]): Promise<number> {
+  const client = new MultiServerClient(configFor(urls));
+  try {
+    const started = performance.now();
+    await client.connect();
+    const elapsed = performance.now() - started;
+    checkDiscovered([client], urls.length);
+    return elapsed;
+  } finally {
+    await client.close();
+  }
+}
+
+/** Connects the servers one after another, each with its own client, as a host that loops would. */
+async function connectSequentially(urls: readonly string[]): Promise<number> {
+  const clients: MultiServerClient[] = [];
+  try {
+    const started = performance.now();
+    for (const [index, url] of urls.entries()) {
+      const client = new MultiServerClient({ [`s${index}`]: { url, transport: "http" } });
+      clients.push(client);
+      await client.connect();
+    }
+    const elapsed = performance.now() - started;
+    checkDiscovered(clients, urls.length);
+    return elapsed;
+  } finally {
+    await Promise.all(clients.map((client) => client.close()));
+  }
+}
+
+export const scaleSuite: Suite = {
+  name: "scale",
+  async run(context) {
+    const { recorder, quick } = context;
+    const child = await startChild<{ urls: string[] }>("./children/many-servers.ts", [String(Math.max(...COUNTS)), String(TOOLS_PER_SERVER)]);
+    try {
+      const urls = child.ready.urls;
+      const variants: Variant[] = COUNTS.flatMap((count) => {
+        const subset = urls.slice(0, count);
+        const concurrent: Variant = { name: `${count}/concurrent`, selfTimed: true, run: () => connectConcurrently(subset) };
+        const sequential: Variant = { name: `${count}/sequential`, selfTimed: true, run: () => connectSequentially(subset) };
+        return count === 1 ? [concurrent] : [concurrent, sequential];
+      });
+      context.log(`scale: connect and discover with ${COUNTS.join(", ")} servers`);
+      const samples = await interleave(variants, quick ? { warmup: 1, rounds: 3, batch: 1 } : { warmup: 2, rounds: 15, batch: 1 });
+      const name = (variant: string) => `scale/connect/${variant}`;
+      recorder.addLatency(name("1/concurrent"), summarize(samples.get("1/concurrent")!));
+      for (const count of COUNTS.filter((count) => count > 1)) {
+        recorder.addLatency(name(`${count}/concurrent`), summarize(samples.get(`${count}/concurrent`)!), name("1/concurrent"));
+        recorder.addLatency(name(`${count}/sequential`), summarize(samples.get(`${count}/sequential`)!), name(`${count}/concurrent`));
+      }
+      recorder.target(
+        "scale/connect: 50 servers ÷ 1 server (concurrent, median)",
+        "<=",
+        2,
+        recorder.get(name("50/concurrent")) / recorder.get(name("1/concurrent")),
+      );
+    } finally {
+      await child.close();
+    }
+  },
+};
