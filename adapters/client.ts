@@ -1,0 +1,159 @@
+import type { StructuredToolInterface } from "@langchain/core/tools";
+import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
+import { parseServersConfig } from "./config.js";
+import { ServerConnection, type CallOptions } from "./connection.js";
+import { ConfigError, UnknownServerError, UnknownToolError } from "./errors.js";
+import { BridgedNames } from "./naming.js";
+import { bridgeTool } from "./tools.js";
+import { ClientOptionsSchema, type ClientOptionsInput, type ServersConfig, type ServerStatus, type ToolInfo } from "./types.js";
+
+export type { CallOptions };
+
+export interface MultiServerClientOptions extends ClientOptionsInput {
+  /** Called whenever a server's status changes (connected, reconnecting, failed, closed). */
+  onStatusChange?: (server: string, status: ServerStatus) => void;
+  /** Called whenever a server's tools change: connected, refreshed after `list_changed`, or gone. */
+  onToolsChanged?: (server: string, tools: ToolInfo[]) => void;
+}
+
+/**
+ * Sessions to several MCP servers at once, with their tools as one catalog and as LangChain tools.
+ *
+ * - `connect()` opens all sessions concurrently, each bounded by its timeout; a server that is down
+ *   is reported in `status()` and its tools are absent, the rest work.
+ * - Tool lists are read fully (all pages), cached, and refreshed on `notifications/tools/list_changed`
+ *   and after every reconnection.
+ * - A dropped session is reopened with bounded exponential backoff. A call that hits the drop is
+ *   retried once when it provably never reached the server, or when the tool is annotated
+ *   read-only or idempotent; otherwise it fails with {@link ConnectionLostError}.
+ *
+ * @example
+ * const client = new MultiServerClient(defaultServersConfig());
+ * await client.connect();
+ * const result = await client.callTool("math", "multiply", { a: 5, b: 24 });
+ * await client.close();
+ */
+export class MultiServerClient {
+  private readonly connections = new Map<string, ServerConnection>();
+  private readonly names = new BridgedNames();
+  private readonly onStatusChange: MultiServerClientOptions["onStatusChange"];
+  private readonly onToolsChanged: MultiServerClientOptions["onToolsChanged"];
+  private bridged: StructuredToolInterface[] | undefined;
+
+  /**
+   * @param config servers by name, from code or {@link parseServersConfig}; validated again here.
+   * @throws {ConfigError} when the configuration or an option is invalid.
+   */
+  constructor(config: ServersConfig, options: MultiServerClientOptions = {}) {
+    const servers = parseServersConfig(config);
+    const { onStatusChange, onToolsChanged, ...rest } = options;
+    const parsed = ClientOptionsSchema.safeParse(rest);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const key = issue?.path.join(".") || (issue?.code === "unrecognized_keys" ? issue.keys[0] : undefined);
+      throw new ConfigError(`options${key ? `.${key}` : ""}: ${issue?.message ?? "invalid"}`, { key });
+    }
+    this.onStatusChange = onStatusChange;
+    this.onToolsChanged = onToolsChanged;
+    const describeTool = (server: string, tool: Tool) => this.describeTool(server, tool);
+    for (const [name, server] of Object.entries(servers)) {
+      const connection = new ServerConnection(name, server, parsed.data, describeTool, (kind) => this.changed(name, kind));
+      this.connections.set(name, connection);
+    }
+  }
+
+  /**
+   * Connects every server that is not connected yet, all at once. Resolves when each has connected
+   * or failed (or timed out); never rejects because a server failed. Calling it again retries the
+   * failed ones.
+   */
+  async connect(): Promise<Record<string, ServerStatus>> {
+    await Promise.all([...this.connections.values()].map((connection) => connection.connect()));
+    return this.status();
+  }
+
+  /** Status of each server by name, readable at any time. */
+  status(): Record<string, ServerStatus> {
+    return Object.fromEntries([...this.connections].map(([name, connection]) => [name, connection.status()]));
+  }
+
+  /** Tools of the connected servers, in configuration order, as cached from their last listing. */
+  catalog(): ToolInfo[] {
+    return [...this.connections.values()].flatMap((connection) => connection.tools().map(copyToolInfo));
+  }
+
+  /** The catalog as LangChain tools, named by {@link ToolInfo.bridgedName}; rebuilt only when a tool list changes. */
+  getTools(): StructuredToolInterface[] {
+    this.bridged ??= this.catalog().map((tool) =>
+      bridgeTool(tool, (args, options) => this.callTool(tool.server, tool.name, args, options)),
+    );
+    return [...this.bridged];
+  }
+
+  /** The server and tool behind a bridged name, or undefined if this client never assigned it. */
+  resolveTool(bridgedName: string): { server: string; tool: string } | undefined {
+    return this.names.resolve(bridgedName);
+  }
+
+  /**
+   * Calls a tool. The arguments are checked against the tool's input schema before anything is sent.
+   * Returns the MCP result as the server sent it, `isError` results included.
+   * @throws {UnknownServerError} the server is not configured.
+   * @throws {UnknownToolError} the server does not list the tool.
+   * @throws {InvalidToolArgumentsError} the arguments do not match the tool's schema (nothing was sent).
+   * @throws {ServerUnavailableError} the server is down and could not be reached within the timeout, or the client is closed.
+   * @throws {ToolTimeoutError} no result within `timeoutMs` (default: the server's `timeoutMs`, else `callTimeoutMs`).
+   * @throws {ToolCallAbortedError} `signal` fired.
+   * @throws {ConnectionLostError} the connection dropped mid-call and the tool is not safe to repeat.
+   * @throws {ToolProtocolError} the server answered with a JSON-RPC error.
+   */
+  async callTool(server: string, tool: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<CallToolResult> {
+    const connection = this.connections.get(server);
+    if (!connection) throw new UnknownServerError(server, [...this.connections.keys()]);
+    return connection.callTool(tool, args, options);
+  }
+
+  /**
+   * {@link callTool} by bridged name (e.g. `math__multiply`).
+   * @throws {UnknownToolError} the name maps to no tool; otherwise as {@link callTool}.
+   */
+  async callBridgedTool(bridgedName: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<CallToolResult> {
+    const target = this.resolveTool(bridgedName);
+    if (!target) throw new UnknownToolError(bridgedName);
+    return this.callTool(target.server, target.tool, args, options);
+  }
+
+  /** Closes every session and stops reconnecting; afterwards calls fail and the process can exit. */
+  async close(): Promise<void> {
+    await Promise.all([...this.connections.values()].map((connection) => connection.close()));
+  }
+
+  private describeTool(server: string, tool: Tool): ToolInfo {
+    return {
+      server,
+      name: tool.name,
+      bridgedName: this.names.assign(server, tool.name),
+      ...(tool.title !== undefined ? { title: tool.title } : {}),
+      description: tool.description ?? "",
+      inputSchema: tool.inputSchema,
+      ...(tool.outputSchema ? { outputSchema: tool.outputSchema } : {}),
+      ...(tool.annotations ? { annotations: tool.annotations } : {}),
+    };
+  }
+
+  private changed(server: string, kind: "status" | "tools"): void {
+    const connection = this.connections.get(server);
+    if (!connection) return;
+    if (kind === "tools") {
+      this.bridged = undefined;
+      this.onToolsChanged?.(server, connection.tools().map(copyToolInfo));
+    } else {
+      this.onStatusChange?.(server, connection.status());
+    }
+  }
+}
+
+// Callers get copies: a caller editing a schema (e.g. to strictify it) must not alter what we validate against.
+function copyToolInfo(tool: ToolInfo): ToolInfo {
+  return structuredClone(tool);
+}

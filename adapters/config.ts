@@ -1,0 +1,122 @@
+import { readFile } from "node:fs/promises";
+import type { z } from "zod";
+import { ConfigError } from "./errors.js";
+import {
+  HttpServerConfigSchema,
+  StdioServerConfigSchema,
+  TransportAliasSchema,
+  type ServerConfig,
+  type ServersConfig,
+} from "./types.js";
+
+/**
+ * Validates a server configuration given in code or read from a file.
+ *
+ * Accepts the bare map `{ name: entry }` or the `{"mcpServers": {...}}` file format used by Claude
+ * Desktop, Cursor and `@langchain/mcp-adapters`. `type` is read as an alias of `transport`, and
+ * `streamable-http`/`streamableHttp` as `http`. Unknown keys are rejected so typos surface.
+ *
+ * @throws {ConfigError} naming the offending key, e.g. `mcpServers.math.url: must be an http:// or https:// URL`.
+ */
+export function parseServersConfig(input: unknown): ServersConfig {
+  if (!isPlainObject(input)) throw new ConfigError("server configuration must be an object");
+  const wrapped = "mcpServers" in input;
+  const root = wrapped ? input.mcpServers : input;
+  const rootKey = wrapped ? "mcpServers" : "";
+  if (!isPlainObject(root)) {
+    throw new ConfigError(`${rootKey || "server configuration"}: must be an object of servers by name`, { key: rootKey || undefined });
+  }
+  const servers: ServersConfig = {};
+  for (const [name, entry] of Object.entries(root)) {
+    const key = rootKey ? `${rootKey}.${name}` : name;
+    if (!name.trim()) throw new ConfigError(`${key || '""'}: server names must not be empty`, { key });
+    servers[name] = parseServerEntry(entry, key);
+  }
+  return servers;
+}
+
+/**
+ * Reads and validates a JSON configuration file (see {@link parseServersConfig}).
+ * @throws {ConfigError} when the file cannot be read, is not JSON, or does not validate; the message starts with the path.
+ */
+export async function loadServersConfig(path: string): Promise<ServersConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(`${path}: cannot read the file: ${(error as Error).message}`, { cause: error });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${path}: not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    return parseServersConfig(json);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(`${path}: ${error.message}`, { key: error.key, cause: error });
+    throw error;
+  }
+}
+
+/**
+ * Our two local servers at their default ports over Streamable HTTP:
+ * `{ math: { url: "http://127.0.0.1:58000/mcp" }, weather: { url: "http://127.0.0.1:58001/mcp" } }`.
+ */
+export function defaultServersConfig(options: { host?: string; mathPort?: number; weatherPort?: number } = {}): ServersConfig {
+  const host = options.host ?? "127.0.0.1";
+  // A bare IPv6 address needs brackets inside a URL.
+  const authority = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+  return {
+    math: { url: `http://${authority}:${options.mathPort ?? 58000}/mcp` },
+    weather: { url: `http://${authority}:${options.weatherPort ?? 58001}/mcp` },
+  };
+}
+
+// Two-step parse so errors name the right path: pick the schema by the entry's shape first, then
+// validate strictly. A plain union would report "invalid input" for the whole entry instead.
+function parseServerEntry(entry: unknown, key: string): ServerConfig {
+  if (!isPlainObject(entry)) throw new ConfigError(`${key}: must be an object with "url" or "command"`, { key });
+  const { type, ...rest } = entry;
+  const declared = type ?? rest.transport;
+  if (type !== undefined && rest.transport !== undefined && type !== rest.transport) {
+    throw new ConfigError(`${key}.type: "${String(type)}" contradicts transport "${String(rest.transport)}"`, { key: `${key}.type` });
+  }
+  let transport: "http" | "sse" | "stdio" | undefined;
+  if (declared !== undefined) {
+    const parsed = TransportAliasSchema.safeParse(declared);
+    const where = `${key}.${type === undefined ? "transport" : "type"}`;
+    if (!parsed.success) {
+      throw new ConfigError(`${where}: must be one of "http", "streamable-http", "sse", "stdio" (got ${JSON.stringify(declared)})`, { key: where });
+    }
+    transport = parsed.data;
+  }
+
+  if ("command" in rest || transport === "stdio") {
+    const { transport: _ignored, ...stdio } = rest;
+    if (transport !== undefined && transport !== "stdio") {
+      throw new ConfigError(`${key}: a "command" entry is a stdio server and cannot use transport "${transport}"`, { key });
+    }
+    return validate(StdioServerConfigSchema, stdio, key);
+  }
+  if ("url" in rest) return validate(HttpServerConfigSchema, transport === undefined ? rest : { ...rest, transport }, key);
+  throw new ConfigError(`${key}: needs "url" (HTTP or SSE server) or "command" (stdio server)`, { key });
+}
+
+function validate<T extends z.ZodType>(schema: T, value: unknown, key: string): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const path = [key, ...issue.path.map(String)];
+    // An unknown key is reported on its parent object; name the key itself.
+    if (issue.code === "unrecognized_keys") return { path: [...path, issue.keys[0] ?? ""].join("."), message: "unknown key" };
+    return { path: path.join("."), message: issue.message };
+  });
+  const first = problems[0];
+  throw new ConfigError(problems.map((problem) => `${problem.path}: ${problem.message}`).join("; "), { key: first?.path });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

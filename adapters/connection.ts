@@ -1,0 +1,374 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import {
+  CallToolResultSchema,
+  ErrorCode,
+  McpError,
+  ToolListChangedNotificationSchema,
+  type CallToolResult,
+  type Tool,
+} from "@modelcontextprotocol/sdk/types.js";
+import { Deadline } from "./deadline.js";
+import {
+  ConnectionLostError,
+  InvalidToolArgumentsError,
+  ServerUnavailableError,
+  ToolCallAbortedError,
+  ToolProtocolError,
+  ToolTimeoutError,
+  UnknownToolError,
+} from "./errors.js";
+import { describeFailure, failureKind, openClient } from "./transport.js";
+import type { ClientOptions, ServerConfig, ServerState, ServerStatus, ToolInfo, TransportKind } from "./types.js";
+import { validateToolArguments } from "./validation.js";
+
+/** Bursts of `tools/list_changed` (e.g. a server registering tools one by one) cost one refresh. */
+const REFRESH_DEBOUNCE_MS = 50;
+/** A server paging forever (a cursor that never ends) must not hang the catalog. */
+const MAX_TOOL_PAGES = 1_000;
+/** Time a session-terminating DELETE may take on close before the transport is closed anyway. */
+const TERMINATE_GRACE_MS = 500;
+
+interface Session {
+  client: Client;
+  kind: TransportKind;
+  serverInfo: { name: string; version: string } | undefined;
+  tools: ToolInfo[];
+  refreshTimer: NodeJS.Timeout | undefined;
+  refreshSeq: number;
+}
+
+export interface CallOptions {
+  /** Total time for the call, including waiting for a reconnection and one retry. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * One configured server: its current session (at most one), its cached tool list, and the state
+ * machine connecting → connected → reconnecting → connected | failed, closed at the end.
+ * A dropped session is replaced by a new one with bounded exponential backoff; a failed server
+ * gets one fresh attempt whenever a call or `connect()` asks for it.
+ */
+export class ServerConnection {
+  private state: ServerState = "connecting";
+  private session: Session | undefined;
+  private lastKind: TransportKind | undefined;
+  private lastServerInfo: { name: string; version: string } | undefined;
+  private error: string | undefined;
+  private recovering: Promise<Session | undefined> | undefined;
+  private checking = false;
+  private lastEmitted: string | undefined;
+  private readonly lifetime = new AbortController();
+  // A list_changed that arrives while connecting would otherwise be lost between the initial
+  // tools/list and the session becoming current.
+  private readonly changedBeforeInstall = new WeakSet<Client>();
+
+  constructor(
+    readonly name: string,
+    private readonly config: ServerConfig,
+    private readonly options: ClientOptions,
+    private readonly describeTool: (server: string, tool: Tool) => ToolInfo,
+    private readonly onChange: (kind: "status" | "tools") => void,
+  ) {}
+
+  private get closed(): boolean {
+    return this.lifetime.signal.aborted;
+  }
+
+  status(): ServerStatus {
+    const transport = this.session?.kind ?? this.lastKind;
+    const serverInfo = this.session?.serverInfo ?? this.lastServerInfo;
+    return {
+      state: this.state,
+      ...(transport ? { transport } : {}),
+      ...(this.error !== undefined && (this.state === "failed" || this.state === "reconnecting") ? { error: this.error } : {}),
+      toolCount: this.session?.tools.length ?? 0,
+      ...(serverInfo ? { serverInfo: { ...serverInfo } } : {}),
+    };
+  }
+
+  /** Tools of the current session; empty while not connected. */
+  tools(): readonly ToolInfo[] {
+    return this.session?.tools ?? [];
+  }
+
+  /** Connects unless connected; waits for an attempt already running. Never rejects. */
+  async connect(): Promise<void> {
+    if (this.closed || this.session) return;
+    await (this.recovering ?? this.recover("connecting", 1));
+  }
+
+  /**
+   * Calls a tool on this server after validating the arguments against its input schema.
+   * Returns the result as the server sent it, `isError` results included.
+   */
+  async callTool(toolName: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<CallToolResult> {
+    const timeoutMs = options.timeoutMs ?? this.config.timeoutMs ?? this.options.callTimeoutMs;
+    const deadline = new Deadline(timeoutMs, options.signal);
+    try {
+      return await this.callWithRetry(toolName, args, deadline);
+    } catch (error) {
+      if (deadline.cancelled) throw new ToolCallAbortedError(this.name, toolName, options.signal?.reason);
+      if (deadline.expired) throw new ToolTimeoutError(this.name, toolName, timeoutMs);
+      throw error;
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.lifetime.abort();
+    const session = this.session;
+    this.session = undefined;
+    this.state = "closed";
+    if (session) {
+      clearTimeout(session.refreshTimer);
+      await terminate(session.client);
+    }
+    await this.recovering;
+    this.emit("status");
+    if (session) this.emit("tools");
+  }
+
+  private async callWithRetry(toolName: string, args: Record<string, unknown>, deadline: Deadline): Promise<CallToolResult> {
+    for (let attempt = 0; ; attempt++) {
+      const session = await this.ready(deadline);
+      const tool = session.tools.find((candidate) => candidate.name === toolName);
+      if (!tool) throw new UnknownToolError(toolName, this.name, session.tools.map((candidate) => candidate.name));
+      const check = validateToolArguments(tool, args);
+      if (!check.ok) throw new InvalidToolArgumentsError(this.name, toolName, check.error);
+      try {
+        // Parsed with CallToolResultSchema, so never the pre-2024 `toolResult` shape the return type also admits.
+        return (await session.client.callTool({ name: toolName, arguments: args }, CallToolResultSchema, {
+          timeout: deadline.remaining(),
+          signal: deadline.signal,
+        })) as CallToolResult;
+      } catch (error) {
+        if (deadline.signal.aborted) throw error;
+        if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
+          throw new ToolTimeoutError(this.name, toolName, deadline.timeoutMs);
+        }
+        const kind = failureKind(error);
+        if (kind === "other") {
+          const code = error instanceof McpError ? error.code : undefined;
+          throw new ToolProtocolError(this.name, toolName, describeFailure(error), code, { cause: error });
+        }
+        this.lose(session.client, describeFailure(error));
+        // Repeating is safe when nothing ran, or when running twice is harmless by the tool's own account.
+        const repeatable = kind === "not-delivered" || tool.annotations?.readOnlyHint === true || tool.annotations?.idempotentHint === true;
+        if (attempt === 0 && repeatable) continue;
+        if (kind === "not-delivered") throw new ServerUnavailableError(this.name, describeFailure(error), { cause: error });
+        throw new ConnectionLostError(this.name, toolName, { cause: error });
+      }
+    }
+  }
+
+  /** The current session, waiting (within the deadline) for a reconnection or a fresh attempt. */
+  private async ready(deadline: Deadline): Promise<Session> {
+    for (;;) {
+      if (this.closed) throw new ServerUnavailableError(this.name, "the client is closed");
+      if (this.session) return this.session;
+      const session = await deadline.race(this.recovering ?? this.recover("connecting", 1));
+      if (session) return session;
+      if (!this.recovering) throw new ServerUnavailableError(this.name, this.error ?? "not connected");
+    }
+  }
+
+  private recover(state: "connecting" | "reconnecting", attempts: number): Promise<Session | undefined> {
+    this.state = state;
+    this.emit("status");
+    const run = async (): Promise<Session | undefined> => {
+      for (let attempt = 0; attempt < attempts; attempt++) {
+        if (attempt > 0) await sleep(this.backoff(attempt - 1), this.lifetime.signal);
+        if (this.closed) return undefined;
+        try {
+          return this.install(await this.open());
+        } catch (error) {
+          if (this.closed) return undefined;
+          this.error = describeFailure(error);
+          this.emit("status");
+        }
+      }
+      this.state = "failed";
+      this.emit("status");
+      return undefined;
+    };
+    const promise: Promise<Session | undefined> = run().finally(() => {
+      if (this.recovering === promise) this.recovering = undefined;
+    });
+    this.recovering = promise;
+    return promise;
+  }
+
+  private backoff(retry: number): number {
+    const { initialDelayMs, factor, maxDelayMs } = this.options.reconnect;
+    return Math.min(initialDelayMs * factor ** retry, maxDelayMs);
+  }
+
+  private async open(): Promise<Session> {
+    const timeoutMs = this.config.timeoutMs ?? this.options.connectTimeoutMs;
+    const started = Date.now();
+    const { client, kind } = await openClient(this.config, () => this.makeClient(), { timeoutMs, signal: this.lifetime.signal });
+    try {
+      const tools = await listAllTools(client, { timeout: Math.max(1, timeoutMs - (Date.now() - started)), signal: this.lifetime.signal });
+      const info = client.getServerVersion();
+      return {
+        client,
+        kind,
+        serverInfo: info && { name: info.name, version: info.version },
+        tools: tools.map((tool) => this.describeTool(this.name, tool)),
+        refreshTimer: undefined,
+        refreshSeq: 0,
+      };
+    } catch (error) {
+      await client.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private makeClient(): Client {
+    const client = new Client(this.options.clientInfo, { capabilities: {} });
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => this.toolsChanged(client));
+    client.onclose = () => this.lose(client, "connection closed");
+    client.onerror = (error) => this.checkHealth(client, error);
+    return client;
+  }
+
+  private install(session: Session): Session | undefined {
+    if (this.closed) {
+      void session.client.close().catch(() => undefined);
+      return undefined;
+    }
+    this.session = session;
+    this.state = "connected";
+    this.error = undefined;
+    this.lastKind = session.kind;
+    this.lastServerInfo = session.serverInfo;
+    this.emit("status");
+    this.emit("tools");
+    if (this.changedBeforeInstall.has(session.client)) this.scheduleRefresh(session);
+    return session;
+  }
+
+  /** Drops the session if `client` is still current and starts reconnecting. */
+  private lose(client: Client, reason: string): void {
+    const session = this.session;
+    if (this.closed || session?.client !== client) return;
+    this.session = undefined;
+    clearTimeout(session.refreshTimer);
+    this.error = reason;
+    // Closing rejects requests still waiting on the dead session, so their callers can retry or fail now.
+    void client.close().catch(() => undefined);
+    this.emit("tools");
+    void this.recover("reconnecting", this.options.reconnect.maxAttempts);
+  }
+
+  // Transports report errors that do not always mean the session is gone (a refused optional GET
+  // stream, a failed cancellation); a ping tells the two apart.
+  private checkHealth(client: Client, error: Error): void {
+    if (this.closed || this.checking || this.session?.client !== client) return;
+    this.checking = true;
+    client
+      .ping({ timeout: this.options.healthCheckTimeoutMs })
+      .then(
+        () => undefined,
+        (pingError: unknown) => {
+          const timedOut = pingError instanceof McpError && pingError.code === ErrorCode.RequestTimeout;
+          if (timedOut || failureKind(pingError) !== "other") {
+            this.lose(client, `${describeFailure(error)}; ping failed: ${describeFailure(pingError)}`);
+          }
+        },
+      )
+      .finally(() => {
+        this.checking = false;
+      });
+  }
+
+  private toolsChanged(client: Client): void {
+    const session = this.session;
+    if (session?.client === client) this.scheduleRefresh(session);
+    else this.changedBeforeInstall.add(client);
+  }
+
+  private scheduleRefresh(session: Session): void {
+    clearTimeout(session.refreshTimer);
+    session.refreshTimer = setTimeout(() => void this.refresh(session), REFRESH_DEBOUNCE_MS);
+  }
+
+  private async refresh(session: Session): Promise<void> {
+    if (this.session !== session) return;
+    const seq = ++session.refreshSeq;
+    try {
+      const tools = await listAllTools(session.client, { timeout: this.config.timeoutMs ?? this.options.connectTimeoutMs });
+      // A newer refresh may have started meanwhile; only the latest list counts.
+      if (this.session !== session || seq !== session.refreshSeq) return;
+      session.tools = tools.map((tool) => this.describeTool(this.name, tool));
+      this.emit("tools");
+      this.emit("status");
+    } catch (error) {
+      if (failureKind(error) !== "other") this.lose(session.client, describeFailure(error));
+    }
+  }
+
+  private emit(kind: "status" | "tools"): void {
+    if (kind === "status") {
+      // Listeners hear about changes, not about every step that left the status as it was.
+      const snapshot = JSON.stringify(this.status());
+      if (snapshot === this.lastEmitted) return;
+      this.lastEmitted = snapshot;
+    }
+    try {
+      this.onChange(kind);
+    } catch {
+      // A listener's failure must not break the connection's state machine.
+    }
+  }
+}
+
+/** All pages of `tools/list`. */
+async function listAllTools(client: Client, options: { timeout: number; signal?: AbortSignal }): Promise<Tool[]> {
+  const tools: Tool[] = [];
+  const seen = new Set<string>();
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_TOOL_PAGES; page++) {
+    const result = await client.listTools(cursor === undefined ? {} : { cursor }, options);
+    tools.push(...result.tools);
+    cursor = result.nextCursor;
+    if (cursor === undefined) return tools;
+    if (seen.has(cursor)) throw new Error(`tools/list returned cursor ${JSON.stringify(cursor)} twice`);
+    seen.add(cursor);
+  }
+  throw new Error(`tools/list did not end after ${MAX_TOOL_PAGES} pages`);
+}
+
+/** Ends the session politely (HTTP DELETE for Streamable HTTP) without letting a dead server delay close. */
+async function terminate(client: Client): Promise<void> {
+  const transport = client.transport;
+  if (transport instanceof StreamableHTTPClientTransport && transport.sessionId) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      transport.terminateSession().catch(() => undefined),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, TERMINATE_GRACE_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+  await client.close().catch(() => undefined);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    timer.unref();
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}

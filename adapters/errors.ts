@@ -1,0 +1,147 @@
+/**
+ * Errors the adapter throws. Each sets `name`, so callers in other packages can check
+ * `error.name === "ToolTimeoutError"` instead of relying on `instanceof` across module copies.
+ */
+
+/** A server configuration that does not validate; `key` is the dotted path of the offending entry. */
+export class ConfigError extends Error {
+  readonly key: string | undefined;
+  constructor(message: string, options: { key?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "ConfigError";
+    this.key = options.key;
+  }
+}
+
+/** `callTool` named a server that is not in the configuration. */
+export class UnknownServerError extends Error {
+  readonly serverName: string;
+  constructor(serverName: string, known: readonly string[]) {
+    super(`unknown server "${serverName}"; configured servers: ${known.length ? known.join(", ") : "(none)"}`);
+    this.name = "UnknownServerError";
+    this.serverName = serverName;
+  }
+}
+
+/** The tool is not in the server's current tool list, or a bridged name maps to nothing. */
+export class UnknownToolError extends Error {
+  readonly serverName: string | undefined;
+  readonly toolName: string;
+  constructor(toolName: string, serverName?: string, available: readonly string[] = []) {
+    const where = serverName === undefined ? "" : ` on server "${serverName}"`;
+    const list = available.length ? `; available: ${available.join(", ")}` : "";
+    super(`unknown tool "${toolName}"${where}${list}`);
+    this.name = "UnknownToolError";
+    this.serverName = serverName;
+    this.toolName = toolName;
+  }
+}
+
+/** The arguments do not match the tool's input schema; the call was not sent. */
+export class InvalidToolArgumentsError extends Error {
+  readonly serverName: string;
+  readonly toolName: string;
+  /** What is wrong, phrased so a model can correct its arguments. */
+  readonly details: string;
+  constructor(serverName: string, toolName: string, details: string) {
+    super(`invalid arguments for ${serverName}.${toolName}: ${details}`);
+    this.name = "InvalidToolArgumentsError";
+    this.serverName = serverName;
+    this.toolName = toolName;
+    this.details = details;
+  }
+}
+
+/** The server is not connected (down at start, reconnection gave up, or the client is closed). */
+export class ServerUnavailableError extends Error {
+  readonly serverName: string;
+  readonly reason: string;
+  constructor(serverName: string, reason: string, options: { cause?: unknown } = {}) {
+    super(`server "${serverName}" is unavailable: ${reason}`, options.cause === undefined ? undefined : options);
+    this.name = "ServerUnavailableError";
+    this.serverName = serverName;
+    this.reason = reason;
+  }
+}
+
+/** The call (including any wait for a reconnection) took longer than its timeout. */
+export class ToolTimeoutError extends Error {
+  readonly serverName: string;
+  readonly toolName: string;
+  readonly timeoutMs: number;
+  constructor(serverName: string, toolName: string, timeoutMs: number) {
+    super(`${serverName}.${toolName} timed out after ${timeoutMs} ms`);
+    this.name = "ToolTimeoutError";
+    this.serverName = serverName;
+    this.toolName = toolName;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The caller's AbortSignal fired before the result arrived. */
+export class ToolCallAbortedError extends Error {
+  readonly serverName: string;
+  readonly toolName: string;
+  constructor(serverName: string, toolName: string, reason: unknown) {
+    super(`${serverName}.${toolName} was aborted${reason === undefined ? "" : `: ${describeReason(reason)}`}`);
+    this.name = "ToolCallAbortedError";
+    this.serverName = serverName;
+    this.toolName = toolName;
+  }
+}
+
+/**
+ * The connection dropped after the request may have reached the server, and the tool is not
+ * annotated read-only or idempotent, so repeating it could run it twice. Not retried.
+ */
+export class ConnectionLostError extends Error {
+  readonly serverName: string;
+  readonly toolName: string;
+  constructor(serverName: string, toolName: string, options: { cause?: unknown } = {}) {
+    super(
+      `connection to server "${serverName}" dropped during ${serverName}.${toolName}; the call may have run, ` +
+        `and it was not retried because the tool is not annotated read-only or idempotent` +
+        (options.cause instanceof Error ? ` (${options.cause.message})` : ""),
+      options.cause === undefined ? undefined : options,
+    );
+    this.name = "ConnectionLostError";
+    this.serverName = serverName;
+    this.toolName = toolName;
+  }
+}
+
+/** The server answered `tools/call` with a JSON-RPC error instead of a result. */
+export class ToolProtocolError extends Error {
+  readonly serverName: string;
+  readonly toolName: string;
+  readonly code: number | undefined;
+  constructor(serverName: string, toolName: string, message: string, code: number | undefined, options: { cause?: unknown } = {}) {
+    super(`${serverName}.${toolName} failed: ${message}`, options.cause === undefined ? undefined : options);
+    this.name = "ToolProtocolError";
+    this.serverName = serverName;
+    this.toolName = toolName;
+    this.code = code;
+  }
+}
+
+/**
+ * A bridged LangChain tool got a result with `isError: true`. The message is the server's own text,
+ * which is what the model needs to correct itself; `result` keeps the whole result.
+ */
+export class ToolExecutionError extends Error {
+  readonly serverName: string;
+  readonly toolName: string;
+  readonly result: unknown;
+  constructor(serverName: string, toolName: string, message: string, result: unknown) {
+    super(message || `${serverName}.${toolName} reported an error without a message`);
+    this.name = "ToolExecutionError";
+    this.serverName = serverName;
+    this.toolName = toolName;
+    this.result = result;
+  }
+}
+
+function describeReason(reason: unknown): string {
+  if (reason instanceof Error) return reason.message;
+  return String(reason);
+}

@@ -1,0 +1,38 @@
+/**
+ * Public face of the adapter: one client for many MCP servers, their tools as a catalog and as
+ * LangChain tools. Everything else in this folder is internal.
+ */
+export { MultiServerClient, type CallOptions, type MultiServerClientOptions } from "./client.js";
+export { defaultServersConfig, loadServersConfig, parseServersConfig } from "./config.js";
+export {
+  ConfigError,
+  ConnectionLostError,
+  InvalidToolArgumentsError,
+  ServerUnavailableError,
+  ToolCallAbortedError,
+  ToolExecutionError,
+  ToolProtocolError,
+  ToolTimeoutError,
+  UnknownServerError,
+  UnknownToolError,
+} from "./errors.js";
+export { MAX_TOOL_NAME_LENGTH } from "./naming.js";
+export { modelContent, resultText } from "./tools.js";
+export {
+  HttpServerConfigSchema,
+  ServerConfigSchema,
+  ServersConfigSchema,
+  StdioServerConfigSchema,
+  type HttpServerConfig,
+  type JsonSchemaObject,
+  type ServerConfig,
+  type ServersConfig,
+  type ServerState,
+  type ServerStatus,
+  type StdioServerConfig,
+  type ToolAnnotations,
+  type ToolInfo,
+  type TransportKind,
+} from "./types.js";
+export { validateToolArguments } from "./validation.js";
+export type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";

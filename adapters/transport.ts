@@ -1,0 +1,189 @@
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { SSEClientTransport, SseError } from "@modelcontextprotocol/sdk/client/sse.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { FetchLike, Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import type { HttpServerConfig, ServerConfig, TransportKind } from "./types.js";
+
+/**
+ * The request provably did not reach a tool: the connection was refused, or the HTTP server
+ * rejected the POST with a 4xx status (unknown session after a restart, wrong endpoint) before
+ * dispatching it. Streamable HTTP and SSE servers answer every dispatched request with 2xx, so a
+ * 4xx means nothing ran. Raised by {@link deliveryAwareFetch}, which both SDK transports use.
+ */
+export class RequestNotDeliveredError extends Error {
+  readonly status: number | undefined;
+  constructor(message: string, status: number | undefined, options: { cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : options);
+    this.name = "RequestNotDeliveredError";
+    this.status = status;
+  }
+}
+
+export type FailureKind = "not-delivered" | "connection" | "other";
+
+/**
+ * Sorts a failed request: `not-delivered` (nothing ran, safe to repeat), `connection` (the session
+ * broke and the request may have run), `other` (the server answered, e.g. a JSON-RPC error).
+ */
+export function failureKind(error: unknown): FailureKind {
+  if (error instanceof RequestNotDeliveredError) return "not-delivered";
+  // Thrown by the SDK (Protocol.request, every transport's send) before anything is written.
+  if (error instanceof Error && error.message === "Not connected") return "not-delivered";
+  if (error instanceof McpError) return error.code === ErrorCode.ConnectionClosed ? "connection" : "other";
+  if (error instanceof StreamableHTTPError || error instanceof SseError) return "connection";
+  if (error instanceof TypeError && error.message === "fetch failed") return "connection";
+  if (error instanceof Error && "code" in error && typeof error.code === "string" && /^(E[A-Z]+|UND_ERR_\w+)$/.test(error.code)) {
+    return "connection";
+  }
+  return "other";
+}
+
+/** Human-readable reason, including the network cause that `fetch failed` hides. */
+export function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause;
+  if (error.message === "fetch failed" && cause instanceof Error) {
+    const code = "code" in cause && typeof cause.code === "string" ? cause.code : "";
+    return `fetch failed: ${code || cause.message}`;
+  }
+  return error.message;
+}
+
+// Connection-level codes for which the TCP connection was never established.
+const NOT_CONNECTED_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL", "UND_ERR_CONNECT_TIMEOUT"]);
+
+function networkCode(error: unknown): string | undefined {
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (cause instanceof Error && "code" in cause && typeof cause.code === "string") return cause.code;
+  return undefined;
+}
+
+/** `fetch` that turns "nothing reached the server" into {@link RequestNotDeliveredError}. */
+export function deliveryAwareFetch(base: FetchLike = fetch): FetchLike {
+  return async (url, init) => {
+    let response: Response;
+    try {
+      response = await base(url, init);
+    } catch (error) {
+      const code = networkCode(error);
+      if (code && NOT_CONNECTED_CODES.has(code)) {
+        throw new RequestNotDeliveredError(`cannot reach ${String(url)}: ${code}`, undefined, { cause: error });
+      }
+      throw error;
+    }
+    // 401/403 stay with the SDK, which runs its OAuth flow on them.
+    if (init?.method === "POST" && response.status >= 400 && response.status < 500 && response.status !== 401 && response.status !== 403) {
+      const body = await response.text().catch(() => "");
+      throw new RequestNotDeliveredError(`HTTP ${response.status} from POST ${String(url)}${body ? `: ${body.slice(0, 300)}` : ""}`, response.status);
+    }
+    return response;
+  };
+}
+
+export interface OpenedClient {
+  client: Client;
+  kind: TransportKind;
+}
+
+/**
+ * Connects a fresh client (from `makeClient`) to the server. For an HTTP entry without `transport`,
+ * tries Streamable HTTP and, when the endpoint rejects it with a 4xx, legacy SSE at
+ * {@link sseFallbackUrl}. A URL whose path ends in `/sse` is SSE.
+ * @throws the last connection error; on timeout or abort every transport opened here is closed.
+ */
+export async function openClient(
+  config: ServerConfig,
+  makeClient: () => Client,
+  options: { timeoutMs: number; signal: AbortSignal },
+): Promise<OpenedClient> {
+  const deadline = Date.now() + options.timeoutMs;
+  const attempt = (kind: TransportKind, transport: Transport) => connectWithin(makeClient(), transport, kind, deadline, options);
+  if ("command" in config) {
+    return attempt(
+      "stdio",
+      new StdioClientTransport({ command: config.command, args: config.args ?? [], env: config.env, cwd: config.cwd, stderr: config.stderr ?? "inherit" }),
+    );
+  }
+  const kind = config.transport ?? (new URL(config.url).pathname.replace(/\/+$/, "").endsWith("/sse") ? "sse" : undefined);
+  if (kind === "sse") return attempt("sse", sseTransport(config, config.url));
+  if (kind === "http") return attempt("http", httpTransport(config));
+  try {
+    return await attempt("http", httpTransport(config));
+  } catch (error) {
+    if (!(error instanceof RequestNotDeliveredError && error.status !== undefined)) throw error;
+    const fallback = sseFallbackUrl(config.url);
+    try {
+      return await attempt("sse", sseTransport(config, fallback));
+    } catch (sseError) {
+      throw new Error(
+        `Streamable HTTP at ${config.url} failed (${describeFailure(error)}); SSE fallback at ${fallback} failed (${describeFailure(sseError)})`,
+        { cause: sseError },
+      );
+    }
+  }
+}
+
+/**
+ * Where legacy SSE lives for a Streamable HTTP URL: servers that offer both (ours, the MCP
+ * reference servers, FastMCP) serve `/mcp` and `/sse` side by side, so `…/mcp` maps to `…/sse`;
+ * any other URL is kept, as the SDK's backwards-compatibility guide does.
+ */
+export function sseFallbackUrl(url: string): string {
+  const parsed = new URL(url);
+  const path = parsed.pathname.replace(/\/+$/, "");
+  if (!path.endsWith("/mcp")) return url;
+  parsed.pathname = `${path.slice(0, -"/mcp".length)}/sse`;
+  return parsed.toString();
+}
+
+function httpTransport(config: HttpServerConfig): Transport {
+  return new StreamableHTTPClientTransport(new URL(config.url), {
+    fetch: deliveryAwareFetch(),
+    requestInit: config.headers ? { headers: config.headers } : undefined,
+    // Reconnecting is ours to do (a new session with backoff); the SDK's stream resumption would
+    // keep retrying a session a restarted server no longer knows.
+    reconnectionOptions: { maxRetries: 0, initialReconnectionDelay: 1000, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 1 },
+  });
+}
+
+function sseTransport(config: HttpServerConfig, url: string): Transport {
+  return new SSEClientTransport(new URL(url), {
+    fetch: deliveryAwareFetch(),
+    requestInit: config.headers ? { headers: config.headers } : undefined,
+  });
+}
+
+async function connectWithin(
+  client: Client,
+  transport: Transport,
+  kind: TransportKind,
+  deadline: number,
+  options: { timeoutMs: number; signal: AbortSignal },
+): Promise<OpenedClient> {
+  const remaining = deadline - Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  // Client.connect alone cannot be bounded: an SSE stream that never sends its endpoint event
+  // keeps transport.start() pending forever. Race it and close the transport on the way out.
+  const stop = new Promise<never>((_, reject) => {
+    if (remaining <= 0) return reject(new Error(`timed out after ${options.timeoutMs} ms connecting`));
+    timer = setTimeout(() => reject(new Error(`timed out after ${options.timeoutMs} ms connecting`)), remaining);
+    onAbort = () => reject(new Error("connecting was cancelled"));
+    if (options.signal.aborted) onAbort();
+    else options.signal.addEventListener("abort", onAbort, { once: true });
+  });
+  const connecting = client.connect(transport, { timeout: Math.max(remaining, 1) });
+  try {
+    await Promise.race([connecting, stop]);
+    return { client, kind };
+  } catch (error) {
+    connecting.catch(() => undefined);
+    await client.close().catch(() => undefined);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) options.signal.removeEventListener("abort", onAbort);
+  }
+}

@@ -1,0 +1,60 @@
+import { Validator, type OutputUnit, type Schema, type SchemaDraft } from "@cfworker/json-schema";
+import type { JsonSchemaObject, ToolInfo } from "./types.js";
+
+const validators = new WeakMap<JsonSchemaObject, Validator>();
+
+/**
+ * Checks arguments against the tool's JSON Schema in the dialect the schema declares (`$schema`),
+ * defaulting to 2020-12 as the MCP spec does. The error text names each offending argument and is
+ * meant to be shown to a model so it can correct the call.
+ */
+export function validateToolArguments(tool: ToolInfo, args: unknown): { ok: true } | { ok: false; error: string } {
+  if (typeof args !== "object" || args === null || Array.isArray(args)) {
+    return { ok: false, error: `arguments must be a JSON object, got ${args === null ? "null" : Array.isArray(args) ? "an array" : typeof args}` };
+  }
+  let result;
+  try {
+    result = validatorFor(tool.inputSchema).validate(args);
+  } catch (error) {
+    // A schema the validator cannot use (e.g. an unresolvable $ref) must not let arguments through unchecked.
+    return { ok: false, error: `the tool's input schema cannot be applied: ${(error as Error).message}` };
+  }
+  if (result.valid) return { ok: true };
+  return { ok: false, error: describeErrors(result.errors) };
+}
+
+function validatorFor(schema: JsonSchemaObject): Validator {
+  let validator = validators.get(schema);
+  if (!validator) {
+    // Report every problem at once: a model fixes all of them in one retry.
+    validator = new Validator(schema as Schema, draftOf(schema), false);
+    validators.set(schema, validator);
+  }
+  return validator;
+}
+
+function draftOf(schema: JsonSchemaObject): SchemaDraft {
+  const declared = typeof schema.$schema === "string" ? schema.$schema : "";
+  if (declared.includes("draft-04")) return "4";
+  if (declared.includes("draft-06") || declared.includes("draft-07")) return "7";
+  if (declared.includes("2019-09")) return "2019-09";
+  return "2020-12";
+}
+
+// The validator reports a chain per problem ("property a does not match" → "expected integer");
+// the innermost unit says what is actually wrong, so keep only units no other unit refines. A bare
+// "False boolean schema" (e.g. additionalProperties: false) says less than its sibling naming the property.
+function describeErrors(errors: readonly OutputUnit[]): string {
+  const leaves = errors.filter(
+    (unit) =>
+      !errors.some((other) => other !== unit && other.keywordLocation.startsWith(`${unit.keywordLocation}/`)) &&
+      !(unit.error === "False boolean schema." && errors.some((other) => other !== unit && other.keywordLocation === unit.keywordLocation)),
+  );
+  const lines = [...new Set(leaves.map((unit) => `${locationOf(unit.instanceLocation)}: ${unit.error}`))];
+  return lines.join("; ");
+}
+
+function locationOf(instanceLocation: string): string {
+  const pointer = instanceLocation.replace(/^#/, "");
+  return pointer ? pointer.slice(1).split("/").map(decodeURIComponent).join(".") : "arguments";
+}
