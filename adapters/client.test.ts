@@ -1,5 +1,5 @@
 import { createServer, type Server as HttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { MultiServerClient, type ServersConfig, type ServerStatus, type ToolInfo } from "./index.js";
 import { startFixtureHost, type FixtureHost } from "./test/fixtures/http-host.js";
@@ -222,7 +222,7 @@ describe("several servers", () => {
   });
 
   it("gives up connecting to a server that never answers, without holding up the others", async () => {
-    const sockets = new Set<import("node:net").Socket>();
+    const sockets = new Set<Socket>();
     const silent: HttpServer = createServer(() => undefined);
     silent.on("connection", (socket) => sockets.add(socket));
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
