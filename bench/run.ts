@@ -10,9 +10,13 @@ import type { ServersReady } from "./children/servers.js";
 import { describeMachine, formatTables, Recorder, type BenchReport } from "./report.js";
 import type { Suite, SuiteContext } from "./suite.js";
 import { callsSuite } from "./suites/calls.js";
+import { memorySuite } from "./suites/memory.js";
+import { questionSuite } from "./suites/question.js";
+import { routeSuite } from "./suites/route.js";
 import { scaleSuite } from "./suites/scale.js";
+import { throughputSuite } from "./suites/throughput.js";
 
-const SUITES: Suite[] = [callsSuite, scaleSuite];
+const SUITES: Suite[] = [callsSuite, questionSuite, throughputSuite, routeSuite, scaleSuite, memorySuite];
 
 const USAGE = `Usage: npm run bench -- [--json OUT] [--quick] [--only NAME,…]
 
