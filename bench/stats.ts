@@ -44,6 +44,11 @@ export interface InterleaveOptions {
   rounds: number;
   /** Operations per variant per round. */
   batch: number;
+  /**
+   * Called before each timed batch (outside the timing); the function it returns is called after the
+   * batch with the number of operations it ran. For costs read per batch, such as CPU time.
+   */
+  aroundBatch?: (variant: string) => Promise<(operations: number) => Promise<void>>;
 }
 
 /**
@@ -60,11 +65,13 @@ export async function interleave(variants: readonly Variant[], options: Interlea
     for (let k = 0; k < variants.length; k++) {
       const variant = variants[(round + k) % variants.length]!;
       const into = samples.get(variant.name)!;
+      const finish = await options.aroundBatch?.(variant.name);
       for (let i = 0; i < options.batch; i++) {
         const started = performance.now();
         const result = await variant.run();
         into.push(variant.selfTimed ? (result as number) : performance.now() - started);
       }
+      await finish?.(options.batch);
     }
   }
   return samples;

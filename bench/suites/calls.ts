@@ -36,7 +36,8 @@ function toolOutputText(output: unknown): string {
 }
 
 async function measureTransport(context: SuiteContext, transport: Transport): Promise<void> {
-  const { math, floor } = (await context.servers()).ready;
+  const servers = await context.servers();
+  const { math, floor } = servers.ready;
   const url = `${math}${PATHS[transport]}`;
   const closers: Array<() => Promise<unknown>> = [];
   try {
@@ -79,9 +80,23 @@ async function measureTransport(context: SuiteContext, transport: Transport): Pr
       if (!text.includes("5")) throw new WrongAnswerError(variant, text);
     }
 
+    // CPU time per call on each side tells where a gap to the floor comes from.
+    const cpu = new Map(variants.map((variant) => [variant.name, { client: 0, server: 0, calls: 0 }]));
+    const aroundBatch = async (variant: string) => {
+      const server = (await servers.stats()).cpuMicros;
+      const client = process.cpuUsage();
+      return async (operations: number) => {
+        const clientUsed = process.cpuUsage(client);
+        const serverUsed = (await servers.stats()).cpuMicros - server;
+        const entry = cpu.get(variant)!;
+        entry.client += clientUsed.user + clientUsed.system;
+        entry.server += serverUsed;
+        entry.calls += operations;
+      };
+    };
     const samples = await interleave(
       variants,
-      context.quick ? { warmup: 30, rounds: 4, batch: 25 } : { warmup: 300, rounds: 30, batch: 50 },
+      context.quick ? { warmup: 30, rounds: 4, batch: 25, aroundBatch } : { warmup: 300, rounds: 30, batch: 50, aroundBatch },
     );
     const { recorder } = context;
     const name = (variant: string) => `call/${transport}/${variant}`;
@@ -90,6 +105,10 @@ async function measureTransport(context: SuiteContext, transport: Transport): Pr
     recorder.addLatency(name("adapter"), summarize(samples.get("adapter")!), name("sdk"));
     recorder.addLatency(name("mcp-adapters"), summarize(samples.get("mcp-adapters")!), name("sdk"));
     recorder.addLatency(name("adapter-tool"), summarize(samples.get("adapter-tool")!), name("mcp-adapters"));
+    for (const [variant, used] of cpu) {
+      recorder.add(`${name(variant)}/client-cpu`, "ms/call", used.client / 1000 / used.calls);
+      recorder.add(`${name(variant)}/server-cpu`, "ms/call", used.server / 1000 / used.calls);
+    }
     recorder.target(`call/${transport}: adapter ÷ sdk (median)`, "<=", 1.1, recorder.get(name("adapter")) / recorder.get(name("sdk")));
   } finally {
     for (const close of closers.reverse()) await close().catch(() => {});
