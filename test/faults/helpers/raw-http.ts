@@ -16,6 +16,8 @@ export interface RawRequestOptions {
   chunked?: boolean;
   /** For long-lived event streams (GET /sse): stop reading after the first complete event. */
   untilFirstEvent?: boolean;
+  /** For long-lived event streams: resolve as soon as the headers say it is a stream, with no body. */
+  streamHeadersOnly?: boolean;
   timeoutMs?: number;
 }
 
@@ -34,6 +36,12 @@ export function rawRequest(url: string, options: RawRequestOptions = {}): Promis
     const req = httpRequest(url, { method: options.method ?? "GET", headers, setHost: !hasHeader(headers, "host") }, (res) => {
       const chunks: Buffer[] = [];
       const isStream = String(res.headers["content-type"] ?? "").includes("text/event-stream");
+      if (isStream && options.streamHeadersOnly) {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: "" });
+        res.destroy();
+        return;
+      }
       const finish = () => {
         clearTimeout(timer);
         resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") });
