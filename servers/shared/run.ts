@@ -1,0 +1,104 @@
+import { z } from "zod";
+import { formatIssues } from "./tool.js";
+import { startHttpHost, type HostedServer, type RunningServer, type StartOptions } from "./http-host.js";
+
+const PortSchema = z.coerce
+  .number({ error: "must be a port number" })
+  .int("must be an integer")
+  .min(0, "must be between 0 and 65535 (0 picks a free port)")
+  .max(65535, "must be between 0 and 65535 (0 picks a free port)");
+
+// An empty variable (`MCP_AUTH_TOKEN=`) means "not set", as in most shells' idiom.
+const unsetIfEmpty = (value: unknown) => (value === "" ? undefined : value);
+
+/** The servers' environment, parsed once at startup by the main.ts files. */
+export const ServerEnvSchema = z.object({
+  MATH_SERVER_PORT: z.preprocess(unsetIfEmpty, PortSchema.default(58000)),
+  WEATHER_SERVER_PORT: z.preprocess(unsetIfEmpty, PortSchema.default(58001)),
+  MCP_HOST: z.preprocess(unsetIfEmpty, z.string().trim().min(1).default("127.0.0.1")),
+  MCP_AUTH_TOKEN: z.preprocess(unsetIfEmpty, z.string().min(16, "must be at least 16 characters").optional()),
+  MCP_STATELESS: z.preprocess(
+    unsetIfEmpty,
+    z
+      .enum(["1", "0", "true", "false", "yes", "no"], { error: 'must be one of "true", "false", "1", "0", "yes", "no"' })
+      .default("false")
+      .transform((flag) => flag === "1" || flag === "true" || flag === "yes"),
+  ),
+});
+
+/** Parsed server environment. */
+export type ServerEnv = z.infer<typeof ServerEnvSchema>;
+
+/** A bad environment variable; the message names it. */
+export class ServerEnvError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ServerEnvError";
+  }
+}
+
+/**
+ * Validates the environment; pass `process.env`.
+ * @throws ServerEnvError naming every offending variable.
+ */
+export function parseServerEnv(env: Record<string, string | undefined>): ServerEnv {
+  const parsed = ServerEnvSchema.safeParse(env);
+  if (!parsed.success) throw new ServerEnvError(`Invalid environment: ${formatIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+/** The shared part of every server's start options. */
+export function startOptionsFrom(env: ServerEnv): StartOptions {
+  return {
+    host: env.MCP_HOST,
+    stateless: env.MCP_STATELESS,
+    ...(env.MCP_AUTH_TOKEN === undefined ? {} : { authToken: env.MCP_AUTH_TOKEN }),
+  };
+}
+
+/** One server to run and the options to start it with. */
+export interface ServerLaunch {
+  hosting: HostedServer;
+  port: number;
+}
+
+/**
+ * Parses `rawEnv` once, starts the servers `pick` chooses, and keeps them up until SIGINT/SIGTERM (or,
+ * when started by servers/main.ts, until that parent goes away); then closes them and the process exits 0.
+ * A bad environment or a failed start prints the reason and exits 1.
+ */
+export async function runServers(
+  rawEnv: Record<string, string | undefined>,
+  pick: (env: ServerEnv) => readonly ServerLaunch[],
+): Promise<void> {
+  const running: RunningServer[] = [];
+  let stopping = false;
+  const stop = async (reason: string, exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (reason !== "") console.log(`${reason}: stopping ${running.map((server) => server.name).join(", ")}`);
+    await Promise.allSettled(running.map((server) => server.close()));
+    process.exitCode = exitCode;
+    // Everything is closed, so the loop should drain by itself; this only guards against a stuck handle.
+    setTimeout(() => process.exit(exitCode), 5000).unref();
+  };
+
+  // `on`, not `once`: Ctrl-C reaches us both from the terminal and forwarded by a parent; a second
+  // signal must not fall through to the default handler and kill us mid-shutdown.
+  process.on("SIGINT", () => void stop("SIGINT", 0));
+  process.on("SIGTERM", () => void stop("SIGTERM", 0));
+  if (process.channel !== undefined) {
+    // Started by servers/main.ts with an IPC channel: if that parent dies, so do we (no orphans).
+    process.channel.unref();
+    process.once("disconnect", () => void stop("parent exited", 0));
+  }
+
+  try {
+    const env = parseServerEnv(rawEnv);
+    const shared = startOptionsFrom(env);
+    for (const { hosting, port } of pick(env)) running.push(await startHttpHost(hosting, { ...shared, port }));
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    await stop("", 1);
+  }
+}

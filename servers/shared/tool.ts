@@ -1,0 +1,163 @@
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  type CallToolResult,
+  type Implementation,
+  type Tool,
+  type ToolAnnotations,
+} from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+
+/** What a handler returns: text for the model, plus structured data when the tool declares an output schema. */
+export type ToolReply<O extends z.ZodObject | undefined> = O extends z.ZodObject
+  ? { text: string; structured: z.input<O> }
+  : { text: string };
+
+/** One tool, defined once: its zod schemas feed `tools/list`, validate `tools/call` and type the handler. */
+export interface ToolDefinition<I extends z.ZodObject, O extends z.ZodObject | undefined = undefined> {
+  /** snake_case, never containing `__` (the client bridge's separator). */
+  name: string;
+  title?: string;
+  description: string;
+  /** Every field must carry `.describe()`: that text is what a model reads. */
+  inputSchema: I;
+  outputSchema?: O;
+  annotations?: ToolAnnotations;
+  /** Throwing is fine: the error message becomes an `isError` result. */
+  handler: (args: z.output<I>) => ToolReply<O> | Promise<ToolReply<O>>;
+}
+
+/** A tool with its types erased, ready for a registry. */
+export interface RegisteredTool {
+  readonly name: string;
+  /** The `tools/list` entry, JSON Schemas derived from the zod schemas. */
+  readonly listing: Tool;
+  /** Validates `args`, runs the handler; every failure comes back as an `isError` result, never a throw. */
+  call(args: unknown): Promise<CallToolResult>;
+}
+
+/** Thrown at definition time for a tool that would mislead clients (bad name, undocumented field). */
+export class ToolDefinitionError extends Error {
+  constructor(
+    message: string,
+    readonly toolName: string,
+  ) {
+    super(message);
+    this.name = "ToolDefinitionError";
+  }
+}
+
+const TOOL_NAME = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
+
+/**
+ * Turns a definition into a {@link RegisteredTool}.
+ * @throws ToolDefinitionError if the name is not snake_case or an input field lacks a description.
+ */
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject | undefined = undefined>(
+  definition: ToolDefinition<I, O>,
+): RegisteredTool {
+  const { name, inputSchema, outputSchema, handler } = definition;
+  if (!TOOL_NAME.test(name)) {
+    throw new ToolDefinitionError(`Tool name "${name}" must be snake_case (no "__")`, name);
+  }
+  for (const [field, schema] of Object.entries(inputSchema.shape)) {
+    if (!(schema as z.ZodType).description) {
+      throw new ToolDefinitionError(`Tool "${name}": input field "${field}" has no .describe() text`, name);
+    }
+  }
+
+  const listing: Tool = {
+    name,
+    ...(definition.title === undefined ? {} : { title: definition.title }),
+    description: definition.description,
+    inputSchema: z.toJSONSchema(inputSchema, { io: "input" }) as Tool["inputSchema"],
+    ...(outputSchema === undefined
+      ? {}
+      : { outputSchema: z.toJSONSchema(outputSchema, { io: "output" }) as Tool["outputSchema"] }),
+    ...(definition.annotations === undefined ? {} : { annotations: definition.annotations }),
+  };
+
+  async function call(args: unknown): Promise<CallToolResult> {
+    // A client may omit `arguments` entirely; treat that like an empty object so the
+    // missing fields are named in the error instead of "expected object".
+    const parsed = inputSchema.safeParse(args ?? {});
+    if (!parsed.success) {
+      return errorResult(`Invalid arguments for tool "${name}": ${formatIssues(parsed.error)}`);
+    }
+    let reply: ToolReply<O>;
+    try {
+      reply = await handler(parsed.data);
+    } catch (error) {
+      return errorResult(`Tool "${name}" failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (outputSchema === undefined) {
+      return { content: [{ type: "text", text: reply.text }] };
+    }
+    const structured = outputSchema.safeParse((reply as { structured: unknown }).structured);
+    if (!structured.success) {
+      // Our own bug, but the caller still deserves a result it can explain rather than a broken schema promise.
+      return errorResult(`Tool "${name}" produced output that violates its output schema: ${formatIssues(structured.error)}`);
+    }
+    return {
+      content: [{ type: "text", text: reply.text }],
+      structuredContent: structured.data as Record<string, unknown>,
+    };
+  }
+
+  return { name, listing, call };
+}
+
+/** `a: message; b: message` — short enough for a model to read and act on. */
+export function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.map(String).join(".");
+      return path === "" ? issue.message : `${path}: ${issue.message}`;
+    })
+    .join("; ");
+}
+
+function errorResult(text: string): CallToolResult {
+  return { content: [{ type: "text", text }], isError: true };
+}
+
+/**
+ * Installs `tools/list` and `tools/call` handlers dispatching through a map by name.
+ * An unknown tool is a protocol error (`-32602`), as the MCP spec says; everything else is a result.
+ * @throws ToolDefinitionError on duplicate tool names.
+ */
+export function registerTools(server: Server, tools: readonly RegisteredTool[]): void {
+  const registry = new Map<string, RegisteredTool>();
+  for (const tool of tools) {
+    if (registry.has(tool.name)) {
+      throw new ToolDefinitionError(`Duplicate tool name "${tool.name}"`, tool.name);
+    }
+    registry.set(tool.name, tool);
+  }
+  const listings = tools.map((tool) => tool.listing);
+
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listings }));
+  server.setRequestHandler(CallToolRequestSchema, (request) => {
+    const tool = registry.get(request.params.name);
+    if (tool === undefined) {
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        `Unknown tool "${request.params.name}". Available tools: ${[...registry.keys()].join(", ")}`,
+      );
+    }
+    return tool.call(request.params.arguments);
+  });
+}
+
+/** A fresh low-level `Server` offering exactly `tools`; one per session, never shared. */
+export function createToolServer(info: Implementation, tools: readonly RegisteredTool[], instructions?: string): Server {
+  const server = new Server(info, {
+    capabilities: { tools: {} },
+    ...(instructions === undefined ? {} : { instructions }),
+  });
+  registerTools(server, tools);
+  return server;
+}
