@@ -60,7 +60,7 @@ export async function spawnServer(kind: ServerKind, options: SpawnOptions = {}):
     ...(options.authToken ? { MCP_AUTH_TOKEN: options.authToken } : {}),
     ...options.env,
   };
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "test/faults/fixtures/serve.ts", kind], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", `servers/${kind}/main.ts`], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
