@@ -11,6 +11,12 @@ export interface ProcessStats {
   rss: number;
 }
 
+/** Memory after forced GC: resident set, and what the JS heap and buffers hold (bytes). */
+export interface SettledMemory {
+  rss: number;
+  heap: number;
+}
+
 type Handler = (args: Record<string, unknown>) => unknown;
 
 interface Request {
@@ -119,14 +125,7 @@ export function serveParent(ready: unknown, handlers: Record<string, Handler> = 
       const cpu = process.cpuUsage();
       return { cpuMicros: cpu.user + cpu.system, rss: process.memoryUsage().rss };
     },
-    gc: async () => {
-      // Several passes with pauses between them let weak references and finalizers settle.
-      for (let i = 0; i < 4; i++) {
-        globalThis.gc?.();
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      return process.memoryUsage().rss;
-    },
+    gc: () => settledMemory(),
     ...handlers,
   };
   process.on("message", async (message: Request) => {
@@ -140,4 +139,18 @@ export function serveParent(ready: unknown, handlers: Record<string, Handler> = 
   });
   process.on("disconnect", () => process.exit(0));
   process.send!({ type: "ready", ready });
+}
+
+/**
+ * Forces GC (the process must run with --expose-gc) and reads memory. Several passes with pauses
+ * between them let weak references and finalizers (undici's request cleanup among them) settle.
+ */
+export async function settledMemory(): Promise<SettledMemory> {
+  if (!globalThis.gc) throw new Error("settledMemory needs --expose-gc");
+  for (let i = 0; i < 4; i++) {
+    globalThis.gc();
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  const usage = process.memoryUsage();
+  return { rss: usage.rss, heap: usage.heapUsed + usage.external + usage.arrayBuffers };
 }

@@ -3,22 +3,14 @@
  * reports its own resident set size before and after, so the bench process's heap does not blur it.
  * Run with --expose-gc.
  *
- *   request "measure" { kind: "adapter" | "sdk", url, count }   →   { before, after } (bytes, after GC)
+ *   request "measure" { kind: "adapter" | "sdk", url, count }   →   { before, after } (memory after GC)
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { MultiServerClient } from "../../adapters/index.js";
-import { serveParent } from "../child.js";
+import { serveParent, settledMemory, type SettledMemory } from "../child.js";
 
 type Kind = "adapter" | "sdk";
-
-async function settledRss(): Promise<number> {
-  for (let i = 0; i < 4; i++) {
-    globalThis.gc?.();
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return process.memoryUsage().rss;
-}
 
 /** Opens one connection of the kind and returns how to close it. */
 async function open(kind: Kind, url: string, index: number): Promise<() => Promise<unknown>> {
@@ -34,20 +26,20 @@ async function open(kind: Kind, url: string, index: number): Promise<() => Promi
   return () => client.close();
 }
 
-async function measure(args: Record<string, unknown>): Promise<{ before: number; after: number }> {
+async function measure(args: Record<string, unknown>): Promise<{ before: SettledMemory; after: SettledMemory }> {
   const kind = args.kind as Kind;
   const url = String(args.url);
   const count = Number(args.count);
   // One connection first, so module loading and JIT are in the baseline rather than in the delta.
   await (await open(kind, url, -1))();
-  const before = await settledRss();
+  const before = await settledMemory();
   const closers: Array<() => Promise<unknown>> = [];
   try {
     for (let start = 0; start < count; start += 25) {
       const batch = Array.from({ length: Math.min(25, count - start) }, (_, i) => open(kind, url, start + i));
       closers.push(...(await Promise.all(batch)));
     }
-    const after = await settledRss();
+    const after = await settledMemory();
     return { before, after };
   } finally {
     await Promise.all(closers.map((close) => close().catch(() => undefined)));

@@ -1,9 +1,10 @@
 /**
- * (5) Memory. Server: resident set growth of a fresh server process per idle session, for legacy SSE
- * and Streamable HTTP. Client: resident set growth of a fresh client process per open connection.
- * Both are measured after forced GC in a process of their own.
+ * (5) Memory. Server: growth of a fresh server process per idle session, for legacy SSE and
+ * Streamable HTTP. Client: growth of a fresh client process per open connection. Each is measured
+ * after forced GC in a process of its own, as resident set size (what the issue asks for) and as
+ * JS heap + buffers (steadier: RSS moves in allocator-sized steps).
  */
-import { startChild } from "../child.js";
+import { startChild, type SettledMemory } from "../child.js";
 import type { ServersReady } from "../children/servers.js";
 import { openHttpSession, openSseSession, type IdleSession } from "../sessions.js";
 import type { Suite, SuiteContext } from "../suite.js";
@@ -11,7 +12,16 @@ import type { Suite, SuiteContext } from "../suite.js";
 const KIB = 1024;
 const OPEN_BATCH = 50;
 
-async function serverPerSession(context: SuiteContext, transport: "sse" | "http", count: number): Promise<void> {
+interface Growth {
+  rss: number;
+  heap: number;
+}
+
+function perItem(before: SettledMemory, after: SettledMemory, count: number): Growth {
+  return { rss: (after.rss - before.rss) / count / KIB, heap: (after.heap - before.heap) / count / KIB };
+}
+
+async function serverPerSession(transport: "sse" | "http", count: number): Promise<Growth> {
   const child = await startChild<ServersReady>("./children/servers.ts", [], { exposeGc: true });
   const sessions: IdleSession[] = [];
   try {
@@ -19,26 +29,25 @@ async function serverPerSession(context: SuiteContext, transport: "sse" | "http"
     // A few sessions first, so lazily loaded code and first-use allocations are in the baseline.
     for (let i = 0; i < 5; i++) (await open(child.ready.math)).close();
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const before = await child.request<number>("gc");
+    const before = await child.request<SettledMemory>("gc");
     for (let start = 0; start < count; start += OPEN_BATCH) {
       const batch = Array.from({ length: Math.min(OPEN_BATCH, count - start) }, () => open(child.ready.math));
       sessions.push(...(await Promise.all(batch)));
     }
-    const after = await child.request<number>("gc");
-    context.recorder.add(`memory/server/${transport}/per-session`, "KiB", (after - before) / count / KIB);
+    const after = await child.request<SettledMemory>("gc");
+    return perItem(before, after, count);
   } finally {
     for (const session of sessions) session.close();
     await child.close();
   }
 }
 
-/** KiB of client RSS per open connection of the kind. */
-async function clientPerConnection(context: SuiteContext, kind: "adapter" | "sdk", count: number): Promise<number> {
+async function clientPerConnection(context: SuiteContext, kind: "adapter" | "sdk", count: number): Promise<Growth> {
   const { math } = (await context.servers()).ready;
   const child = await startChild<Record<string, never>>("./children/clients.ts", [], { exposeGc: true });
   try {
-    const { before, after } = await child.request<{ before: number; after: number }>("measure", { kind, url: `${math}/mcp`, count });
-    return (after - before) / count / KIB;
+    const { before, after } = await child.request<{ before: SettledMemory; after: SettledMemory }>("measure", { kind, url: `${math}/mcp`, count });
+    return perItem(before, after, count);
   } finally {
     await child.close();
   }
@@ -47,16 +56,21 @@ async function clientPerConnection(context: SuiteContext, kind: "adapter" | "sdk
 export const memorySuite: Suite = {
   name: "memory",
   async run(context) {
+    const { recorder } = context;
     const sessions = context.quick ? 100 : 1000;
     for (const transport of ["sse", "http"] as const) {
-      context.log(`memory: server RSS with ${sessions} idle ${transport} sessions`);
-      await serverPerSession(context, transport, sessions);
+      context.log(`memory: server with ${sessions} idle ${transport} sessions`);
+      const growth = await serverPerSession(transport, sessions);
+      recorder.add(`memory/server/${transport}/per-session`, "KiB RSS", growth.rss);
+      recorder.add(`memory/server/${transport}/per-session/heap`, "KiB heap", growth.heap);
     }
-    const connections = context.quick ? 20 : 200;
-    context.log(`memory: client RSS with ${connections} connections`);
+    const connections = context.quick ? 20 : 500;
+    context.log(`memory: client with ${connections} connections`);
     const sdk = await clientPerConnection(context, "sdk", connections);
     const adapter = await clientPerConnection(context, "adapter", connections);
-    context.recorder.add("memory/client/sdk/per-connection", "KiB", sdk);
-    context.recorder.add("memory/client/adapter/per-connection", "KiB", adapter, "memory/client/sdk/per-connection");
+    recorder.add("memory/client/sdk/per-connection", "KiB RSS", sdk.rss);
+    recorder.add("memory/client/sdk/per-connection/heap", "KiB heap", sdk.heap);
+    recorder.add("memory/client/adapter/per-connection", "KiB RSS", adapter.rss, "memory/client/sdk/per-connection");
+    recorder.add("memory/client/adapter/per-connection/heap", "KiB heap", adapter.heap, "memory/client/sdk/per-connection/heap");
   },
 };

@@ -3,7 +3,7 @@
  * of them at once, against connecting one server after another.
  */
 import { MultiServerClient, type ServersConfig } from "../../adapters/index.js";
-import { startChild } from "../child.js";
+import { startChild, type Child } from "../child.js";
 import { interleave, summarize, type Variant } from "../stats.js";
 import type { Suite } from "../suite.js";
 
@@ -29,13 +29,35 @@ function checkDiscovered(clients: MultiServerClient[], servers: number): void {
   }
 }
 
+/** CPU time (µs) spent while connecting, on the client (this process) and on the servers' process. */
+interface CpuTally {
+  client: number;
+  server: number;
+  servers: number;
+}
+
+/** Measures the CPU both sides spend in `connect`, which must not include closing. */
+async function tallied<T>(child: Child<unknown>, tally: CpuTally | undefined, servers: number, connect: () => Promise<T>): Promise<T> {
+  if (!tally) return connect();
+  const serverBefore = (await child.stats()).cpuMicros;
+  const clientBefore = process.cpuUsage();
+  const result = await connect();
+  const client = process.cpuUsage(clientBefore);
+  tally.client += client.user + client.system;
+  tally.server += (await child.stats()).cpuMicros - serverBefore;
+  tally.servers += servers;
+  return result;
+}
+
 /** Connects the servers with one client (concurrently) and resolves with the time connect+discover took. */
-async function connectConcurrently(urls: readonly string[]): Promise<number> {
+async function connectConcurrently(urls: readonly string[], cpu: (connect: () => Promise<number>) => Promise<number>): Promise<number> {
   const client = new MultiServerClient(configFor(urls));
   try {
-    const started = performance.now();
-    await client.connect();
-    const elapsed = performance.now() - started;
+    const elapsed = await cpu(async () => {
+      const started = performance.now();
+      await client.connect();
+      return performance.now() - started;
+    });
     checkDiscovered([client], urls.length);
     return elapsed;
   } finally {
@@ -68,19 +90,32 @@ export const scaleSuite: Suite = {
     const child = await startChild<{ urls: string[] }>("./children/many-servers.ts", [String(Math.max(...COUNTS)), String(TOOLS_PER_SERVER)]);
     try {
       const urls = child.ready.urls;
+      const tallies = new Map(COUNTS.map((count) => [count, { client: 0, server: 0, servers: 0 }]));
+      // Only timed rounds count: warm-up rounds carry JIT compilation.
+      let timed = false;
       const variants: Variant[] = COUNTS.flatMap((count) => {
         const subset = urls.slice(0, count);
-        const concurrent: Variant = { name: `${count}/concurrent`, selfTimed: true, run: () => connectConcurrently(subset) };
+        const cpu = (connect: () => Promise<number>) => tallied(child, timed ? tallies.get(count) : undefined, count, connect);
+        const concurrent: Variant = { name: `${count}/concurrent`, selfTimed: true, run: () => connectConcurrently(subset, cpu) };
         const sequential: Variant = { name: `${count}/sequential`, selfTimed: true, run: () => connectSequentially(subset) };
         return count === 1 ? [concurrent] : [concurrent, sequential];
       });
+      const aroundBatch = async () => {
+        timed = true;
+        return async () => {};
+      };
       context.log(`scale: connect and discover with ${COUNTS.join(", ")} servers`);
-      const samples = await interleave(variants, quick ? { warmup: 1, rounds: 3, batch: 1 } : { warmup: 2, rounds: 15, batch: 1 });
+      const samples = await interleave(variants, quick ? { warmup: 1, rounds: 2, batch: 1, aroundBatch } : { warmup: 2, rounds: 15, batch: 1, aroundBatch });
       const name = (variant: string) => `scale/connect/${variant}`;
       recorder.addLatency(name("1/concurrent"), summarize(samples.get("1/concurrent")!));
       for (const count of COUNTS.filter((count) => count > 1)) {
         recorder.addLatency(name(`${count}/concurrent`), summarize(samples.get(`${count}/concurrent`)!), name("1/concurrent"));
         recorder.addLatency(name(`${count}/sequential`), summarize(samples.get(`${count}/sequential`)!), name(`${count}/concurrent`));
+      }
+      // Connecting is CPU work on both sides; on two cores it bounds how far concurrency can help.
+      for (const [count, tally] of tallies) {
+        recorder.add(`scale/connect/${count}/client-cpu-per-server`, "ms", tally.client / 1000 / tally.servers);
+        recorder.add(`scale/connect/${count}/server-cpu-per-server`, "ms", tally.server / 1000 / tally.servers);
       }
       recorder.target(
         "scale/connect: 50 servers ÷ 1 server (concurrent, median)",
