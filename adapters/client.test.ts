@@ -244,6 +244,47 @@ describe("several servers", () => {
   });
 });
 
+describe("recovery after the server went away (in process; reconnect.test.ts kills real processes)", () => {
+  const fastReconnect = { initialDelayMs: 20, maxDelayMs: 100, maxAttempts: 4 };
+
+  it("holds a call that arrives while the server is down until it is back", async () => {
+    let server = await startFixtureHost(arithmetic());
+    const port = server.port;
+    try {
+      const mcp = client({ math: { url: `${server.url}/mcp` } }, { reconnect: fastReconnect });
+      await mcp.connect();
+      await server.close();
+      // divide is not annotated idempotent: it may only go out once it can be delivered.
+      const pending = mcp.callTool("math", "divide", { a: 84, b: 2 });
+      await sleep(300);
+      server = await startFixtureHost(arithmetic(), { port });
+      expect((await pending).content).toEqual([{ type: "text", text: "42" }]);
+      expect(server.state.calls).toEqual([{ tool: "divide", args: { a: 84, b: 2 } }]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("marks the server failed after the bounded backoff and connects again on demand", async () => {
+    let server = await startFixtureHost(arithmetic());
+    const port = server.port;
+    try {
+      const mcp = client({ math: { url: `${server.url}/mcp` } }, { reconnect: fastReconnect });
+      await mcp.connect();
+      await server.close();
+      await vi.waitFor(() => expect(mcp.status().math).toMatchObject({ state: "failed", error: expect.stringContaining("ECONNREFUSED") }), {
+        timeout: 3_000,
+      });
+      await expect(mcp.callTool("math", "add", { a: 1, b: 1 })).rejects.toMatchObject({ name: "ServerUnavailableError", serverName: "math" });
+      server = await startFixtureHost(arithmetic(), { port });
+      expect((await mcp.callTool("math", "add", { a: 1, b: 1 })).content).toEqual([{ type: "text", text: "2" }]);
+      expect(mcp.status().math?.state).toBe("connected");
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("transports", () => {
   it("falls back from Streamable HTTP to SSE at the sibling /sse endpoint", async () => {
     const legacy = await host(arithmetic(), { transports: ["sse"] });

@@ -48,7 +48,7 @@ function describeErrors(errors: readonly OutputUnit[]): string {
   const leaves = errors.filter(
     (unit) =>
       !errors.some((other) => other !== unit && other.keywordLocation.startsWith(`${unit.keywordLocation}/`)) &&
-      !(unit.error === "False boolean schema." && errors.some((other) => other !== unit && other.keywordLocation === unit.keywordLocation)),
+      !(unit.keyword === "false" && errors.length > 1),
   );
   const lines = [...new Set(leaves.map((unit) => `${locationOf(unit.instanceLocation)}: ${unit.error}`))];
   return lines.join("; ");
