@@ -126,6 +126,24 @@ export function floorHttpClient(baseUrl: string): FloorClient {
   };
 }
 
+/**
+ * The floor request sent with the global `fetch` (undici), which is what the SDK's transports use:
+ * the difference to {@link floorHttpClient} is the cost of the HTTP client stack alone.
+ */
+export function floorFetchClient(baseUrl: string): FloorClient {
+  const url = new URL("/rpc", baseUrl);
+  let id = 0;
+  return {
+    async add(a, b) {
+      const body = JSON.stringify({ jsonrpc: "2.0", id: ++id, method: "tools/call", params: { name: "add", arguments: { a, b } } });
+      const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
+      if (response.status !== 200) throw new Error(`floor answered ${response.status}`);
+      return textOf(await response.text());
+    },
+    close: async () => {},
+  };
+}
+
 /** The floor for the legacy SSE transport: POST answered 202, the result read from the open stream. */
 export async function floorSseClient(baseUrl: string): Promise<FloorClient> {
   const agent = new http.Agent({ keepAlive: true });

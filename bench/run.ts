@@ -82,7 +82,8 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const log = (line: string) => console.error(`[bench] ${line}`);
+  const origin = performance.now();
+  const log = (line: string) => console.error(`[bench +${((performance.now() - origin) / 1000).toFixed(1)}s] ${line}`);
   quietAbortListenerWarnings(log);
   const recorder = new Recorder();
   let servers: Promise<Child<ServersReady>> | undefined;

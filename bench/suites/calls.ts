@@ -8,7 +8,7 @@ import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { MultiServerClient, resultText } from "../../adapters/index.js";
-import { floorHttpClient, floorSseClient, type FloorClient } from "../floor.js";
+import { floorFetchClient, floorHttpClient, floorSseClient, type FloorClient } from "../floor.js";
 import { interleave, summarize, type Variant } from "../stats.js";
 import type { Suite, SuiteContext } from "../suite.js";
 
@@ -60,9 +60,12 @@ async function measureTransport(context: SuiteContext, transport: Transport): Pr
     const floorClient: FloorClient = transport === "sse" ? await floorSseClient(floor) : floorHttpClient(floor);
     closers.push(() => floorClient.close());
 
+    const floorFetch = transport === "http" ? floorFetchClient(floor) : undefined;
+
     const args = { a: 2, b: 3 };
     const variants: Variant[] = [
       { name: "floor", run: () => floorClient.add(args.a, args.b) },
+      ...(floorFetch ? [{ name: "floor-fetch", run: () => floorFetch.add(args.a, args.b) }] : []),
       { name: "sdk", run: () => sdk.callTool({ name: "add", arguments: args }) },
       { name: "adapter", run: () => adapter.callTool("math", "add", args) },
       { name: "adapter-tool", run: () => adapterTool.invoke(args) },
@@ -71,6 +74,7 @@ async function measureTransport(context: SuiteContext, transport: Transport): Pr
     // Every contender must really compute the sum before its speed means anything.
     const answers: Record<string, string> = {
       floor: await floorClient.add(args.a, args.b),
+      ...(floorFetch ? { "floor-fetch": await floorFetch.add(args.a, args.b) } : {}),
       sdk: resultText((await sdk.callTool({ name: "add", arguments: args })) as CallToolResult),
       adapter: resultText(await adapter.callTool("math", "add", args)),
       "adapter-tool": toolOutputText(await adapterTool.invoke(args)),
@@ -94,13 +98,15 @@ async function measureTransport(context: SuiteContext, transport: Transport): Pr
         entry.calls += operations;
       };
     };
+    context.log(`calls: ${transport}: clients connected, timing`);
     const samples = await interleave(
       variants,
-      context.quick ? { warmup: 30, rounds: 4, batch: 25, aroundBatch } : { warmup: 300, rounds: 30, batch: 50, aroundBatch },
+      context.quick ? { warmup: 20, rounds: 3, batch: 20, aroundBatch } : { warmup: 300, rounds: 30, batch: 50, aroundBatch },
     );
     const { recorder } = context;
     const name = (variant: string) => `call/${transport}/${variant}`;
     recorder.addLatency(name("floor"), summarize(samples.get("floor")!));
+    if (floorFetch) recorder.addLatency(name("floor-fetch"), summarize(samples.get("floor-fetch")!), name("floor"));
     recorder.addLatency(name("sdk"), summarize(samples.get("sdk")!), name("floor"));
     recorder.addLatency(name("adapter"), summarize(samples.get("adapter")!), name("sdk"));
     recorder.addLatency(name("mcp-adapters"), summarize(samples.get("mcp-adapters")!), name("sdk"));

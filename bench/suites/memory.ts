@@ -7,7 +7,7 @@
 import { startChild, type SettledMemory } from "../child.js";
 import type { ServersReady } from "../children/servers.js";
 import { openHttpSession, openSseSession, type IdleSession } from "../sessions.js";
-import type { Suite, SuiteContext } from "../suite.js";
+import type { Suite } from "../suite.js";
 
 const KIB = 1024;
 const OPEN_BATCH = 50;
@@ -42,9 +42,8 @@ async function serverPerSession(transport: "sse" | "http", count: number): Promi
   }
 }
 
-async function clientPerConnection(context: SuiteContext, kind: "adapter" | "sdk", count: number): Promise<Growth> {
-  const { math } = (await context.servers()).ready;
-  const child = await startChild<Record<string, never>>("./children/clients.ts", [], { exposeGc: true });
+async function clientPerConnection(math: string, kind: "adapter" | "sdk", count: number): Promise<Growth> {
+  const child = await startChild<unknown>("./children/clients.ts", [], { exposeGc: true });
   try {
     const { before, after } = await child.request<{ before: SettledMemory; after: SettledMemory }>("measure", { kind, url: `${math}/mcp`, count });
     return perItem(before, after, count);
@@ -57,17 +56,21 @@ export const memorySuite: Suite = {
   name: "memory",
   async run(context) {
     const { recorder } = context;
-    const sessions = context.quick ? 100 : 1000;
+    // Every measurement gets a process of its own, started just before it: a process still
+    // settling after start-up (or competing with another one starting) shifts its baseline.
+    const sessions = context.quick ? 30 : 1000;
     for (const transport of ["sse", "http"] as const) {
       context.log(`memory: server with ${sessions} idle ${transport} sessions`);
       const growth = await serverPerSession(transport, sessions);
       recorder.add(`memory/server/${transport}/per-session`, "KiB RSS", growth.rss);
       recorder.add(`memory/server/${transport}/per-session/heap`, "KiB heap", growth.heap);
     }
-    const connections = context.quick ? 20 : 500;
+
+    const connections = context.quick ? 10 : 500;
     context.log(`memory: client with ${connections} connections`);
-    const sdk = await clientPerConnection(context, "sdk", connections);
-    const adapter = await clientPerConnection(context, "adapter", connections);
+    const { math } = (await context.servers()).ready;
+    const sdk = await clientPerConnection(math, "sdk", connections);
+    const adapter = await clientPerConnection(math, "adapter", connections);
     recorder.add("memory/client/sdk/per-connection", "KiB RSS", sdk.rss);
     recorder.add("memory/client/sdk/per-connection/heap", "KiB heap", sdk.heap);
     recorder.add("memory/client/adapter/per-connection", "KiB RSS", adapter.rss, "memory/client/sdk/per-connection");

@@ -105,7 +105,7 @@ export const scaleSuite: Suite = {
         return async () => {};
       };
       context.log(`scale: connect and discover with ${COUNTS.join(", ")} servers`);
-      const samples = await interleave(variants, quick ? { warmup: 1, rounds: 2, batch: 1, aroundBatch } : { warmup: 2, rounds: 15, batch: 1, aroundBatch });
+      const samples = await interleave(variants, quick ? { warmup: 1, rounds: 1, batch: 1, aroundBatch } : { warmup: 2, rounds: 15, batch: 1, aroundBatch });
       const name = (variant: string) => `scale/connect/${variant}`;
       recorder.addLatency(name("1/concurrent"), summarize(samples.get("1/concurrent")!));
       for (const count of COUNTS.filter((count) => count > 1)) {
