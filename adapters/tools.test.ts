@@ -1,4 +1,5 @@
 import { AIMessage, ToolMessage } from "@langchain/core/messages";
+import { DynamicStructuredTool } from "@langchain/core/tools";
 import { ToolNode } from "@langchain/langgraph/prebuilt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MultiServerClient, modelContent, resultText } from "./index.js";
@@ -62,6 +63,7 @@ describe("bridged LangChain tools", () => {
     const tool = bridged("weather__get_weather");
     expect(tool.description).toBe("Weather for a city");
     expect(tool.schema).toEqual(weatherSchema);
+    if (!(tool instanceof DynamicStructuredTool)) throw new Error("expected a DynamicStructuredTool");
     expect(tool.metadata).toMatchObject({ server: "weather", tool: "get_weather", annotations: { readOnlyHint: true } });
     expect(client.getTools().map((entry) => entry.name)).toEqual(["weather__get_weather", "weather__snapshot", "weather__report", "weather__nap"]);
   });
