@@ -1,0 +1,212 @@
+import type { Operation } from "./plan.js";
+import { identifierWords, singular, STOPWORDS } from "./text.js";
+
+type Json = Record<string, unknown>;
+
+/** What a parameter is for, read from its name, type and description. */
+export type ParamRole = "place" | "text" | "number" | "enum" | "boolean" | "other";
+
+export interface ParamProfile {
+  name: string;
+  types: string[];
+  /** Required by the tool (in a strict route schema: not nullable). */
+  required: boolean;
+  description: string;
+  enumValues?: unknown[];
+  role: ParamRole;
+  /** An array of numbers ("numbers": [1, 2, 3]). */
+  numberArray: boolean;
+}
+
+export interface ToolProfile {
+  /** The name the model calls: the bridged name in a route schema, the function name with bound tools. */
+  name: string;
+  description: string;
+  params: ParamProfile[];
+  /** The arithmetic this tool performs, when it takes two numbers (or a list) and says which. */
+  operation?: Operation;
+  /** Topics read from the name and description: "weather", "echo". */
+  topics: Set<string>;
+  nameWords: string[];
+  descriptionWords: string[];
+}
+
+export interface Catalog {
+  tools: ToolProfile[];
+  byName: Map<string, ToolProfile>;
+  byOperation: Map<Operation, ToolProfile>;
+  byTopic: Map<string, ToolProfile[]>;
+  /** Content word → tools whose name (weight 3) or description (weight 1) uses it. */
+  lexicon: Map<string, Array<{ tool: ToolProfile; weight: number }>>;
+  /** True when the tools come from a route schema: arguments must list every property. */
+  strict: boolean;
+}
+
+const OPERATION_WORDS: Array<[RegExp, Operation]> = [
+  [/^(?:add|adds|adding|addition|sum|sums|plus|total)$/, "add"],
+  [/^(?:multiply|multiplies|multiplying|multiplication|product|times|mul|mult)$/, "multiply"],
+  [/^(?:subtract|subtracts|subtraction|minus|difference|sub)$/, "subtract"],
+  [/^(?:divide|divides|division|quotient|div)$/, "divide"],
+  [/^(?:power|pow|exponent|exponentiation|exponentiate)$/, "power"],
+];
+
+export const TOPIC_WORDS: Record<string, RegExp> = {
+  weather: /^(?:weather|forecast|forecasts|temperature|temperatures|meteo|climate|conditions)$/,
+  echo: /^(?:echo|echoes|repeat|repeats|parrot)$/,
+};
+
+const PLACE_PARAM = /^(?:city|location|place|town|region|address|destination|locality|municipality|where|city_?name|location_?name|place_?name)$/i;
+const TEXT_PARAM = /^(?:message|text|query|prompt|input|content|string|sentence|phrase|q|search|term|keyword|topic|question|msg|words?)$/i;
+
+/** Words that say nothing about what a tool is for. */
+const GENERIC_TOOL_WORDS = new Set(
+  "get set list fetch retrieve return returns returned tool tools run runs call calls use uses using do make create given input output value values result results data information info simple simulated simulate simulates demonstrate demonstrates demonstrating demo example server mcp request requests response specified provided based".split(
+    " ",
+  ),
+);
+
+function asObject(value: unknown): Json {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Json) : {};
+}
+
+function typesOf(schema: Json): string[] {
+  if (typeof schema.type === "string") return [schema.type];
+  if (Array.isArray(schema.type)) return schema.type.filter((t): t is string => typeof t === "string");
+  const branches = schema.anyOf ?? schema.oneOf;
+  if (Array.isArray(branches)) return branches.flatMap((b) => typesOf(asObject(b)));
+  if (Array.isArray(schema.enum)) return [...new Set(schema.enum.map((v) => (v === null ? "null" : typeof v)))];
+  return [];
+}
+
+function enumOf(schema: Json): unknown[] | undefined {
+  if (Array.isArray(schema.enum)) return schema.enum.filter((v) => v !== null);
+  const branches = schema.anyOf ?? schema.oneOf;
+  if (Array.isArray(branches)) {
+    const values = branches.flatMap((b) => enumOf(asObject(b)) ?? []);
+    return values.length > 0 ? values : undefined;
+  }
+  return undefined;
+}
+
+function contentWords(text: string): string[] {
+  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length > 2 && !STOPWORDS.has(w)).map(singular);
+}
+
+function profileParam(name: string, schema: Json, required: boolean): ParamProfile {
+  const types = typesOf(schema);
+  const description = typeof schema.description === "string" ? schema.description : "";
+  const enumValues = enumOf(schema);
+  const itemTypes = typesOf(asObject(schema.items));
+  const numberArray = types.includes("array") && (itemTypes.includes("number") || itemTypes.includes("integer"));
+  const words = `${identifierWords(name).join(" ")} ${description}`.toLowerCase();
+  let role: ParamRole = "other";
+  if (enumValues && enumValues.length > 0) role = "enum";
+  else if (types.includes("number") || types.includes("integer")) role = "number";
+  else if (types.includes("boolean")) role = "boolean";
+  else if (types.includes("string") || types.length === 0) {
+    if (PLACE_PARAM.test(name) || /\b(?:city|location|place|town)\b/.test(words)) role = "place";
+    else if (TEXT_PARAM.test(name) || /\b(?:message|text)\b/.test(identifierWords(name).join(" "))) role = "text";
+    else role = "text";
+  }
+  return { name, types, required, description, ...(enumValues ? { enumValues } : {}), role, numberArray };
+}
+
+function profileTool(name: string, description: string, schema: Json, strict: boolean): ToolProfile {
+  const properties = asObject(schema.properties);
+  const required = new Set(Array.isArray(schema.required) ? schema.required : []);
+  const params = Object.entries(properties).map(([key, value]) => {
+    const property = asObject(value);
+    // A strict schema requires everything and marks optional parameters by accepting null.
+    const isRequired = strict ? !typesOf(property).includes("null") : required.has(key);
+    return profileParam(key, property, isRequired);
+  });
+  const nameWords = identifierWords(name.includes("__") ? name.slice(name.indexOf("__") + 2) : name);
+  const descriptionWords = contentWords(description);
+
+  const numeric = params.filter((p) => p.role === "number");
+  let operation: Operation | undefined;
+  if (numeric.length >= 2 || params.some((p) => p.numberArray)) {
+    for (const words of [nameWords, descriptionWords]) {
+      for (const word of words) {
+        operation = OPERATION_WORDS.find(([pattern]) => pattern.test(word))?.[1];
+        if (operation) break;
+      }
+      if (operation) break;
+    }
+  }
+  const topics = new Set<string>();
+  for (const [topic, pattern] of Object.entries(TOPIC_WORDS)) {
+    if ([...nameWords, ...descriptionWords].some((w) => pattern.test(w))) topics.add(topic);
+  }
+  if (topics.has("weather") && !params.some((p) => p.role === "place")) topics.delete("weather");
+  if (topics.has("echo") && !params.some((p) => p.role === "text")) topics.delete("echo");
+  return { name, description, params, ...(operation ? { operation } : {}), topics, nameWords, descriptionWords };
+}
+
+function buildCatalog(tools: ToolProfile[], strict: boolean): Catalog {
+  const byName = new Map(tools.map((t) => [t.name, t]));
+  const byOperation = new Map<Operation, ToolProfile>();
+  const byTopic = new Map<string, ToolProfile[]>();
+  const lexicon = new Map<string, Array<{ tool: ToolProfile; weight: number }>>();
+  for (const tool of tools) {
+    if (tool.operation && !byOperation.has(tool.operation)) byOperation.set(tool.operation, tool);
+    for (const topic of tool.topics) byTopic.set(topic, [...(byTopic.get(topic) ?? []), tool]);
+    const weights = new Map<string, number>();
+    for (const word of tool.descriptionWords) if (!GENERIC_TOOL_WORDS.has(word)) weights.set(word, 1);
+    for (const word of tool.nameWords.map(singular)) if (!GENERIC_TOOL_WORDS.has(word) && word.length > 1) weights.set(word, 3);
+    for (const [word, weight] of weights) lexicon.set(word, [...(lexicon.get(word) ?? []), { tool, weight }]);
+  }
+  return { tools, byName, byOperation, byTopic, lexicon, strict };
+}
+
+const fromSchemas = new WeakMap<object, Catalog | null>();
+
+/**
+ * The tools a route schema offers (one `call_tool` variant per tool), cached by schema identity
+ * so a catalog of hundreds of tools is read once. Undefined when the schema is not a route schema.
+ */
+export function catalogFromRouteSchema(schema: Json): Catalog | undefined {
+  const cached = fromSchemas.get(schema);
+  if (cached !== undefined) return cached ?? undefined;
+  const decision = asObject(asObject(schema.properties).decision);
+  const variants = Array.isArray(decision.anyOf) ? decision.anyOf.map(asObject) : undefined;
+  if (!variants) {
+    fromSchemas.set(schema, null);
+    return undefined;
+  }
+  const tools: ToolProfile[] = [];
+  for (const variant of variants) {
+    const properties = asObject(variant.properties);
+    const action = enumOf(asObject(properties.action))?.[0];
+    const name = enumOf(asObject(properties.tool))?.[0];
+    if (action !== "call_tool" || typeof name !== "string") continue;
+    tools.push(profileTool(name, typeof variant.description === "string" ? variant.description : "", asObject(properties.args), true));
+  }
+  const catalog = buildCatalog(tools, true);
+  fromSchemas.set(schema, catalog);
+  return catalog;
+}
+
+/** A tool as `bindTools` receives it, in OpenAI function form. */
+export interface FunctionDefinition {
+  name: string;
+  description?: string;
+  parameters?: Json;
+}
+
+const fromFunctions = new WeakMap<object, Catalog>();
+
+/**
+ * The catalog of tools bound with `bindTools`, cached by the identity of the bound list (`key`), which
+ * stays the same object for every call through one binding.
+ */
+export function catalogFromFunctions(key: object, functions: () => readonly FunctionDefinition[]): Catalog {
+  const cached = fromFunctions.get(key);
+  if (cached) return cached;
+  const catalog = buildCatalog(
+    functions().map((f) => profileTool(f.name, f.description ?? "", asObject(f.parameters), false)),
+    false,
+  );
+  fromFunctions.set(key, catalog);
+  return catalog;
+}

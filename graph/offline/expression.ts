@@ -1,0 +1,410 @@
+import { findNumbers } from "./numbers.js";
+import type { ArithmeticPlan, MissingOperand, Operand, Operation, PlanStep } from "./plan.js";
+import type { Token } from "./text.js";
+
+/**
+ * Arithmetic written out as such: "(3 + 5) x 12", "what is 12 times 7", "add 3 and 4, then
+ * multiply by 5", "the product of 8 and 9", "7 mal 8". Word problems are another module's job.
+ */
+
+type Sym =
+  | { t: "num"; value: number }
+  | { t: "op"; op: Operation }
+  | { t: "cmd"; op: Operation }
+  | { t: "of"; op: Operation }
+  | { t: "lp" }
+  | { t: "rp" }
+  | { t: "and" }
+  | { t: "by" }
+  | { t: "from" }
+  | { t: "then" }
+  | { t: "ref" }
+  | { t: "squared"; power: number };
+
+type Node = { kind: "num"; value: number } | { kind: "ref" } | { kind: "bin"; op: Operation; left: Node; right: Node };
+
+const INFIX: Record<string, Operation> = {
+  "+": "add",
+  plus: "add",
+  más: "add",
+  mas: "add",
+  più: "add",
+  piu: "add",
+  mais: "add",
+  加: "add",
+  "-": "subtract",
+  minus: "subtract",
+  menos: "subtract",
+  moins: "subtract",
+  meno: "subtract",
+  减: "subtract",
+  "*": "multiply",
+  x: "multiply",
+  "×": "multiply",
+  "✕": "multiply",
+  "·": "multiply",
+  times: "multiply",
+  fois: "multiply",
+  mal: "multiply",
+  vezes: "multiply",
+  乘: "multiply",
+  "/": "divide",
+  "÷": "divide",
+  over: "divide",
+  除: "divide",
+  "^": "power",
+};
+
+const COMMANDS: Record<string, Operation> = {
+  add: "add",
+  addition: "add",
+  sum: "add",
+  total: "add",
+  addiere: "add",
+  addieren: "add",
+  suma: "add",
+  sumar: "add",
+  sume: "add",
+  additionne: "add",
+  additionner: "add",
+  ajoute: "add",
+  soma: "add",
+  somar: "add",
+  somma: "add",
+  sommare: "add",
+  somme: "add",
+  summe: "add",
+  multiply: "multiply",
+  multiplication: "multiply",
+  product: "multiply",
+  multiplica: "multiply",
+  multiplicar: "multiply",
+  multiplie: "multiply",
+  multiplier: "multiply",
+  multipliziere: "multiply",
+  multiplizieren: "multiply",
+  moltiplica: "multiply",
+  multiplique: "multiply",
+  producto: "multiply",
+  produit: "multiply",
+  produkt: "multiply",
+  produto: "multiply",
+  prodotto: "multiply",
+  subtract: "subtract",
+  subtraction: "subtract",
+  difference: "subtract",
+  resta: "subtract",
+  restar: "subtract",
+  soustrais: "subtract",
+  subtrahiere: "subtract",
+  divide: "divide",
+  division: "divide",
+  quotient: "divide",
+  divise: "divide",
+  dividir: "divide",
+  dividi: "divide",
+  dividiere: "divide",
+};
+
+const AND = new Set(["and", "y", "et", "und", "e", "和", "与", "跟", "&"]);
+const BY = new Set(["by", "with", "to", "por", "par", "mit", "per", "con", "avec"]);
+const FROM = new Set(["from", "de", "von", "da"]);
+const THEN = new Set(["then", "luego", "después", "despues", "puis", "ensuite", "dann", "danach", "poi", "depois", "然后", "再"]);
+const REF = new Set(["result", "it", "that", "this", "answer", "resultado", "résultat", "resultat", "ergebnis", "risultato"]);
+const OF = new Set(["of", "de", "des", "du", "von", "der", "di", "do", "da", "的"]);
+
+/** Words that may sit inside an arithmetic request without making it a word problem. */
+const FILLER = new Set(
+  `what what's whats is are was be the a an calculate compute evaluate work out solve please can could would you
+  tell me give show find get do does did when if we i need want know how much many equal equals = ? . , ! : ; number numbers
+  value values together up result answer for us my our using use with tool calculator math quick question hey hi ok okay
+  so now just first next finally after afterwards also is it its whats let let's lets following of both all
+  qué que cuánto cuanto cuánta es son combien font fait est wie viel ist was quanto quanto è é ergibt dá da
+  等 于 多 少 是 几 请 计 算 一 下 吗 呢 结 果 然 后 再 乘 以 上`.split(/\s+/),
+);
+
+/** The symbols of the tokens, or undefined when a word outside arithmetic talk is present. */
+function symbolize(tokens: readonly Token[]): Sym[] | undefined {
+  const numbers = findNumbers(tokens);
+  const byStart = new Map(numbers.map((n) => [n.start, n]));
+  const syms: Sym[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    const number = byStart.get(i);
+    if (number) {
+      // "add two numbers" names how many operands, not an operand.
+      if (/^(?:numbers|values|integers)$/.test(tokens[number.end]?.lower ?? "")) {
+        i = number.end + 1;
+        continue;
+      }
+      if (number.kind === "ordinal" || number.kind === "half" || number.glued) return undefined;
+      // "twice 7" reads as 2 × 7.
+      if (number.kind === "multiplier") syms.push({ t: "num", value: number.value }, { t: "op", op: "multiply" });
+      else syms.push({ t: "num", value: number.value });
+      i = number.end;
+      continue;
+    }
+    const token = tokens[i]!;
+    const word = token.lower;
+    const next = tokens[i + 1]?.lower;
+    i++;
+    if (token.kind === "date") return undefined;
+    if (word === "(" || word === "[") syms.push({ t: "lp" });
+    else if (word === ")" || word === "]") syms.push({ t: "rp" });
+    else if ((word === "multiplied" || word === "multiplicado" || word === "multiplié" || word === "multipliziert") && next && BY.has(next)) {
+      syms.push({ t: "op", op: "multiply" });
+      i++;
+    } else if ((word === "divided" || word === "dividido" || word === "divisé" || word === "geteilt") && next && (BY.has(next) || next === "durch")) {
+      syms.push({ t: "op", op: "divide" });
+      i++;
+    } else if (word === "added" && next === "to") {
+      syms.push({ t: "op", op: "add" });
+      i++;
+    } else if (word === "to" && next === "the" && tokens[i + 1]?.lower === "power") {
+      syms.push({ t: "op", op: "power" });
+      i += 3;
+    } else if (word === "*" && next === "*") {
+      syms.push({ t: "op", op: "power" });
+      i++;
+    } else if (word === "squared" || word === "cubed") syms.push({ t: "squared", power: word === "squared" ? 2 : 3 });
+    else if (word in INFIX) syms.push({ t: "op", op: INFIX[word]! });
+    else if (word in COMMANDS && (next !== undefined && OF.has(next))) {
+      syms.push({ t: "of", op: COMMANDS[word]! });
+      i++;
+    } else if (word in COMMANDS) syms.push({ t: "cmd", op: COMMANDS[word]! });
+    else if (THEN.has(word)) syms.push({ t: "then" });
+    else if (REF.has(word) && syms.some((s) => s.t === "num")) syms.push({ t: "ref" });
+    else if (AND.has(word)) syms.push({ t: "and" });
+    else if (BY.has(word)) syms.push({ t: "by" });
+    else if (FROM.has(word)) syms.push({ t: "from" });
+    else if (/^x\d+$/.test(word)) {
+      // "3x4" tokenizes as 3 and "x4".
+      syms.push({ t: "op", op: "multiply" }, { t: "num", value: Number(word.slice(1)) });
+    } else if (!FILLER.has(word)) return undefined;
+  }
+  return syms;
+}
+
+class Parser {
+  private position = 0;
+  constructor(private readonly syms: Sym[]) {}
+
+  private peek(offset = 0): Sym | undefined {
+    return this.syms[this.position + offset];
+  }
+  private accept(t: Sym["t"]): boolean {
+    if (this.peek()?.t !== t) return false;
+    this.position++;
+    return true;
+  }
+  done(): boolean {
+    return this.position >= this.syms.length;
+  }
+
+  /** clause (then clause)*; a later clause may continue from the earlier result ("then multiply by 5"). */
+  chain(): Node[] {
+    const clauses: Node[] = [];
+    let previous: Node | undefined;
+    while (!this.done()) {
+      const clause = this.clause(previous);
+      if (!clause) break;
+      clauses.push(clause);
+      previous = clause;
+      while (this.accept("then") || this.accept("and")) {
+        // separators between clauses
+      }
+    }
+    return clauses;
+  }
+
+  private clause(previous: Node | undefined): Node | undefined {
+    const sym = this.peek();
+    if (!sym) return undefined;
+    if (sym.t === "cmd") {
+      this.position++;
+      return this.command(sym.op, previous, false);
+    }
+    if (sym.t === "op" && previous) {
+      // "..., then times 5"
+      this.position++;
+      const right = this.expression(previous);
+      return right ? { kind: "bin", op: sym.op, left: previous, right } : undefined;
+    }
+    return this.expression(previous);
+  }
+
+  /**
+   * "add 3 and 4", "multiply it by 5", "subtract 3 from 10"; with `listOnly` ("the sum of 3 and 4")
+   * only "and" separates arguments, so "multiply the sum of 3 and 4 by 5" keeps its "by".
+   */
+  private command(op: Operation, previous: Node | undefined, listOnly: boolean): Node | undefined {
+    const args: Node[] = [];
+    let sawFrom = false;
+    for (;;) {
+      const sym = this.peek();
+      if (sym?.t === "ref" && previous) {
+        this.position++;
+        args.push(previous);
+      } else {
+        const arg = this.expression(previous);
+        if (arg) args.push(arg);
+        else if (args.length === 0 && previous && sym?.t === "by") args.push(previous);
+        else break;
+      }
+      const next = this.peek();
+      const after = this.peek(1);
+      if (next?.t === "and" && (after?.t === "cmd" || after?.t === "then" || after?.t === "op")) break;
+      if (this.accept("and") || next?.t === "num") continue;
+      if (!listOnly && (this.accept("by") || this.acceptOp(op))) continue;
+      if (!listOnly && this.accept("from")) {
+        sawFrom = true;
+        continue;
+      }
+      break;
+    }
+    if (args.length === 0) return undefined;
+    // "then add 5" continues from the earlier result.
+    if (args.length === 1 && previous && args[0] !== previous) args.unshift(previous);
+    if (args.length === 1) return args[0]!.kind === "bin" ? args[0] : { kind: "bin", op, left: args[0]!, right: { kind: "ref" } };
+    if (sawFrom && args.length === 2) return { kind: "bin", op, left: args[1]!, right: args[0]! };
+    return args.slice(1).reduce<Node>((left, right) => ({ kind: "bin", op, left, right }), args[0]!);
+  }
+
+  private acceptOp(op: Operation): boolean {
+    const sym = this.peek();
+    if (sym?.t !== "op" || sym.op !== op) return false;
+    this.position++;
+    return true;
+  }
+
+  private expression(previous?: Node): Node | undefined {
+    return this.binary(previous, ["add", "subtract"], () => this.term(previous));
+  }
+
+  private term(previous?: Node): Node | undefined {
+    return this.binary(previous, ["multiply", "divide"], () => this.factor(previous));
+  }
+
+  private binary(_previous: Node | undefined, ops: Operation[], operand: () => Node | undefined): Node | undefined {
+    let left = operand();
+    if (!left) return undefined;
+    for (;;) {
+      const sym = this.peek();
+      if (sym?.t !== "op" || !ops.includes(sym.op)) return left;
+      this.position++;
+      const right = operand();
+      left = { kind: "bin", op: sym.op, left, right: right ?? { kind: "ref" } };
+      if (!right) return left;
+    }
+  }
+
+  private factor(previous?: Node): Node | undefined {
+    let base = this.atom(previous);
+    if (!base) return undefined;
+    for (;;) {
+      const sym = this.peek();
+      if (sym?.t === "squared") {
+        this.position++;
+        base =
+          sym.power === 2
+            ? { kind: "bin", op: "multiply", left: base, right: base }
+            : { kind: "bin", op: "power", left: base, right: { kind: "num", value: sym.power } };
+      } else if (sym?.t === "op" && sym.op === "power") {
+        this.position++;
+        const exponent = this.atom(previous);
+        if (!exponent) return base;
+        base = { kind: "bin", op: "power", left: base, right: exponent };
+      } else return base;
+    }
+  }
+
+  private atom(previous?: Node): Node | undefined {
+    const sym = this.peek();
+    if (!sym) return undefined;
+    if (sym.t === "num") {
+      this.position++;
+      return { kind: "num", value: sym.value };
+    }
+    const next = this.peek(1);
+    if (sym.t === "op" && sym.op === "subtract" && next?.t === "num") {
+      this.position += 2;
+      return { kind: "num", value: -next.value };
+    }
+    if (sym.t === "lp") {
+      const start = this.position++;
+      const inner = this.expression(previous);
+      if (!inner || !this.accept("rp")) {
+        this.position = start;
+        return undefined;
+      }
+      return inner;
+    }
+    if (sym.t === "of") {
+      // "the sum of 3 and 4" inside a larger expression
+      const start = this.position++;
+      const inner = this.command(sym.op, undefined, true);
+      if (!inner) this.position = start;
+      return inner;
+    }
+    if (sym.t === "ref" && previous) {
+      this.position++;
+      return previous;
+    }
+    return undefined;
+  }
+}
+
+export type ExpressionResult = { kind: "plan"; plan: ArithmeticPlan } | { kind: "missing"; missing: MissingOperand } | undefined;
+
+/**
+ * Reads a question that is only arithmetic. Returns a plan, a missing operand ("add 5"), or
+ * undefined when the question is something else (a word problem, or no arithmetic at all).
+ */
+export function parseExpression(tokens: readonly Token[]): ExpressionResult {
+  const syms = symbolize(tokens);
+  if (!syms) return undefined;
+  const operators = syms.filter((s) => s.t === "op" || s.t === "cmd" || s.t === "of" || s.t === "squared");
+  if (operators.length === 0) return undefined;
+  const numbers = syms.filter((s): s is { t: "num"; value: number } => s.t === "num").map((s) => s.value);
+
+  const parser = new Parser(syms);
+  const clauses = parser.chain();
+  const root = clauses.at(-1);
+  const firstOp = (operators[0] as { op?: Operation }).op ?? "multiply";
+  if (!root || !parser.done() || containsRef(root)) {
+    return numbers.length < 2 ? { kind: "missing", missing: { op: firstOp, given: numbers, cues: describeCues(syms) } } : undefined;
+  }
+  if (root.kind !== "bin") return numbers.length < 2 ? { kind: "missing", missing: { op: firstOp, given: numbers, cues: describeCues(syms) } } : undefined;
+  const steps: PlanStep[] = [];
+  lower(root, steps, new Map());
+  return { kind: "plan", plan: { steps, cues: describeCues(syms), answer: { kind: "expression" } } };
+}
+
+function containsRef(node: Node): boolean {
+  if (node.kind === "ref") return true;
+  if (node.kind === "num") return false;
+  return containsRef(node.left) || containsRef(node.right);
+}
+
+/** Post-order: each operation becomes a step; a shared sub-expression is computed once. */
+function lower(node: Node, steps: PlanStep[], seen: Map<Node, number>): Operand {
+  if (node.kind === "num") return { value: node.value };
+  if (node.kind === "ref") return { value: Number.NaN };
+  const known = seen.get(node);
+  if (known !== undefined) return { step: known };
+  const left = lower(node.left, steps, seen);
+  const right = lower(node.right, steps, seen);
+  steps.push({ op: node.op, operands: [left, right] });
+  seen.set(node, steps.length - 1);
+  return { step: steps.length - 1 };
+}
+
+function describeCues(syms: Sym[]): string[] {
+  const cues: string[] = [];
+  for (const sym of syms) {
+    if (sym.t === "op" || sym.t === "cmd" || sym.t === "of") cues.push(sym.op);
+    if (sym.t === "then") cues.push("then");
+    if (sym.t === "lp") cues.push("parentheses");
+  }
+  return [...new Set(cues)];
+}

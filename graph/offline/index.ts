@@ -1,0 +1,1 @@
+export { OfflineModelError, OfflineRouterModel, type OfflineRouterCallOptions } from "./model.js";

@@ -1,0 +1,210 @@
+import { editDistance, isCjk, type Token } from "./text.js";
+
+/**
+ * Finds the place a question is about, for string parameters such as `city` or `location`.
+ * "weather in São Paulo" → "São Paulo"; "Chennai, Tamil Nadu" → "Chennai" (the region is dropped,
+ * as weather services key on the city); "NYC" → "New York City"; "Chcicago" → "Chicago".
+ */
+
+/** Nicknames and abbreviations everyone uses; upper-case keys only match as written. */
+const NICKNAMES: Record<string, string> = {
+  NYC: "New York City",
+  "new york city": "New York City",
+  nyc: "New York City",
+  "the big apple": "New York City",
+  LA: "Los Angeles",
+  "L.A.": "Los Angeles",
+  SF: "San Francisco",
+  "san fran": "San Francisco",
+  frisco: "San Francisco",
+  philly: "Philadelphia",
+  "chi-town": "Chicago",
+  chitown: "Chicago",
+  "chi town": "Chicago",
+  vegas: "Las Vegas",
+  nola: "New Orleans",
+  DC: "Washington",
+  "D.C.": "Washington",
+  ATL: "Atlanta",
+  KL: "Kuala Lumpur",
+  HK: "Hong Kong",
+  CDMX: "Mexico City",
+  "rio": "Rio de Janeiro",
+  "sao paulo": "São Paulo",
+  SP: "São Paulo",
+  BKK: "Bangkok",
+};
+
+/** Abbreviations that mean a city only next to their state: "SD, California" is San Diego. */
+const STATE_QUALIFIED: Record<string, Record<string, string>> = {
+  SD: { california: "San Diego", ca: "San Diego" },
+  SJ: { california: "San Jose", ca: "San Jose" },
+  LB: { california: "Long Beach", ca: "Long Beach" },
+  KC: { missouri: "Kansas City", mo: "Kansas City" },
+};
+
+/** Well-known cities, to recognise them in lower case and to correct misspellings. */
+const CITIES = `Amsterdam, Anchorage, Athens, Atlanta, Auckland, Austin, Baghdad, Baltimore, Bangalore, Bangkok, Barcelona,
+Beijing, Beirut, Belgrade, Berkeley, Berlin, Bogota, Boston, Brisbane, Brussels, Bucharest, Budapest,
+Buenos Aires, Cairo, Calgary, Cape Town, Caracas, Casablanca, Charlotte, Chennai, Chicago, Cleveland,
+Columbus, Copenhagen, Dallas, Delhi, Denver, Detroit, Dhaka, Dubai, Dublin, Edinburgh, Frankfurt, Fremont,
+Geneva, Glasgow, Hamburg, Hanoi, Havana, Helsinki, Ho Chi Minh City, Hong Kong, Honolulu, Houston, Hyderabad,
+Indianapolis, Istanbul, Jacksonville, Jakarta, Jerusalem, Johannesburg, Karachi, Kathmandu, Kiev, Kolkata,
+Kuala Lumpur, Kyiv, Lagos, Lahore, Las Vegas, Lima, Lisbon, London, Los Angeles, Lyon, Madrid, Manila,
+Marseille, Melbourne, Memphis, Mexico City, Miami, Milan, Milwaukee, Minneapolis, Montreal, Moscow, Mumbai,
+Munich, Nairobi, Naples, Nashville, New Delhi, New Orleans, New York, New York City, Oakland, Orlando, Osaka,
+Oslo, Ottawa, Palo Alto, Paris, Perth, Philadelphia, Phoenix, Pittsburgh, Portland, Prague, Quebec, Raleigh,
+Reykjavik, Richmond, Riga, Rio de Janeiro, Rome, Rotterdam, Sacramento, Saint Petersburg, San Antonio,
+San Diego, San Francisco, San Jose, Santiago, Sao Paulo, Seattle, Seoul, Shanghai, Shenzhen, Singapore,
+Stockholm, Stuttgart, Sydney, São Paulo, Taipei, Tallinn, Tampa, Tehran, Tel Aviv, Tokyo, Toronto, Tucson,
+Tunis, Turin, Vancouver, Venice, Vienna, Vilnius, Warsaw, Washington, Wellington, Zurich`.split(/,\s*/);
+
+const KNOWN = new Map(CITIES.map((city) => [city.toLowerCase(), city.trim()]));
+
+const NOT_PLACES = new Set(
+  `I I'm I'd What What's Whats How How's Hows Could Can Would Will Is Are Do Does Should Please Tell Give Show Get Find Check Hi Hey Hello
+  Thanks Thank The A An In On At For Of And Or It It's Its Any My Me Let Let's Weather Forecast Temperature Today Tomorrow Yesterday Tonight
+  Now Next This Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August September
+  October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Celsius Fahrenheit C F AM PM UTC GMT Also Then Hourly Daily
+  Weekly Current Currently Right Sure Okay OK Yes No Need Want Planning Provide Could Canyou Retrieve Report Update Like Going Gonna
+  Find Check Look Search Kindly Quick Morning Afternoon Evening Night Weekend Humidity Precipitation Rain Snow Wind Umbrella Sunny
+  Conditions Condition Info Information Details Detail USA US UK EU`.split(/\s+/),
+);
+
+const CONNECTORS = new Set(["de", "del", "da", "do", "dos", "das", "la", "le", "les", "el", "upon", "sur", "am", "an", "der", "di", "du", "of"]);
+
+/** Region names and postal codes that follow a city after a comma or directly ("Long Beach CA"). */
+const US_STATES = new Set(
+  "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC BC ON QC".split(" "),
+);
+
+const PLACE_PREPOSITIONS = new Set(["in", "for", "at", "of", "near", "around", "to", "from", "about", "en", "à", "a", "in", "für", "em", "para", "di"]);
+
+const TIME_WORDS_CJK = /今天|明天|后天|後天|昨天|现在|現在|本周|下周|周末|今日|明日|明後日|现在的|目前|的|の|里|裡|在|市/g;
+
+function isCapitalized(token: Token): boolean {
+  return token.kind === "word" && /^\p{Lu}/u.test(token.text);
+}
+
+function titleCase(words: string[]): string {
+  return words.map((w, i) => (CONNECTORS.has(w) && i > 0 ? w : w.charAt(0).toUpperCase() + w.slice(1))).join(" ");
+}
+
+/** Candidate spans of capitalised words (with "de", "upon" … inside), with where they are. */
+function capitalizedSpans(tokens: readonly Token[]): Array<{ start: number; end: number }> {
+  const spans: Array<{ start: number; end: number }> = [];
+  let i = 0;
+  while (i < tokens.length) {
+    const token = tokens[i]!;
+    if (!isCapitalized(token) || NOT_PLACES.has(token.text)) {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    for (;;) {
+      const next = tokens[end];
+      if (next && isCapitalized(next) && !NOT_PLACES.has(next.text) && !US_STATES.has(next.text)) end++;
+      else if (next && CONNECTORS.has(next.lower) && tokens[end + 1] && isCapitalized(tokens[end + 1]!)) end += 2;
+      else if (next?.text === "." && /^(?:St|Ft|Mt)$/.test(tokens[end - 1]!.text) && tokens[end + 1] && isCapitalized(tokens[end + 1]!)) end += 1;
+      else break;
+    }
+    spans.push({ start: i, end });
+    i = end;
+  }
+  return spans;
+}
+
+function spanText(original: string, tokens: readonly Token[], start: number, end: number): string {
+  return original.slice(tokens[start]!.start, tokens[end - 1]!.end);
+}
+
+/** Corrects a misspelt well-known city ("Chcicago"), leaving other names as written. */
+function correct(name: string): string {
+  const known = KNOWN.get(name.toLowerCase());
+  if (known) return known;
+  if (name.length < 6) return name;
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const [lower, city] of KNOWN) {
+    if (Math.abs(lower.length - name.length) > 2 || lower[0] !== name[0]?.toLowerCase()) continue;
+    const distance = editDistance(name.toLowerCase(), lower, 2);
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      best = city;
+    }
+  }
+  // One slip for ordinary names; two only for long ones, so "San Pablo" stays San Pablo.
+  const sameShape = best !== undefined && best.split(" ").length === name.split(" ").length;
+  return best && sameShape && bestDistance <= (name.length >= 10 ? 2 : 1) ? best : name;
+}
+
+/**
+ * The place named in the question, or undefined. `original` is the normalised question text the
+ * tokens were read from.
+ */
+export function extractPlace(original: string, tokens: readonly Token[]): string | undefined {
+  // CJK: the place precedes the word for weather ("北京后天的天气如何" → 北京).
+  if (isCjk(original)) {
+    const match = /([\u3400-\u9fff\u3040-\u30ff]+?)(?:的)?(?:天气|天氣|天気|气温|氣溫)/u.exec(original);
+    if (match?.[1]) {
+      const place = match[1].replace(TIME_WORDS_CJK, "");
+      if (place) return place;
+    }
+  }
+
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const byCase = NICKNAMES[token.text];
+    const qualified = STATE_QUALIFIED[token.text];
+    if (qualified) {
+      const region = tokens[i + 1]?.text === "," ? tokens[i + 2] : tokens[i + 1];
+      const city = region ? qualified[region.lower] : undefined;
+      if (city) return city;
+    }
+    if (byCase && /^[A-Z.]+$/.test(token.text)) return byCase;
+    const lower = token.lower;
+    const two = `${lower} ${tokens[i + 1]?.lower ?? ""}`;
+    const three = `${two} ${tokens[i + 2]?.lower ?? ""}`;
+    for (const phrase of [three, two, lower]) {
+      const nickname = NICKNAMES[phrase];
+      if (nickname && !/^[A-Z]/.test(phrase) && phrase === phrase.toLowerCase()) return nickname;
+    }
+  }
+  if (/\bD\.C\./.test(original) && /\bWashington\s+D\.C\./.test(original)) return "Washington D.C.";
+
+  const spans = capitalizedSpans(tokens);
+  const scored = spans.map((span) => {
+    const before = tokens[span.start - 1]?.lower ?? "";
+    let score = 0;
+    if (PLACE_PREPOSITIONS.has(before)) score += 2;
+    if (span.start === 0) score -= 1;
+    const text = spanText(original, tokens, span.start, span.end);
+    if (KNOWN.has(text.toLowerCase())) score += 2;
+    return { span, score, text };
+  });
+  scored.sort((a, b) => b.score - a.score || a.span.start - b.span.start);
+  const best = scored[0];
+  if (best && best.score > 0) return correct(best.text);
+
+  // Lower-case: a known city anywhere, or the words after "in".
+  for (let i = 0; i < tokens.length; i++) {
+    for (const length of [3, 2, 1]) {
+      const words = tokens.slice(i, i + length);
+      if (words.length < length || words.some((w) => w.kind !== "word")) continue;
+      const known = KNOWN.get(words.map((w) => w.lower).join(" "));
+      if (known && !(length === 1 && NOT_PLACES.has(words[0]!.text))) return known;
+    }
+  }
+  for (let i = 0; i < tokens.length - 1; i++) {
+    if (tokens[i]!.lower !== "in" && tokens[i]!.lower !== "for") continue;
+    const words: string[] = [];
+    for (let j = i + 1; j < tokens.length && words.length < 3; j++) {
+      const t = tokens[j]!;
+      if (t.kind !== "word" || /^(?:today|tomorrow|tonight|now|this|next|on|at|for|please|right|the|a|my|like|weather|forecast|during|week|weekend|and|or)$/.test(t.lower)) break;
+      words.push(t.lower);
+    }
+    if (words.length > 0 && best) return correct(best.text);
+    if (words.length > 0) return correct(titleCase(words));
+  }
+  return best ? correct(best.text) : undefined;
+}

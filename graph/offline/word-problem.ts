@@ -1,0 +1,1013 @@
+import { canonicalUnit, conversionFactor, isKindOf, partCount, sidesOf } from "./facts.js";
+import { findNumbers, type NumberMention } from "./numbers.js";
+import type { AnswerShape, ArithmeticPlan, Operation } from "./plan.js";
+import { singular, type Token } from "./text.js";
+
+/**
+ * Reads an arithmetic word problem ("Each bag holds 23 pounds. How many pounds are in 45 bags?")
+ * and finds the operation and the two operands it asks for.
+ *
+ * Quantities are numbers with the noun they count. A rate is a quantity tied to "each/per/every/a X";
+ * it multiplies with a quantity that counts X. "N times as many", areas, perimeters and unit facts
+ * (days → hours, dozens, legs of a spider) are multiplicative too. Otherwise the two quantities that
+ * best match what the question counts (its noun, adjectives and the other words it uses) are added,
+ * which also covers inverse wording ("after giving away 9 he had 12 left; how many at the start?").
+ * Each reading gets a score; the best one wins.
+ */
+
+interface Quantity {
+  id: number;
+  value: number;
+  mention: NumberMention;
+  sentence: number;
+  /** Singular head noun of what is counted ("pound"), possibly inherited from an earlier quantity. */
+  head?: string;
+  inherited: boolean;
+  modifiers: string[];
+  /** "23 pounds of oranges" → "orange". */
+  ofNoun?: string;
+  /** Adjectives of the "of" noun ("sacks of ripe oranges" → ripe). */
+  ofModifiers: string[];
+  money: boolean;
+  /** The unit this is "per": "each bag", "per day", "an hour"; "?" when it is each of the subject. */
+  per?: string;
+  /** A rate whose unit another quantity counts. */
+  pairedRate: boolean;
+  /** "7 more", "another 5": a change. */
+  more: boolean;
+  /** "N more/fewer … than X": a comparison with X. */
+  than?: string;
+  /** "4 feet long": a dimension. */
+  dimension?: string;
+  phraseEnd: number;
+  inAsk: boolean;
+  inQuestionSentence: boolean;
+  /** A "1"/"one" that only sets up a rate ("to bake one pan"). */
+  weak: boolean;
+  clause: Set<string>;
+  sentenceWords: Set<string>;
+}
+
+interface Multiplier {
+  factor: number;
+  index: number;
+  sentence: number;
+  label: string;
+}
+
+interface Target {
+  head?: string;
+  ofNoun?: string;
+  /** Adjectives of the head and of the "of" noun. */
+  modifiers: string[];
+  kind?: "money" | "time" | "distance" | "length" | "age" | "area" | "perimeter" | "weight";
+  /** Stems of the other content words of the question ("monday", "chinese", "tower"), with weights. */
+  context: string[];
+  contextWeight: Map<string, number>;
+  words: Set<string>;
+}
+
+interface Candidate {
+  op: Operation;
+  /** Quantity ids, or a negative number for a constant (a unit fact). */
+  a: number;
+  b: number;
+  score: number;
+  cues: string[];
+  answer: AnswerShape;
+}
+
+/** What the reader saw in a word problem: its quantities, the question's target and the ranked readings. */
+export interface WordProblemTrace {
+  quantities: Array<Pick<Quantity, "value" | "head" | "modifiers" | "ofNoun" | "per" | "inherited" | "more" | "than" | "weak" | "inAsk">>;
+  target: Omit<Target, "words">;
+  candidates: Candidate[];
+}
+
+const ABBREVIATIONS = new Set(["mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "etc", "mt", "ft", "oz", "lb", "lbs", "approx"]);
+const QUESTION_WORDS = new Set(["how", "what", "what's", "whats", "find", "calculate", "compute", "determine", "which"]);
+
+const UNIT_STOP = new Set(
+  `and or but of in on at to for from with by per each every than that which who whom is are was were be been being have has
+  had do does did will would can could should shall may might must left this these those the a an his her their its my your our
+  if when while as so then there it he she they we you i me him them us apiece today yesterday tomorrow now altogether total all
+  together last next instead before after into out up off away back over under around about during since until too also still only
+  just already some many much how more fewer less times go went come came get got gets make made take took give gave start started
+  died remain remained not no never both either neither what where why own across through inside outside near another else again
+  like cent percent o'clock pm am long wide tall high deep thick old away apart heavy`.split(/\s+/),
+);
+
+const ADJECTIVES = new Set(
+  "red blue green yellow black white purple pink brown gray grey silver gold golden big small large little tiny huge short new old young hot cold warm regular diet male female ripe unripe fresh rotten broken whole full empty cracked good bad healthy sick wild public private local foreign junior senior adult baby plain striped spotted dark light heavy special".split(
+    " ",
+  ),
+);
+
+const MONEY = new Set(["dollar", "cent", "buck", "money", "penny", "nickel", "dime", "quarter", "price", "cost", "amount", "value"]);
+const TIME = new Set(["second", "minute", "hour", "day", "week", "month", "year", "decade", "time"]);
+const LENGTH = new Set(["inch", "foot", "yard", "mile", "meter", "centimeter", "millimeter", "kilometer"]);
+const WEIGHT = new Set(["pound", "ounce", "gram", "kilogram", "ton"]);
+const DIMENSIONS = new Set(["long", "wide", "tall", "high", "deep", "thick"]);
+const MULTIPLIER_FOLLOWERS = new Set(
+  "as more longer farther further bigger larger older higher taller faster heavier greater the that this what his her their its than a an many much".split(" "),
+);
+const EVENT_TIMES = new Set(["year", "week", "month", "day", "morning", "afternoon", "evening", "night", "summer", "winter", "spring", "fall", "season", "weekend", "time"]);
+const PRONOUNS = new Set(["them", "they", "us", "we", "you", "these", "those", "it"]);
+const RATE_VERBS = new Set(
+  "has have holds contains costs weighs needs takes makes gets uses requires produces lays eats carries is can could will would calls charges sells earns pays feeds fits".split(" "),
+);
+const PAST_OR_OTHER_VERBS = new Set(
+  `had was were held contained cost needed took made got used required produced laid ate carried sold bought paid spent earned gave found
+  planted picked saw went did ran drove scored ordered received flew sat stood came fell grew threw swam drank sang rode wrote brought
+  caught taught built sent put cut hit knew began broke chose fed kept led met said told wore lost won left`.split(/\s+/),
+);
+/** Plain verbs that end a noun phrase after a plural noun ("5 birds sit on a wire"). */
+const BASE_VERBS = new Set(
+  "are sit stand live come go fly swim eat need want like play run walk jump grow weigh hold fit remain stay belong visit attend work use make take give get see buy sell read write were have".split(" "),
+);
+const IRREGULAR_STEMS: Record<string, string> = {
+  bought: "spend",
+  buy: "spend",
+  buys: "spend",
+  buying: "spend",
+  spent: "spend",
+  spends: "spend",
+  spending: "spend",
+  paid: "spend",
+  pay: "spend",
+  pays: "spend",
+  cost: "spend",
+  costs: "spend",
+  sold: "sell",
+  made: "make",
+  got: "get",
+  gave: "give",
+  took: "take",
+  ate: "eat",
+  found: "find",
+  ran: "run",
+  drove: "drive",
+  grew: "grow",
+  threw: "throw",
+  went: "go",
+  saw: "see",
+  won: "win",
+  built: "build",
+  had: "have",
+  has: "have",
+  did: "do",
+  does: "do",
+  earning: "earn",
+  earned: "earn",
+  earns: "earn",
+};
+const CONTEXT_IGNORED = new Set(
+  "how many much what is are was were do does did have has had be the a an of in on to for they he she it there total totaled altogether together all now then left still there their his her its will would can could should in all combined sum number".split(
+    " ",
+  ),
+);
+
+function isWord(token: Token | undefined): token is Token {
+  return token?.kind === "word";
+}
+
+function noun(word: string): string {
+  return canonicalUnit(singular(word));
+}
+
+/** A rough stem for comparing the question's words with the story's ("earning" ~ "earn", "bought" ~ "spend"). */
+function stem(word: string): string {
+  const irregular = IRREGULAR_STEMS[word];
+  if (irregular) return irregular;
+  if (word.length > 5 && word.endsWith("ing")) return word.slice(0, -3);
+  if (word.length > 4 && word.endsWith("ed")) return word.slice(0, -2);
+  return singular(word);
+}
+
+const sameNoun = (a: string | undefined, b: string | undefined): boolean =>
+  a !== undefined &&
+  b !== undefined &&
+  (a === b || a.replace(/[\s-]/g, "") === b.replace(/[\s-]/g, "") || (a.length > 3 && b.endsWith(a)) || (b.length > 3 && a.endsWith(b)));
+
+/** Splits token indices into sentences, keeping "Mrs." and "B. Jones" inside one. */
+function sentences(tokens: readonly Token[]): number[] {
+  const ids: number[] = [];
+  let current = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    ids.push(current);
+    const token = tokens[i]!;
+    if (token.kind !== "punct" || !/^[.?!]$/.test(token.text)) continue;
+    const previous = tokens[i - 1];
+    if (token.text === "." && previous && (ABBREVIATIONS.has(previous.lower) || /^[A-Z]$/.test(previous.text))) continue;
+    current++;
+  }
+  return ids;
+}
+
+/** The plan for a word problem, or undefined when the text is not one this reader understands. */
+export function solveWordProblem(tokens: readonly Token[]): ArithmeticPlan | undefined {
+  return readWordProblem(tokens).plan;
+}
+
+/** Like `solveWordProblem`, with what the reader saw; the dev eval prints it for failures. */
+export function traceWordProblem(tokens: readonly Token[]): WordProblemTrace {
+  return readWordProblem(tokens).trace;
+}
+
+function readWordProblem(tokens: readonly Token[]): { plan?: ArithmeticPlan; trace: WordProblemTrace } {
+  const reader = new Reader(tokens);
+  const candidates = reader.candidates();
+  candidates.sort((x, y) => y.score - x.score);
+  const trace: WordProblemTrace = {
+    quantities: reader.quantities.map(({ value, head, modifiers, ofNoun, per, inherited, more, than, weak, inAsk }) => ({
+      value,
+      head,
+      modifiers,
+      ofNoun,
+      per,
+      inherited,
+      more,
+      than,
+      weak,
+      inAsk,
+    })),
+    target: {
+      head: reader.target.head,
+      ofNoun: reader.target.ofNoun,
+      modifiers: reader.target.modifiers,
+      kind: reader.target.kind,
+      context: reader.target.context,
+      contextWeight: reader.target.contextWeight,
+    },
+    candidates,
+  };
+  const best = candidates[0];
+  if (!best) return { trace };
+  const value = (id: number) => (id >= 0 ? reader.quantities[id]!.value : -id);
+  return {
+    plan: { steps: [{ op: best.op, operands: [{ value: value(best.a) }, { value: value(best.b) }] }], cues: best.cues, answer: best.answer },
+    trace,
+  };
+}
+
+class Reader {
+  readonly sentenceOf: number[];
+  readonly quantities: Quantity[] = [];
+  readonly multipliers: Multiplier[] = [];
+  readonly target: Target;
+  private readonly questionSentence: number;
+  private readonly askStart: number;
+  private readonly askEnd: number;
+  private readonly mentions: NumberMention[];
+  /** Token indices that belong to a written number. */
+  private readonly numberAt = new Set<number>();
+
+  constructor(private readonly tokens: readonly Token[]) {
+    this.sentenceOf = sentences(tokens);
+    this.mentions = findNumbers(tokens);
+    for (const m of this.mentions) for (let i = m.start; i < m.end; i++) this.numberAt.add(i);
+    const last = this.sentenceOf.at(-1) ?? 0;
+    let question = last;
+    for (let s = last; s >= 0; s--) {
+      const first = this.sentenceOf.indexOf(s);
+      const hasMark = tokens.some((t, i) => this.sentenceOf[i] === s && t.text === "?");
+      if (hasMark || QUESTION_WORDS.has(tokens[first]?.lower ?? "")) {
+        question = s;
+        break;
+      }
+    }
+    this.questionSentence = question;
+    const start = this.sentenceOf.indexOf(question);
+    this.askEnd = this.sentenceOf.lastIndexOf(question) + 1;
+    let ask = start;
+    for (let i = start; i < this.askEnd; i++) {
+      if (QUESTION_WORDS.has(tokens[i]!.lower)) {
+        ask = i;
+        break;
+      }
+    }
+    this.askStart = ask;
+    this.target = this.readTarget();
+    this.readQuantities();
+    this.markRates();
+  }
+
+  private word(i: number): string {
+    return this.tokens[i]?.lower ?? "";
+  }
+
+  // ---- the question ---------------------------------------------------------------------------
+
+  private readTarget(): Target {
+    const ask = this.tokens.slice(this.askStart, this.askEnd);
+    const lower = ask.map((t) => t.lower);
+    const text = ` ${lower.join(" ")} `;
+    const target: Target = { modifiers: [], context: [], contextWeight: new Map(), words: new Set() };
+    const phrase = (from: number) => {
+      const words: string[] = [];
+      let k = from;
+      while (k < ask.length && words.length < 3 && isWord(ask[k])) {
+        const w = ask[k]!.lower;
+        if (/^(?:more|fewer|less|total|whole|combined|different|in)$/.test(w) && words.length === 0) {
+          k++;
+          continue;
+        }
+        if (w === "of" && words.length > 0) {
+          let m = k + 1;
+          while (isWord(ask[m]) && /^(?:the|his|her|their|a|an|its)$/.test(ask[m]!.lower)) m++;
+          const inner: string[] = [];
+          while (isWord(ask[m]) && !UNIT_STOP.has(ask[m]!.lower) && inner.length < 3) inner.push(ask[m++]!.lower);
+          if (inner.length > 0) {
+            target.ofNoun = noun(inner.at(-1)!);
+            target.modifiers.push(...inner.slice(0, -1).map(noun));
+          }
+          break;
+        }
+        if (UNIT_STOP.has(w)) break;
+        words.push(w);
+        k++;
+      }
+      if (words.length > 0) {
+        target.head = noun(words.at(-1)!);
+        target.modifiers.push(...words.slice(0, -1).map(noun));
+      }
+    };
+    const many = lower.findIndex((w, n) => w === "how" && (lower[n + 1] === "many" || lower[n + 1] === "much"));
+    if (many !== -1) {
+      phrase(many + 2);
+      if (lower[many + 1] === "much" && (!target.head || MONEY.has(target.head))) {
+        if (/ (?:spend|spent|cost|costs|pay|paid|earn|earned|make|made|charge|save|saved|worth|value|money|raise|raised|owe|sell) /.test(text) || target.head === "money") {
+          target.kind = "money";
+        }
+      }
+    } else if (/ how far /.test(text)) target.kind = "distance";
+    else if (/ how long /.test(text)) target.kind = / (?:take|took|takes|spend|spent|last|wait|study|studied|ride|run) /.test(text) ? "time" : "length";
+    else if (/ how old /.test(text)) target.kind = "age";
+    else if (/ how (?:tall|high|deep|wide) /.test(text)) target.kind = "length";
+    else if (/ how heavy /.test(text)) target.kind = "weight";
+    else {
+      const the = lower.findIndex((w, n) => /^(?:the|its|their|his|her)$/.test(w) && n > 0);
+      if (the !== -1) phrase(lower[the + 1] === "number" && lower[the + 2] === "of" ? the + 3 : the + 1);
+    }
+    if (lower.includes("area") || / square (?:feet|foot|meters|centimeters|inches|miles|yards|kilometers|units) /.test(text)) target.kind = "area";
+    if (lower.includes("perimeter")) target.kind = "perimeter";
+    if (target.head && MONEY.has(target.head)) target.kind = "money";
+    if (target.head && TIME.has(target.head) && !target.kind) target.kind = "time";
+    if (target.head === "distance") target.kind = "distance";
+    const ignored = new Set([target.head, target.ofNoun, ...target.modifiers]);
+    for (const t of ask) {
+      if (!isWord(t)) continue;
+      target.words.add(noun(t.lower));
+      const s = stem(t.lower);
+      if (t.lower.length > 2 && !CONTEXT_IGNORED.has(t.lower) && !ignored.has(noun(t.lower)) && !target.context.includes(s)) {
+        target.context.push(s);
+        // Names are usually the subject of every sentence; what happened matters more.
+        target.contextWeight.set(s, /^\p{Lu}/u.test(t.text) ? 0.5 : 1);
+      }
+    }
+    return target;
+  }
+
+  // ---- quantities ---------------------------------------------------------------------------
+
+  private readQuantities(): void {
+    const tokens = this.tokens;
+    for (const mention of this.mentions) {
+      const sentence = this.sentenceOf[mention.start]!;
+      const before = this.word(mention.start - 1);
+      const after = this.word(mention.end);
+      if (mention.kind === "multiplier" || mention.kind === "half") {
+        const label = mention.kind === "half" ? "half" : tokens[mention.start]!.lower;
+        if (this.multiplierApplies(mention.end)) this.multipliers.push({ factor: mention.value, index: mention.start, sentence, label });
+        continue;
+      }
+      if (mention.kind === "ordinal") {
+        // "on your 11th birthday": an age
+        if (after === "birthday") this.add(mention, sentence, { head: "year", modifiers: [], end: mention.end + 1 });
+        continue;
+      }
+      if (after === "times") {
+        const follower = this.word(mention.end + 1);
+        const eventTime = /^(?:this|that|last|next|every|each|a|per|in|on|during)$/.test(follower) && EVENT_TIMES.has(noun(this.word(mention.end + 2)));
+        if (MULTIPLIER_FOLLOWERS.has(follower) && !eventTime && this.target.head !== "time" && this.multiplierApplies(mention.end + 1)) {
+          this.multipliers.push({ factor: mention.value, index: mention.start, sentence, label: `${mention.value} times` });
+          continue;
+        }
+      }
+      if (/^(?:%|percent|o'clock|pm|am|a\.m|p\.m)$/.test(after)) continue;
+      if (mention.value >= 1900 && mention.value <= 2100 && !mention.money && /^(?:in|of|since|year)$/.test(before)) continue;
+
+      const phrase = mention.glued ? { head: noun(mention.glued), modifiers: [], end: mention.end, more: false } : this.nounPhrase(mention.end, sentence);
+      const q = this.add(mention, sentence, phrase);
+      q.more = phrase.more || before === "another" || after === "more";
+      if (mention.money || before === "$") q.money = true;
+      if (q.money && (!q.head || q.head === "bill")) {
+        if (q.head === "bill" || /^bills?$/.test(this.word(q.phraseEnd))) q.per = "bill";
+        q.head = "dollar";
+      }
+      if (q.head === "bill" && q.modifiers.includes("dollar")) {
+        q.head = "dollar";
+        q.per = "bill";
+      }
+      if (q.head === "dollar" || q.head === "cent" || q.head === "buck") q.money = true;
+      if (q.head === "dollar" && /^bills?$/.test(this.word(q.phraseEnd))) q.per = "bill";
+      if (DIMENSIONS.has(this.word(q.phraseEnd))) q.dimension = this.word(q.phraseEnd);
+      for (let k = mention.end; k < Math.min(q.phraseEnd + 8, tokens.length) && this.sentenceOf[k] === sentence; k++) {
+        if (this.word(k) === "than") {
+          let m = k + 1;
+          while (/^(?:the|that|what|his|her|their)$/.test(this.word(m)) && isWord(tokens[m + 1])) m++;
+          q.than = this.word(k + 1) === "that" || this.word(k + 1) === "the" && this.word(k + 2) === "usual" ? "that" : stem(this.word(m));
+          break;
+        }
+      }
+      // A spelled "one"/"a" sets up a rate or a contrast ("to bake one pan", "on one side"), rarely an operand.
+      q.weak = (mention.value === 1 && mention.spelled && !q.money) || /^(?:numbers|integers)$/.test(after);
+    }
+    this.repairAdjectiveHeads();
+    this.inheritUnits();
+    this.readClauses();
+  }
+
+  private add(
+    mention: NumberMention,
+    sentence: number,
+    phrase: { head?: string; modifiers: string[]; ofNoun?: string; ofModifiers?: string[]; end: number },
+  ): Quantity {
+    const q: Quantity = {
+      id: this.quantities.length,
+      value: mention.value,
+      mention,
+      sentence,
+      head: phrase.head,
+      inherited: false,
+      modifiers: phrase.modifiers,
+      ofNoun: phrase.ofNoun,
+      ofModifiers: phrase.ofModifiers ?? [],
+      money: mention.money,
+      pairedRate: false,
+      more: false,
+      phraseEnd: phrase.end,
+      inAsk: mention.start >= this.askStart && mention.start < this.askEnd,
+      inQuestionSentence: sentence === this.questionSentence,
+      weak: false,
+      clause: new Set(),
+      sentenceWords: new Set(),
+    };
+    this.quantities.push(q);
+    return q;
+  }
+
+  /** "twice as many robots", "3 times the price": valid unless the compared noun is unrelated ("double the work"). */
+  private multiplierApplies(next: number): boolean {
+    let k = next;
+    while (/^(?:as|many|much|the|that|more|times|a|an|of|what)$/.test(this.word(k))) k++;
+    const compared = this.tokens[k];
+    if (!isWord(compared) || UNIT_STOP.has(compared.lower) || /(?:er|ed)$/.test(compared.lower)) return true;
+    const n = noun(compared.lower);
+    if (this.target.head && (sameNoun(n, this.target.head) || sameNoun(n, this.target.ofNoun))) return true;
+    if (this.target.kind === "money" && MONEY.has(n)) return true;
+    return this.tokens.some((t, i) => i !== k && isWord(t) && noun(t.lower) === n);
+  }
+
+  /** The noun phrase after a number: modifiers, head and an "of" noun ("23 pounds of oranges"). */
+  private nounPhrase(
+    start: number,
+    sentence: number,
+  ): { head?: string; modifiers: string[]; ofNoun?: string; ofModifiers: string[]; end: number; more: boolean } {
+    const tokens = this.tokens;
+    const words: string[] = [];
+    let more = false;
+    let k = start;
+    while (k < tokens.length && this.sentenceOf[k] === sentence && words.length < 3 && !this.numberAt.has(k)) {
+      const token = tokens[k]!;
+      if (token.kind !== "word") {
+        if (token.text === "-" && words.length > 0) {
+          k++;
+          continue;
+        }
+        break;
+      }
+      const w = token.lower;
+      if (words.length === 0 && /^(?:more|additional|extra|other|different|fewer|less)$/.test(w)) {
+        more ||= w !== "other" && w !== "different";
+        k++;
+        continue;
+      }
+      // "86 old games": an adjective that is also a stop word ("years old") when a noun follows.
+      const adjectiveBeforeNoun = ADJECTIVES.has(w) && isWord(tokens[k + 1]) && !UNIT_STOP.has(tokens[k + 1]!.lower);
+      if ((UNIT_STOP.has(w) && !adjectiveBeforeNoun) || (words.length > 0 && (RATE_VERBS.has(w) || PAST_OR_OTHER_VERBS.has(w) || BASE_VERBS.has(w)))) break;
+      // After a noun an "-ed"/"-ing" word is a verb ("46 birds perched"); first, an adjective ("stuffed toys").
+      if (words.length > 0 && /(?:ed|ing|ly)$/.test(w) && !ADJECTIVES.has(w)) break;
+      if (words.length === 0 && /(?:ed|ing)$/.test(w) && !ADJECTIVES.has(w) && (!isWord(tokens[k + 1]) || UNIT_STOP.has(tokens[k + 1]!.lower))) break;
+      words.push(w);
+      k++;
+    }
+    // "9 five dollar bills": the count takes the noun of the denomination after it.
+    if (words.length === 0 && this.numberAt.has(k)) {
+      let m = k;
+      while (this.numberAt.has(m)) m++;
+      const denomination = this.nounPhrase(m, sentence);
+      if (denomination.head === "bill") return { ...denomination, modifiers: [], end: k };
+    }
+    // "11 are boys": the noun after the verb.
+    if (words.length === 0 && /^(?:are|were)$/.test(this.word(k)) && isWord(tokens[k + 1]) && !UNIT_STOP.has(this.word(k + 1))) {
+      return { head: noun(this.word(k + 1)), modifiers: [], ofModifiers: [], end: k + 2, more };
+    }
+    let ofNoun: string | undefined;
+    let ofModifiers: string[] = [];
+    let end = k;
+    if (this.word(k) === "of" && this.sentenceOf[k + 1] === sentence) {
+      let m = k + 1;
+      // "pieces of $50 dollar bills", "sacks of the ripe oranges"
+      while (m < tokens.length && (/^(?:the|his|her|their|a|an|its|my|your|our|this|that|these|those|\$)$/.test(tokens[m]!.lower) || this.numberAt.has(m))) m++;
+      const inner: string[] = [];
+      while (isWord(tokens[m]) && !UNIT_STOP.has(tokens[m]!.lower) && inner.length < 3) inner.push(tokens[m++]!.lower);
+      if (inner.length > 0) {
+        ofNoun = noun(inner.at(-1)!);
+        ofModifiers = inner.slice(0, -1).map(noun);
+        end = m;
+      }
+    }
+    // "9 dozen golf balls": dozens of balls.
+    if ((words[0] === "dozen" || words[0] === "pair" || words[0] === "pairs") && words.length > 1) {
+      return { head: noun(words[0]), modifiers: [], ofNoun: noun(words.at(-1)!), ofModifiers: words.slice(1, -1).map(noun), end, more };
+    }
+    const head = words.length > 0 ? noun(words.at(-1)!) : undefined;
+    return { head, modifiers: words.slice(0, -1).map(noun), ofNoun, ofModifiers, end, more };
+  }
+
+  /** "3 green and 5 red marbles": the first number counts green marbles. */
+  private repairAdjectiveHeads(): void {
+    for (const q of this.quantities) {
+      if (!q.head || !ADJECTIVES.has(q.head) || q.modifiers.length > 0) continue;
+      const next = this.quantities.find((n) => n.mention.start > q.mention.start && n.sentence === q.sentence && n.head && !ADJECTIVES.has(n.head));
+      if (next && this.word(q.phraseEnd) === "and") {
+        q.modifiers = [q.head];
+        q.head = next.head;
+        q.ofNoun = next.ofNoun;
+      }
+    }
+  }
+
+  /** "bought 8 DVDs at the store and two online": the two are DVDs too. */
+  private inheritUnits(): void {
+    this.quantities.forEach((q, n) => {
+      if (q.head) return;
+      const previous = this.quantities
+        .slice(0, n)
+        .reverse()
+        .find((p) => p.head && !p.inherited && p.per === undefined);
+      if (previous) {
+        q.head = previous.head;
+        q.modifiers = previous.modifiers;
+        q.ofNoun = previous.ofNoun;
+        q.money ||= previous.money;
+        q.inherited = true;
+      } else if (this.target.head) {
+        q.head = this.target.head;
+        q.inherited = true;
+      }
+    });
+  }
+
+  /** The words around each quantity, up to its neighbours, and the words of its sentence. */
+  private readClauses(): void {
+    for (const q of this.quantities) {
+      const siblings = this.quantities.filter((o) => o.sentence === q.sentence);
+      const index = siblings.indexOf(q);
+      const sentenceStart = this.sentenceOf.indexOf(q.sentence);
+      const sentenceEnd = this.sentenceOf.lastIndexOf(q.sentence) + 1;
+      const from = index > 0 ? siblings[index - 1]!.phraseEnd : sentenceStart;
+      const to = index < siblings.length - 1 ? siblings[index + 1]!.mention.start : sentenceEnd;
+      for (let i = sentenceStart; i < sentenceEnd; i++) {
+        const token = this.tokens[i]!;
+        // The question's own words would match every quantity of its sentence.
+        if (!isWord(token) || (i >= this.askStart && i < this.askEnd)) continue;
+        const s = stem(token.lower);
+        q.sentenceWords.add(s);
+        if (i >= from && i < to) q.clause.add(s);
+      }
+    }
+  }
+
+  // ---- rates ----------------------------------------------------------------------------------
+
+  /** Marks rates: "9 people per teacup", "each bag contains 23 pounds", "$60 each", "A bee has 6 legs". */
+  private markRates(): void {
+    const tokens = this.tokens;
+    for (const q of this.quantities) {
+      if (q.per) continue;
+      let k = q.phraseEnd;
+      const w = (n: number) => this.word(n);
+      if (w(k) === "each" || w(k) === "apiece") {
+        if (w(k + 1) !== "of") q.per = "?";
+        continue;
+      }
+      // "6 students were sitting at each table", "9 minutes going around each exhibit"
+      for (let scan = k; scan < k + 5 && this.sentenceOf[scan] === q.sentence && !this.numberAt.has(scan); scan++) {
+        if (/^(?:each|every|per)$/.test(w(scan))) {
+          k = scan;
+          break;
+        }
+        if (!isWord(tokens[scan]) || /^(?:and|but|or|than|if|when)$/.test(w(scan))) break;
+      }
+      if ((w(k) === "each" || w(k) === "every" || w(k) === "per") && isWord(tokens[k + 1])) {
+        if (w(k + 1) === "of") {
+          // "2 crackers to each of his 11 friends": the rate is per friend, and the 11 counts them.
+          const count = this.quantities.find((c) => c.mention.start > k && c.mention.start <= k + 4);
+          if (count?.head) q.per = count.head;
+          else q.per = subjectNoun(tokens, k + 2 + (/^(?:the|his|her|their|its)$/.test(w(k + 2)) ? 1 : 0));
+          continue;
+        }
+        const per = subjectNoun(tokens, k + 1);
+        // "7 boxes with each box having 3 pieces": the marker belongs to the next quantity.
+        if (per && !sameNoun(q.head, per)) q.per = per;
+        continue;
+      }
+      // "12 miles an hour", "$8 a mile": "a" + a unit of measure, or a noun that ends the clause.
+      if ((w(k) === "a" || w(k) === "an") && isWord(tokens[k + 1]) && this.sentenceOf[k + 1] === q.sentence) {
+        const unit = noun(w(k + 1));
+        if (isMeasure(unit) || !isWord(tokens[k + 2])) {
+          q.per = unit;
+          continue;
+        }
+      }
+      // "4 apples to make 1 pie", "2 miles in 1 hour", "2 ounces to wash a pound of clothes"
+      const rest = tokens.slice(q.phraseEnd, q.phraseEnd + 5);
+      const one = rest.findIndex((t, n) => n > 0 && /^(?:a|an|one|1)$/.test(t.lower) && isWord(rest[n + 1]) && this.sentenceOf[q.phraseEnd + n] === q.sentence);
+      if (one !== -1) {
+        const unit = noun(rest[one + 1]!.lower);
+        const article = rest[one]!.lower === "a" || rest[one]!.lower === "an";
+        const lead = rest[one - 1]?.lower ?? "";
+        const afterVerb = rest[one - 2]?.lower === "to";
+        if ((afterVerb || /^(?:in|per|for|on)$/.test(lead)) && (article ? isMeasure(unit) || this.counted(unit) : lead !== "on")) {
+          q.per = unit;
+          continue;
+        }
+      }
+      // "sells their t-shirts for $16", "bought an ice cream cone for 99 cents": a price per item
+      if (q.money && w(q.mention.start - 1 - (tokens[q.mention.start - 1]?.text === "$" ? 1 : 0)) === "for") {
+        const item = this.itemBefore(q.mention.start - (tokens[q.mention.start - 1]?.text === "$" ? 2 : 1));
+        if (item && this.counted(item)) q.per = item;
+      }
+    }
+
+    // Markers before the numbers. A later marker is closer to the quantities after it, so it wins.
+    const fromMarker = new Set<Quantity>();
+    for (let i = 0; i < tokens.length; i++) {
+      const w = this.word(i);
+      const sentence = this.sentenceOf[i];
+      const starts = i === 0 || this.sentenceOf[i - 1] !== sentence || /^(?:if|when|and|,|that|\()$/.test(this.word(i - 1));
+      const next = this.word(i + 1);
+      let per: string | undefined;
+      let single = false;
+      if (w === "each" && (RATE_VERBS.has(next) || PAST_OR_OTHER_VERBS.has(next) || /^(?:have|had|ate|paid|get|got|received|receive|made|make|brought|bring|gave|give|bought|buy|took|take|wants|want|needs|need|ordered|order)$/.test(next))) {
+        // "They each ate 8 pieces", "each paid $70": each of the subject.
+        per = "?";
+        single = true;
+      } else if ((w === "each" || w === "every") && isWord(tokens[i + 1]) && next !== "of") per = subjectNoun(tokens, i + 1);
+      else if (w === "each" && next === "of") {
+        const third = this.word(i + 2);
+        if (PRONOUNS.has(third)) per = "?";
+        else if (/^(?:the|his|her|their|its)$/.test(third) && !this.quantities.some((q) => q.mention.start > i && q.mention.start <= i + 4)) {
+          per = subjectNoun(tokens, i + 3);
+        }
+        single = true;
+      } else if ((w === "a" || w === "an" || w === "one") && starts && isWord(tokens[i + 1])) {
+        per = subjectNoun(tokens, i + 1);
+        // "A bee has 6 legs" states a rate; "A group of 8 friends" and "A chef used 15 apples" do not.
+        if (!per || !rateVerbFollows(tokens, i + 1)) continue;
+        single = true;
+      }
+      if (!per) continue;
+      for (const q of this.quantities) {
+        if (q.mention.start <= i || this.sentenceOf[q.mention.start] !== sentence || (q.per && !fromMarker.has(q))) continue;
+        if (sameNoun(q.head, per) && !q.inherited) break;
+        q.per = per;
+        fromMarker.add(q);
+        if (single) break;
+      }
+    }
+
+    // "1 mile every 15 minutes": 15 minutes per mile.
+    for (const q of this.quantities) {
+      if (q.value !== 1 || !q.head) continue;
+      const next = this.quantities.find((n) => n.mention.start > q.mention.start && n.mention.start <= q.phraseEnd + 2);
+      if (next && /^(?:every|in|per)$/.test(this.word(next.mention.start - 1))) next.per = q.head;
+    }
+    // "140 groups of size 187": a size per group.
+    for (const q of this.quantities) {
+      if (this.word(q.mention.start - 1) === "size" && this.word(q.mention.start - 2) === "of") {
+        q.per = noun(this.word(q.mention.start - 3));
+        if (q.inherited) q.head = this.target.head;
+      }
+    }
+    // "82 sacks of ripe and 61 sacks of unripe oranges per day": the rate covers both.
+    this.quantities.forEach((q, n) => {
+      const next = this.quantities[n + 1];
+      if (!q.per && next?.per && next.per !== "?" && next.sentence === q.sentence && this.word(q.phraseEnd) === "and" && sameNoun(q.head, next.head)) {
+        q.per = next.per;
+      }
+    });
+    for (const q of this.quantities) {
+      // "11 apples per apple" is no rate.
+      if (q.per && q.per !== "?" && sameNoun(q.head, q.per)) q.per = undefined;
+      if (q.per && q.per !== "?") q.pairedRate = this.quantities.some((c) => c !== q && !c.weak && (sameNoun(c.head, q.per) || sameNoun(c.ofNoun, q.per)));
+    }
+  }
+
+  /** True when some quantity counts `unit`, or the question asks about it. */
+  private counted(unit: string): boolean {
+    return this.quantities.some((q) => sameNoun(q.head, unit)) || sameNoun(this.target.head, unit);
+  }
+
+  /** The noun just before position `end` ("sells their t-shirts" → t-shirt). */
+  private itemBefore(end: number): string | undefined {
+    for (let k = end - 1; k >= Math.max(0, end - 3); k--) {
+      const w = this.word(k);
+      if (!isWord(this.tokens[k]) || UNIT_STOP.has(w)) continue;
+      return noun(w);
+    }
+    return undefined;
+  }
+
+  // ---- readings -------------------------------------------------------------------------------
+
+  candidates(): Candidate[] {
+    const out: Candidate[] = [];
+    const usable = this.quantities.filter((q) => !q.weak);
+    this.multiplierCandidates(usable, out);
+    this.geometryCandidates(usable, out);
+    this.rateCandidates(usable, out);
+    this.factCandidates(usable, out);
+    this.eventCandidates(usable, out);
+    this.addCandidates(usable, out);
+    return out;
+  }
+
+  /** "goes to the fountain four times": a per-trip quantity repeated. */
+  private eventCandidates(usable: Quantity[], out: Candidate[]): void {
+    if (this.target.head === "time") return;
+    for (const events of usable.filter((q) => q.head === "time" && !q.inherited)) {
+      const others = usable.filter((q) => q !== events && q.head !== "time");
+      const best = [...others].sort((x, y) => this.relevance(y) - this.relevance(x))[0];
+      if (best && this.relevance(best) > 0) {
+        out.push({ op: "multiply", a: best.id, b: events.id, score: 9, cues: [`${events.value} times`], answer: { kind: "quantity", noun: best.head } });
+      }
+    }
+  }
+
+  /** "roses, lilies, sunflowers and daisies" → 4: lists of three or more, with where they end. */
+  private lists(): Array<{ count: number; end: number; sentence: number }> {
+    const found: Array<{ count: number; end: number; sentence: number }> = [];
+    let items = 0;
+    let itemWords = 0;
+    let sawAnd = false;
+    let afterComma = false;
+    for (let i = 0; i <= this.tokens.length; i++) {
+      const t = this.tokens[i];
+      const w = t?.lower ?? ".";
+      if (t && isWord(t) && !this.numberAt.has(i) && w !== "and" && w !== "or" && !/^(?:the|a|an)$/.test(w) && itemWords < 2) {
+        if (itemWords === 0) items++;
+        itemWords++;
+        afterComma = false;
+        continue;
+      }
+      if (w === "," && itemWords > 0) {
+        itemWords = 0;
+        afterComma = true;
+        continue;
+      }
+      if ((w === "and" || w === "or") && (itemWords > 0 || afterComma) && items >= 2 && !sawAnd) {
+        sawAnd = true;
+        itemWords = 0;
+        afterComma = false;
+        continue;
+      }
+      afterComma = false;
+      if (sawAnd && items >= 3 && itemWords > 0) found.push({ count: items, end: i, sentence: this.sentenceOf[i - 1] ?? 0 });
+      items = 0;
+      itemWords = 0;
+      sawAnd = false;
+      if (t && isWord(t) && !this.numberAt.has(i) && w !== "and" && w !== "or" && !/^(?:the|a|an)$/.test(w)) {
+        items = 1;
+        itemWords = 1;
+      }
+    }
+    return found;
+  }
+
+  /** How well a quantity fits what the question counts: its noun, kind and adjectives. */
+  private relevance(q: Quantity): number {
+    const target = this.target;
+    const head = q.head;
+    if (!head) return 0;
+    let score = 0;
+    const nouns = [target.head, target.ofNoun].filter((x): x is string => Boolean(x));
+    if (nouns.some((t) => sameNoun(head, t)) || (q.ofNoun && nouns.some((t) => sameNoun(q.ofNoun, t)))) score += 2;
+    else if (nouns.some((t) => isKindOf(head, t) || (q.ofNoun !== undefined && isKindOf(q.ofNoun, t)))) score += 2;
+    else if (target.kind === "money" && (q.money || MONEY.has(head))) score += 2;
+    else if (target.kind === "time" && TIME.has(head)) score += 2;
+    else if ((target.kind === "distance" || target.kind === "length") && LENGTH.has(head)) score += 2;
+    else if (target.kind === "weight" && WEIGHT.has(head)) score += 2;
+    else if (target.kind === "age" && head === "year") score += 2;
+    else if (nouns.length > 0 && !q.inherited) score -= 2;
+    if (target.ofNoun && q.ofNoun && !sameNoun(target.ofNoun, q.ofNoun) && !isKindOf(q.ofNoun, target.ofNoun)) score -= 2;
+    if (target.modifiers.length > 0) {
+      const own = [...q.modifiers, ...q.ofModifiers];
+      const shared = own.filter((m) => target.modifiers.includes(m)).length;
+      if (shared > 0) score += shared;
+      else if (own.length > 0) score -= 2;
+    }
+    return Math.max(-3, Math.min(3, score));
+  }
+
+  /** The question's other words ("on monday", "learning chinese") found near the quantity. */
+  private context(q: Quantity): number {
+    let score = 0;
+    for (const word of this.target.context) {
+      const weight = this.target.contextWeight.get(word) ?? 1;
+      if (q.clause.has(word)) score += weight;
+      else if (q.sentenceWords.has(word)) score += weight / 2;
+    }
+    return Math.min(3, score);
+  }
+
+  private multiplierCandidates(usable: Quantity[], out: Candidate[]): void {
+    for (const m of this.multipliers) {
+      const sameSentence = usable.filter((q) => q.sentence === m.sentence);
+      const pool = sameSentence.length > 0 ? sameSentence : usable.filter((q) => q.mention.start < m.index);
+      const ranked = [...(pool.length > 0 ? pool : usable)].sort(
+        (x, y) => this.relevance(y) - this.relevance(x) || Math.abs(x.mention.start - m.index) - Math.abs(y.mention.start - m.index),
+      );
+      const base = ranked[0];
+      if (!base) continue;
+      out.push({ op: "multiply", a: base.id, b: -m.factor, score: 10, cues: [`"${m.label}"`], answer: { kind: "quantity", noun: base.head } });
+    }
+  }
+
+  private geometryCandidates(usable: Quantity[], out: Candidate[]): void {
+    const lengths = usable.filter((q) => q.head && LENGTH.has(q.head) && !q.modifiers.includes("square"));
+    const words = new Set(this.tokens.map((t) => singular(t.lower)));
+    const squareNoun = (q: Quantity) => `square ${q.head === "foot" ? "feet" : `${q.head}s`}`;
+    if (this.target.kind === "area") {
+      if (lengths.length >= 2) {
+        const [x, y] = lengths;
+        out.push({ op: "multiply", a: x!.id, b: y!.id, score: 11, cues: ["area = length × width"], answer: { kind: "quantity", noun: squareNoun(x!) } });
+      } else if (lengths.length === 1 && words.has("square")) {
+        const side = lengths[0]!;
+        out.push({ op: "multiply", a: side.id, b: side.id, score: 11, cues: ["area of a square = side × side"], answer: { kind: "quantity", noun: squareNoun(side) } });
+      }
+    }
+    if (this.target.kind === "perimeter" && lengths.length >= 1) {
+      const sides = [...words].map((w) => sidesOf(w)).find((n) => n !== undefined);
+      if (sides !== undefined) {
+        out.push({ op: "multiply", a: lengths[0]!.id, b: -sides, score: 11, cues: [`perimeter of a ${sides}-sided shape`], answer: { kind: "quantity", noun: lengths[0]!.head } });
+      }
+    }
+    const dims = lengths.filter((q) => q.dimension);
+    if (dims.length >= 2 && dims[0]!.dimension !== dims[1]!.dimension && this.target.kind !== "perimeter" && this.target.kind !== "distance" && this.target.kind !== "length") {
+      out.push({ op: "multiply", a: dims[0]!.id, b: dims[1]!.id, score: 9, cues: [`${dims[0]!.dimension} × ${dims[1]!.dimension}`], answer: { kind: "quantity", noun: squareNoun(dims[0]!) } });
+    }
+    const rows = usable.find((q) => q.head === "row");
+    const columns = usable.find((q) => q.head === "column");
+    if (rows && columns) out.push({ op: "multiply", a: rows.id, b: columns.id, score: 11, cues: ["rows × columns"], answer: { kind: "quantity", noun: this.target.head } });
+    for (const q of lengths) {
+      const by = this.word(q.phraseEnd) === "by" ? usable.find((n) => n.mention.start === q.phraseEnd + 1) : undefined;
+      if (by) out.push({ op: "multiply", a: q.id, b: by.id, score: 11, cues: ["length by width"], answer: { kind: "quantity", noun: squareNoun(q) } });
+    }
+  }
+
+  private rateCandidates(usable: Quantity[], out: Candidate[]): void {
+    const lists = this.lists();
+    for (const rate of usable) {
+      if (!rate.per || (rate.per === "bill" && !rate.money)) continue;
+      const others = usable.filter((c) => c !== rate);
+      const matched = others.filter((c) => sameNoun(c.head, rate.per) || sameNoun(c.ofNoun, rate.per));
+      // "Jessica, Sandy, and Jason each have 8 pencils", "roses, lilies and daisies … 40 of each flower"
+      const list = matched.length === 0 ? lists.find((l) => l.sentence >= rate.sentence - 1 && l.sentence <= rate.sentence && l.end <= rate.mention.start + 2) : undefined;
+      if (list) {
+        out.push({
+          op: "multiply",
+          a: rate.id,
+          b: -list.count,
+          score: 9 + this.relevance(rate),
+          cues: [`${rate.value} ${rate.head ?? ""} for each of ${list.count} listed`.replace(/\s+/g, " ")],
+          answer: { kind: "quantity", noun: rate.head },
+        });
+      }
+      const subjectRate = rate.per === "?" || PRONOUNS.has(rate.per);
+      const counts = matched.length > 0 ? matched : others.filter((c) => !sameNoun(c.head, rate.head) || c.inherited);
+      const base = matched.length > 0 ? 9 : subjectRate ? 8 : 5;
+      for (const count of counts) {
+        let score = base + this.relevance(rate) + this.context(rate);
+        if (count.inAsk || count.inQuestionSentence) score += 1;
+        if (count.per && count.per !== "?") score -= 2;
+        if (matched.length === 0 && count.sentence !== rate.sentence && !count.inQuestionSentence) score -= 1;
+        out.push({
+          op: "multiply",
+          a: rate.id,
+          b: count.id,
+          score,
+          cues: [`${rate.value} ${rate.head ?? ""} per ${subjectRate ? "each" : rate.per}`.replace(/\s+/g, " "), `${count.value} ${count.head ?? ""}`.trim()],
+          answer: { kind: "quantity", noun: rate.head },
+        });
+      }
+    }
+  }
+
+  private factCandidates(usable: Quantity[], out: Candidate[]): void {
+    const target = this.target;
+    const stated = (unit: string | undefined) => unit !== undefined && usable.some((q) => q.head === unit && !q.inherited);
+    const to = target.head ?? target.ofNoun;
+    for (const q of usable) {
+      if (!q.head) continue;
+      const factor = to ? conversionFactor(q.head, to) : undefined;
+      if (factor !== undefined && to && !stated(to)) {
+        const counting = q.head === "dozen" || q.head === "pair";
+        out.push({
+          op: "multiply",
+          a: q.id,
+          b: -factor,
+          score: 9 + this.context(q),
+          cues: [counting ? `1 ${q.head} = ${factor}` : `1 ${q.head} = ${factor} ${to}s`],
+          answer: counting ? { kind: "quantity", noun: q.ofNoun ?? to } : { kind: "conversion", count: q.value, from: q.head, to },
+        });
+      }
+      if (target.kind === "money" && ["quarter", "dime", "nickel", "penny"].includes(q.head)) {
+        const cents = conversionFactor(q.head, "cent") ?? 1;
+        out.push({ op: "multiply", a: q.id, b: -cents, score: 8, cues: [`1 ${q.head} = ${cents} cents`], answer: { kind: "quantity", noun: "cent" } });
+      }
+      if (target.head && !stated(target.head)) {
+        const count = [q.head, ...target.modifiers].map((owner) => partCount(target.head!, owner)).find((n) => n !== undefined);
+        if (count !== undefined) {
+          out.push({ op: "multiply", a: q.id, b: -count, score: 9, cues: [`each ${q.head} has ${count} ${target.head}s`], answer: { kind: "quantity", noun: target.head } });
+        }
+      }
+    }
+  }
+
+  private addCandidates(usable: Quantity[], out: Candidate[]): void {
+    const pool = usable.filter((q) => !q.pairedRate && q.per !== "?");
+    for (let i = 0; i < pool.length; i++) {
+      for (let j = i + 1; j < pool.length; j++) {
+        const x = pool[i]!;
+        const y = pool[j]!;
+        let score = 4 + this.relevance(x) + this.relevance(y) + this.context(x) + this.context(y);
+        if (x.head && y.head && sameNoun(x.head, y.head)) score += 1;
+        else if (x.head && y.head && !x.inherited && !y.inherited) score -= 1;
+        if (y.more) score += 1;
+        if (x.inAsk || y.inAsk) score += 1;
+        // "Greg has 14 more than Adam": the other operand is Adam's.
+        for (const [c, other] of [
+          [x, y],
+          [y, x],
+        ] as const) {
+          if (!c.than) continue;
+          if (c.than === "that" ? other.mention.start < c.mention.start && other.sentence >= c.sentence - 1 : other.sentenceWords.has(c.than) && other.sentence !== c.sentence) score += 2;
+          if (other.than) score -= 1;
+        }
+        if (x.per && x.per !== "bill") score -= 1;
+        if (y.per && y.per !== "bill") score -= 1;
+        out.push({
+          op: "add",
+          a: x.id,
+          b: y.id,
+          score,
+          cues: [`${x.value} ${x.head ?? ""}`.trim(), `${y.value} ${y.head ?? ""}`.trim(), y.more ? "more" : y.than ? "than" : "combined"],
+          answer: { kind: "quantity", noun: this.target.head && this.target.head !== "money" ? this.target.head : x.money ? "dollar" : x.head },
+        });
+      }
+    }
+  }
+}
+
+function isMeasure(unit: string): boolean {
+  return TIME.has(unit) || LENGTH.has(unit) || WEIGHT.has(unit) || ["gallon", "liter", "cup", "quart", "pint", "dozen"].includes(unit);
+}
+
+/** The noun after "each"/"a": "each ticket cost" → ticket, "each tea cup holds" → cup, "every cow herd" → herd. */
+function subjectNoun(tokens: readonly Token[], start: number): string | undefined {
+  let last: string | undefined;
+  for (let k = start; k < start + 4 && isWord(tokens[k]); k++) {
+    const w = tokens[k]!.lower;
+    if (UNIT_STOP.has(w) || RATE_VERBS.has(w) || PAST_OR_OTHER_VERBS.has(w)) break;
+    if (last !== undefined && (/(?:s|ed|ing)$/.test(w) || /^\p{Lu}/u.test(tokens[k]!.text))) break;
+    last = w;
+  }
+  return last === undefined ? undefined : noun(last);
+}
+
+/** "A bee has 6 legs", "A recipe calls for 2 cups": a present-tense verb after the subject states a rate. */
+function rateVerbFollows(tokens: readonly Token[], start: number): boolean {
+  for (let k = start, words = 0; isWord(tokens[k]) && words < 5; k++, words++) {
+    const w = tokens[k]!.lower;
+    if (RATE_VERBS.has(w)) return true;
+    if (PAST_OR_OTHER_VERBS.has(w) || UNIT_STOP.has(w)) return false;
+    if (words > 0 && /s$/.test(w) && !/(?:ss|us)$/.test(w)) return true;
+    if (words > 0 && /ed$/.test(w)) return false;
+  }
+  return false;
+}
+
+export type { Candidate as WordProblemCandidate };

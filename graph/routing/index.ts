@@ -1,0 +1,9 @@
+export { buildRouteSchema } from "./schema.js";
+export { parseRouteOutput, type ParseRouteResult } from "./parse.js";
+export {
+  RouteDecisionSchema,
+  RouteOutputSchema,
+  type RoutableTool,
+  type RouteDecision,
+  type RouteOutput,
+} from "./types.js";
