@@ -108,7 +108,8 @@ describe("npm run eval (in process, real servers)", () => {
     // stderr is not a terminal here: plain progress lines, no carriage returns.
     expect(io.errText()).toContain("eval: 4/4 items");
     expect(io.errText()).not.toContain("\r");
-  });
+    // The first run loads LangChain and the SDK, which takes seconds on a loaded two-core machine.
+  }, 60_000);
 
   it("sums the token usage a provider reports", async () => {
     const stub: OpenAIStub = await startOpenAIStub([
@@ -153,7 +154,7 @@ describe("npm run eval (as a process)", () => {
       let stderr = "";
       child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
       child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      const timer = setTimeout(() => child.kill("SIGKILL"), 25_000);
+      const timer = setTimeout(() => child.kill("SIGKILL"), 50_000);
       child.on("error", reject);
       child.on("close", (code) => {
         clearTimeout(timer);
@@ -170,7 +171,7 @@ describe("npm run eval (as a process)", () => {
     expect(code).toBe(EXIT.belowThreshold);
     const report = JSON.parse(await readFile(json, "utf8")) as EvalReport;
     expect(report.summary.total).toBe(4);
-  });
+  }, 60_000);
 
   it("exits 2 on an unknown flag", async () => {
     const { code, stderr } = await runCli(["--datset", "x"]);

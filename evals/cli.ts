@@ -2,9 +2,9 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { defaultServersConfig, loadServersConfig, MultiServerClient, type ServersConfig } from "../adapters/index.js";
-import { ensureLocalServers, type LocalServers } from "../cli/local-servers.js";
-import { createGraph, defaultModelName, readEnvironment, type McpGraph } from "../graph/index.js";
+import type { MultiServerClient, ServersConfig } from "../adapters/index.js";
+import type { LocalServers } from "../cli/local-servers.js";
+import type { McpGraph } from "../graph/index.js";
 import { loadDataset } from "./dataset.js";
 import { langsmithEnabled, logToLangSmith } from "./langsmith.js";
 import { Progress, type ProgressSink } from "./progress.js";
@@ -169,6 +169,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   let report: EvalReport;
   try {
     const items = await loadDataset(options.dataset);
+    // Loaded once the flags and the dataset check out, so a typo is reported at once rather than
+    // after LangChain and the SDK have loaded (seconds on a busy machine).
+    const [{ defaultServersConfig, loadServersConfig, MultiServerClient }, { ensureLocalServers }, { createGraph, defaultModelName, readEnvironment }] =
+      await Promise.all([import("../adapters/index.js"), import("../cli/local-servers.js"), import("../graph/index.js")]);
     const environment = readEnvironment(io.env);
     let servers: ServersConfig;
     if (options.config) {
