@@ -1,0 +1,43 @@
+import { HumanMessage } from "@langchain/core/messages";
+import type { RunnableConfig } from "@langchain/core/runnables";
+import { ensureConfiguration } from "../configuration.js";
+import type { GraphContext } from "../context.js";
+import type { GraphState, GraphUpdate } from "../state.js";
+
+export class InvalidQuestionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidQuestionError";
+  }
+}
+
+/**
+ * Connects to the configured servers (once; later only to retry failed ones) and records what they
+ * offer now. A server that is down is recorded with its reason and skipped; routing works with the
+ * tools of the rest.
+ * @throws {InvalidQuestionError} when the input has no question.
+ */
+export function discover(context: GraphContext) {
+  return async (state: GraphState, config: RunnableConfig): Promise<GraphUpdate> => {
+    const question = typeof state.question === "string" ? state.question.trim() : "";
+    if (!question) throw new InvalidQuestionError('the input needs a non-empty "question" string');
+    const { servers } = ensureConfiguration(config, context.defaults);
+    const client = await context.clientFor(servers);
+    // A server that failed earlier gets a fresh attempt with each question, so one that comes back
+    // is used again without restarting the host.
+    if (Object.values(client.status()).some((status) => status.state === "failed")) await client.connect();
+    return {
+      question,
+      messages: [new HumanMessage(question)],
+      catalog: client.catalog(),
+      servers: client.status(),
+      decision: null,
+      calls: [],
+      errors: [],
+      steps: 0,
+      invalidRoutes: 0,
+      usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+      answer: "",
+    };
+  };
+}
