@@ -1,6 +1,6 @@
 /**
  * Child process for the scale benchmark: N independent MCP servers, each a Streamable HTTP endpoint
- * on its own loopback port with 10 tools and a fresh low-level `Server` per session. They share this
+ * on its own loopback port with synthetic tools (bench/catalog.ts) and a fresh low-level `Server` per session. They share this
  * one process because spawning 50 Node processes on a 2-core machine would measure process start-up
  * and memory pressure rather than the client's connect-and-discover.
  *
@@ -12,24 +12,16 @@ import type { AddressInfo } from "node:net";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { CallToolRequestSchema, ListToolsRequestSchema, isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import { syntheticTool } from "../catalog.js";
 import { serveParent } from "../child.js";
 
 function createServer(index: number, toolCount: number): Server {
   const server = new Server({ name: `BenchServer${index}`, version: "1.0.0" }, { capabilities: { tools: {} } });
-  const tools = Array.from({ length: toolCount }, (_, t) => ({
-    name: `tool_${t}`,
-    description: `Bench tool ${t} of server ${index}: adds offset ${t} to a number.`,
-    inputSchema: {
-      type: "object" as const,
-      properties: { value: { type: "integer", description: "The number to offset." } },
-      required: ["value"],
-    },
-  }));
+  const tools = Array.from({ length: toolCount }, (_, t) => syntheticTool(index, t));
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
   server.setRequestHandler(CallToolRequestSchema, (request) => {
-    const offset = Number(request.params.name.slice("tool_".length));
-    const value = Number((request.params.arguments as { value?: unknown } | undefined)?.value ?? 0);
-    return { content: [{ type: "text", text: String(value + offset) }] };
+    const id = String((request.params.arguments as { id?: unknown } | undefined)?.id ?? "");
+    return { content: [{ type: "text", text: `${request.params.name} ${id}: done` }] };
   });
   return server;
 }

@@ -1,21 +1,33 @@
 /**
  * (2) One question end to end through the compiled graph with the offline model: warm sessions kept
  * across questions, against the article's host that connects to every server, lists tools, routes,
- * calls and disconnects for every question.
+ * calls and disconnects for every question. Also warm, with ~500 tools from 51 servers, to show what
+ * a large catalog costs each question.
  */
-import { createGraph } from "../../graph/index.js";
+import type { ServersConfig } from "../../adapters/index.js";
+import { createGraph, type McpGraph } from "../../graph/index.js";
+import { startChild } from "../child.js";
 import { checkAnswer, QUESTIONS, serversConfig } from "../questions.js";
 import { interleave, summarize, type Variant } from "../stats.js";
 import type { Suite } from "../suite.js";
+
+/** Synthetic servers added to math and weather for the large-catalog variant: 49 × 10 + 3 tools. */
+const EXTRA_SERVERS = 49;
 
 export const questionSuite: Suite = {
   name: "question",
   async run(context) {
     const servers = serversConfig((await context.servers()).ready);
+    const extra = await startChild<{ urls: string[] }>("./children/many-servers.ts", [String(EXTRA_SERVERS), "10"]);
+    const large: ServersConfig = {
+      ...servers,
+      ...Object.fromEntries(extra.ready.urls.map((url, index) => [`svc${index}`, { url }])),
+    };
     const warm = createGraph({ model: "offline", servers });
+    const warmLarge = createGraph({ model: "offline", servers: large });
     try {
       let next = 0;
-      const ask = async (graph: ReturnType<typeof createGraph>) => {
+      const ask = async (graph: McpGraph) => {
         const item = QUESTIONS[next++ % QUESTIONS.length]!;
         checkAnswer(item, await graph.invoke({ question: item.question }));
       };
@@ -32,12 +44,14 @@ export const questionSuite: Suite = {
             }
           },
         },
+        { name: "warm-large", run: () => ask(warmLarge) },
       ];
-      context.log("question: warm sessions vs connect per question");
-      const samples = await interleave(variants, context.quick ? { warmup: 6, rounds: 3, batch: 6 } : { warmup: 30, rounds: 20, batch: 15 });
+      context.log("question: warm sessions vs connect per question, and warm with ~500 tools");
+      const samples = await interleave(variants, context.quick ? { warmup: 3, rounds: 2, batch: 3 } : { warmup: 30, rounds: 20, batch: 15 });
       const { recorder } = context;
       recorder.addLatency("question/warm", summarize(samples.get("warm")!));
       recorder.addLatency("question/per-question-connect", summarize(samples.get("per-question-connect")!), "question/warm");
+      recorder.addLatency("question/warm/500-tools", summarize(samples.get("warm-large")!), "question/warm");
       recorder.target(
         "question: per-question-connect ÷ warm (median)",
         ">=",
@@ -45,7 +59,8 @@ export const questionSuite: Suite = {
         recorder.get("question/per-question-connect") / recorder.get("question/warm"),
       );
     } finally {
-      await warm.close();
+      await Promise.allSettled([warm.close(), warmLarge.close()]);
+      await extra.close();
     }
   },
 };

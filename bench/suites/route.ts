@@ -1,27 +1,23 @@
 /**
- * (4b) Routing time of the offline model with many tools, the way the route node does it: the route
- * schema bound through `withStructuredOutput`, then `parseRouteOutput`. The catalog is synthetic
- * (many servers of business-like tools) with our three real tools among them.
+ * (4b) Routing time with many tools: the offline model's decision (route schema bound through
+ * `withStructuredOutput`, then `parseRouteOutput`), and the graph's route node doing all of it the
+ * way a question does. The catalog is synthetic (servers of business-like tools) with our three real
+ * tools among them.
  */
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import type { ToolInfo } from "../../adapters/index.js";
 import { withRouteSchema } from "../../graph/model.js";
 import { OfflineRouterModel } from "../../graph/offline/index.js";
 import { ROUTE_SYSTEM_PROMPT } from "../../graph/prompts.js";
-import { buildRouteSchema, parseRouteOutput } from "../../graph/routing/index.js";
+import { createGraphContext } from "../../graph/context.js";
+import { route } from "../../graph/nodes/route.js";
+import { buildRouteSchema, parseRouteOutput, type RouteDecision } from "../../graph/routing/index.js";
+import type { GraphState, GraphUpdate } from "../../graph/state.js";
+import { syntheticTool } from "../catalog.js";
 import { interleave, summarize, type Variant } from "../stats.js";
 import type { Suite } from "../suite.js";
 
 const SIZES = [10, 100, 500] as const;
-
-const VERBS = ["get", "list", "create", "update", "delete", "search", "export", "archive", "approve", "sync"];
-const NOUNS = [
-  "invoice", "customer", "ticket", "order", "document", "calendar_event", "repository", "metric", "alert", "shipment",
-  "contract", "employee", "payment", "product", "campaign", "lead", "build", "deployment", "backup", "report",
-  "subscription", "refund", "warehouse", "supplier", "survey", "webinar", "playlist", "recipe", "flight", "hotel",
-  "booking", "device", "sensor", "license", "domain", "certificate", "bucket", "queue", "cluster", "dashboard",
-  "note", "task", "project", "milestone", "comment", "label", "user", "group", "role", "token",
-];
 
 const REAL_TOOLS: ToolInfo[] = [
   {
@@ -59,33 +55,17 @@ const REAL_TOOLS: ToolInfo[] = [
   },
 ];
 
-/** `size` tools: the three real ones and synthetic ones from 10 tools per server. */
+/** `size` tools: the three real ones amid synthetic servers of ten tools each. */
 export function syntheticCatalog(size: number): ToolInfo[] {
-  const tools = [...REAL_TOOLS];
-  for (let i = 0; tools.length < size; i++) {
-    const server = `svc${Math.floor(i / 10)}`;
-    const verb = VERBS[i % VERBS.length]!;
-    const noun = NOUNS[Math.floor(i / VERBS.length) % NOUNS.length]!;
-    const name = `${verb}_${noun}`;
-    tools.push({
-      server,
-      name,
-      bridgedName: `${server}__${name}`,
-      description: `${verb[0]!.toUpperCase()}${verb.slice(1)} a ${noun.replace("_", " ")} in the ${server} system by its id.`,
-      inputSchema: {
-        type: "object",
-        properties: {
-          id: { type: "string", description: `Identifier of the ${noun.replace("_", " ")}.` },
-          limit: { type: "integer", minimum: 1, maximum: 100, description: "Most records to return." },
-        },
-        required: ["id"],
-      },
-    });
+  const synthetic: ToolInfo[] = [];
+  for (let i = 0; synthetic.length < size - REAL_TOOLS.length; i++) {
+    const server = Math.floor(i / 10);
+    const tool = syntheticTool(server, i % 10);
+    synthetic.push({ server: `svc${server}`, bridgedName: `svc${server}__${tool.name}`, ...tool });
   }
   // The real tools go to the middle, so a router scanning from either end has work to do.
-  const middle = tools.splice(0, REAL_TOOLS.length);
-  tools.splice(Math.floor(tools.length / 2), 0, ...middle);
-  return tools.slice(0, size);
+  const middle = Math.floor(synthetic.length / 2);
+  return [...synthetic.slice(0, middle), ...REAL_TOOLS, ...synthetic.slice(middle)];
 }
 
 class RouteMissError extends Error {
@@ -95,12 +75,42 @@ class RouteMissError extends Error {
   }
 }
 
+/** The decision in a route node's update (which LangGraph types loosely, as a possible overwrite). */
+function decisionOf(update: GraphUpdate): RouteDecision | undefined {
+  const output = update.decision;
+  return output && "decision" in output ? (output.decision as RouteDecision) : undefined;
+}
+
+function checkRoute(size: number, decision: RouteDecision | undefined): void {
+  if (decision?.action !== "call_tool" || decision.tool !== "weather__get_weather") {
+    throw new RouteMissError(size, `chose ${JSON.stringify(decision)}`);
+  }
+}
+
+/** The state the route node sees on a question's first route. */
+function firstRouteState(question: HumanMessage, catalog: ToolInfo[]): GraphState {
+  return {
+    question: String(question.content),
+    messages: [question],
+    catalog,
+    servers: {},
+    decision: null,
+    calls: [],
+    errors: [],
+    steps: 0,
+    invalidRoutes: 0,
+    usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+    answer: "",
+  };
+}
+
 export const routeSuite: Suite = {
   name: "route",
   async run(context) {
     const { recorder, quick } = context;
     const model = new OfflineRouterModel();
-    const messages = [new SystemMessage(ROUTE_SYSTEM_PROMPT), new HumanMessage("What's the weather in Berlin?")];
+    const question = new HumanMessage("What's the weather in Berlin?");
+    const messages = [new SystemMessage(ROUTE_SYSTEM_PROMPT), question];
     const variants: Variant[] = [];
     const schemaSamples = new Map<number, number[]>();
     for (const size of SIZES) {
@@ -112,24 +122,59 @@ export const routeSuite: Suite = {
         timings.push(performance.now() - started);
       }
       schemaSamples.set(size, timings);
+      // The model's own decision: schema built and bound once.
       const router = withRouteSchema(model, buildRouteSchema(tools));
-      const route = async () => {
-        const reply = await router.invoke(messages);
-        const parsed = parseRouteOutput(reply.parsed, tools);
-        if (!parsed.ok) throw new RouteMissError(size, parsed.error);
-        const { decision } = parsed.value;
-        if (decision.action !== "call_tool" || decision.tool !== "weather__get_weather") {
-          throw new RouteMissError(size, `chose ${JSON.stringify(decision)}`);
-        }
-      };
-      variants.push({ name: String(size), run: route });
+      variants.push({
+        name: `model/${size}`,
+        run: async () => {
+          const parsed = parseRouteOutput((await router.invoke(messages)).parsed, tools);
+          if (!parsed.ok) throw new RouteMissError(size, parsed.error);
+          checkRoute(size, parsed.value.decision);
+        },
+      });
     }
-    context.log(`route: offline model with ${SIZES.join(", ")} tools`);
-    const samples = await interleave(variants, quick ? { warmup: 10, rounds: 4, batch: 10 } : { warmup: 100, rounds: 20, batch: 25 });
-    for (const size of SIZES) {
-      recorder.addLatency(`route/offline/${size}-tools`, summarize(samples.get(String(size))!), size === SIZES[0] ? undefined : `route/offline/${SIZES[0]}-tools`);
+
+    // The graph's route node itself, which builds and binds the schema and caches it by the identity of
+    // the catalog array: once with an array it has seen (a later route in the same question), once
+    // with an equal but new array (what discover hands it at the start of every question).
+    const size = SIZES.at(-1)!;
+    const tools = syntheticCatalog(size);
+    const graphContext = createGraphContext({
+      defaults: { model: "offline", servers: {}, maxSteps: 5, maxRouteRetries: 2, callTimeoutMs: 30_000 },
+      env: {},
+      model,
+    });
+    const node = route(graphContext);
+    const sameState = firstRouteState(question, tools);
+    variants.push(
+      {
+        name: "node/same-catalog",
+        run: async () => checkRoute(size, decisionOf(await node(sameState, {}))),
+      },
+      {
+        name: "node/new-catalog",
+        selfTimed: true,
+        run: async () => {
+          const state = firstRouteState(question, structuredClone(tools));
+          const started = performance.now();
+          const update = await node(state, {});
+          const elapsed = performance.now() - started;
+          checkRoute(size, decisionOf(update));
+          return elapsed;
+        },
+      },
+    );
+
+    context.log(`route: offline model with ${SIZES.join(", ")} tools, and the graph's route node with ${size}`);
+    const samples = await interleave(variants, quick ? { warmup: 5, rounds: 3, batch: 5 } : { warmup: 50, rounds: 20, batch: 10 });
+    for (const count of SIZES) {
+      const baseline = count === SIZES[0] ? undefined : `route/offline/${SIZES[0]}-tools`;
+      recorder.addLatency(`route/offline/${count}-tools`, summarize(samples.get(`model/${count}`)!), baseline);
     }
-    for (const size of SIZES) recorder.addLatency(`route/schema/${size}-tools`, summarize(schemaSamples.get(size)!));
-    recorder.target("route/offline/500-tools (median)", "<", 2, recorder.get("route/offline/500-tools"));
+    const name = `route/node/${size}-tools`;
+    recorder.addLatency(`${name}/same-catalog`, summarize(samples.get("node/same-catalog")!), `route/offline/${size}-tools`);
+    recorder.addLatency(`${name}/new-catalog`, summarize(samples.get("node/new-catalog")!), `${name}/same-catalog`);
+    for (const count of SIZES) recorder.addLatency(`route/schema/${count}-tools`, summarize(schemaSamples.get(count)!));
+    recorder.target(`${name}/new-catalog (median: the route step of each question)`, "<", 2, recorder.get(`${name}/new-catalog`));
   },
 };
