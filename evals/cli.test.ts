@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { createServer as createHttpServer } from "node:http";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -132,6 +133,33 @@ describe("npm run eval (in process, real servers)", () => {
       await stub.close();
     }
   });
+
+  it("talks to LangSmith only when a key is set, and a LangSmith failure is only a warning", async () => {
+    const requests: string[] = [];
+    const langsmith = createHttpServer((req, res) => {
+      requests.push(`${req.method} ${req.url}`);
+      // 404, not 5xx: the client retries server errors with backoff.
+      res.writeHead(404, { "content-type": "application/json" }).end('{"detail":"not found"}');
+    });
+    await new Promise<void>((r) => langsmith.listen(0, "127.0.0.1", () => r()));
+    const endpoint = `http://127.0.0.1:${(langsmith.address() as { port: number }).port}`;
+    try {
+      const file = await dataset("ls.jsonl", [SMALL[2]]);
+      const args = ["--dataset", file, "--json", "ls.json", "--md", "ls.md"];
+      const offline = capture({ LANGSMITH_ENDPOINT: endpoint });
+      expect(await main(args, offline)).toBe(EXIT.ok);
+      expect(requests).toEqual([]);
+      expect(offline.errText()).not.toContain("LangSmith");
+
+      const online = capture({ LANGSMITH_ENDPOINT: endpoint, LANGSMITH_API_KEY: "lsv2_test" });
+      expect(await main(args, online)).toBe(EXIT.ok);
+      expect(requests.some((r) => r.startsWith("POST /datasets"))).toBe(true);
+      expect(online.errText()).toMatch(/warning: logging to LangSmith failed \(.*404/);
+      expect(JSON.parse(await readFile(join(dir, "ls.json"), "utf8"))).toMatchObject({ summary: { total: 1 } });
+    } finally {
+      await new Promise<void>((r) => langsmith.close(() => r()));
+    }
+  }, 60_000);
 
   it("names the line of an invalid dataset and exits 2", async () => {
     const file = await dataset("bad.jsonl", [SMALL[0], { id: "x", question: "q", expected: { tool: "add", arguments: {} } }]);
