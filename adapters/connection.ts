@@ -57,7 +57,7 @@ export class ServerConnection {
   private lastServerInfo: { name: string; version: string } | undefined;
   private error: string | undefined;
   private recovering: Promise<Session | undefined> | undefined;
-  private checking = false;
+  private healthCheck: Promise<void> | undefined;
   private lastEmitted: string | undefined;
   private readonly lifetime = new AbortController();
   // A list_changed that arrives while connecting would otherwise be lost between the initial
@@ -165,10 +165,17 @@ export class ServerConnection {
     }
   }
 
-  /** The current session, waiting (within the deadline) for a reconnection or a fresh attempt. */
+  /**
+   * The current session, waiting (within the deadline) for a reconnection or a fresh attempt, and
+   * for the verdict on a session under suspicion rather than sending into it.
+   */
   private async ready(deadline: Deadline): Promise<Session> {
     for (;;) {
       if (this.closed) throw new ServerUnavailableError(this.name, "the client is closed");
+      if (this.session && this.healthCheck) {
+        await deadline.race(this.healthCheck);
+        continue;
+      }
       if (this.session) return this.session;
       const session = await deadline.race(this.recovering ?? this.recover("connecting", 1));
       if (session) return session;
@@ -208,7 +215,7 @@ export class ServerConnection {
   }
 
   private async open(): Promise<Session> {
-    const timeoutMs = this.config.timeoutMs ?? this.options.connectTimeoutMs;
+    const timeoutMs = this.config.connectTimeoutMs ?? this.options.connectTimeoutMs;
     const started = Date.now();
     const { client, kind } = await openClient(this.config, () => this.makeClient(), { timeoutMs, signal: this.lifetime.signal });
     try {
@@ -268,9 +275,8 @@ export class ServerConnection {
   // Transports report errors that do not always mean the session is gone (a refused optional GET
   // stream, a failed cancellation); a ping tells the two apart.
   private checkHealth(client: Client, error: Error): void {
-    if (this.closed || this.checking || this.session?.client !== client) return;
-    this.checking = true;
-    client
+    if (this.closed || this.healthCheck || this.session?.client !== client) return;
+    const check: Promise<void> = client
       .ping({ timeout: this.options.healthCheckTimeoutMs })
       .then(
         () => undefined,
@@ -282,8 +288,9 @@ export class ServerConnection {
         },
       )
       .finally(() => {
-        this.checking = false;
+        if (this.healthCheck === check) this.healthCheck = undefined;
       });
+    this.healthCheck = check;
   }
 
   private toolsChanged(client: Client): void {
@@ -301,7 +308,7 @@ export class ServerConnection {
     if (this.session !== session) return;
     const seq = ++session.refreshSeq;
     try {
-      const tools = await listAllTools(session.client, { timeout: this.config.timeoutMs ?? this.options.connectTimeoutMs });
+      const tools = await listAllTools(session.client, { timeout: this.config.connectTimeoutMs ?? this.options.connectTimeoutMs });
       // A newer refresh may have started meanwhile; only the latest list counts.
       if (this.session !== session || seq !== session.refreshSeq) return;
       session.tools = tools.map((tool) => this.describeTool(this.name, tool));

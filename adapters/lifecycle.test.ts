@@ -33,7 +33,7 @@ describe("stdio servers", () => {
     } finally {
       await client.close();
     }
-  });
+  }, 60_000);
 
   it("report a command that cannot start", async () => {
     const client = new MultiServerClient({ missing: { command: "/nonexistent/mcp-server" } });
@@ -61,7 +61,8 @@ describe("close()", () => {
     child.stdout.on("data", () => {
       if (!closedAt && output.includes("CLOSED")) closedAt = Date.now();
     });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    // Only a guard: a child that hangs is killed, and the exit code below then fails the test.
+    const timer = setTimeout(() => child.kill("SIGKILL"), 50_000);
     try {
       const code = await exit;
       expect(output).toMatch(/^CLOSED /);
@@ -69,10 +70,10 @@ describe("close()", () => {
       expect(Object.values(report.status).map((entry) => entry.state)).toEqual(["connected", "connected", "connected"]);
       expect(code).toBe(0);
       // Exiting on its own, promptly: nothing (socket, timer, child process) was left running.
-      expect(Date.now() - closedAt).toBeLessThan(1_000);
+      expect(Date.now() - closedAt).toBeLessThan(3_000);
     } finally {
       clearTimeout(timer);
       if (child.exitCode === null) child.kill("SIGKILL");
     }
-  });
+  }, 60_000);
 });

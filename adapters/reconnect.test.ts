@@ -55,7 +55,7 @@ describe.concurrent("a server that is killed and started again on the same port"
     expect(client.catalog().map((tool) => tool.bridgedName)).toContain("counter__increment");
     expect(states).toContain("reconnecting");
     expect(states.at(-1)).toBe("connected");
-  });
+  }, 60_000);
 
   it("retries a read-only call that was in flight, but not a non-idempotent one", async () => {
     const { first, second } = await serverPair();
@@ -78,5 +78,5 @@ describe.concurrent("a server that is killed and started again on the same port"
     });
     // The new process never saw the unsafe call: its counter starts from scratch.
     expect(resultText(await client.callTool("counter", "increment", {}))).toBe("1");
-  });
+  }, 60_000);
 });

@@ -1,11 +1,8 @@
 import type { Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 
-const TimeoutMsSchema = z
-  .number()
-  .int()
-  .positive()
-  .describe("Bounds connecting to this server and each tool call to it, in milliseconds (a call's own timeout wins)");
+const TimeoutMsSchema = z.number().int().positive().describe("Default timeout of each tool call to this server, in milliseconds (a call's own timeout wins)");
+const ConnectTimeoutMsSchema = z.number().int().positive().describe("Bound on connecting to this server and listing its tools, in milliseconds");
 
 /** A remote server over Streamable HTTP or legacy SSE. */
 export const HttpServerConfigSchema = z.strictObject({
@@ -16,6 +13,7 @@ export const HttpServerConfigSchema = z.strictObject({
     .describe("Omit to try Streamable HTTP and fall back to SSE; a URL ending in /sse means SSE"),
   headers: z.record(z.string(), z.string()).optional().describe("Sent with every HTTP request, e.g. Authorization"),
   timeoutMs: TimeoutMsSchema.optional(),
+  connectTimeoutMs: ConnectTimeoutMsSchema.optional(),
 });
 
 /** A local server the client starts as a child process and talks to over stdio. */
@@ -26,6 +24,7 @@ export const StdioServerConfigSchema = z.strictObject({
   cwd: z.string().optional(),
   stderr: z.enum(["inherit", "ignore"]).optional().describe("Where the child's stderr goes; default inherit"),
   timeoutMs: TimeoutMsSchema.optional(),
+  connectTimeoutMs: ConnectTimeoutMsSchema.optional(),
 });
 
 export const ServerConfigSchema = z.union([HttpServerConfigSchema, StdioServerConfigSchema]);
@@ -34,7 +33,10 @@ export const ServersConfigSchema = z.record(z.string().min(1), ServerConfigSchem
 
 export type HttpServerConfig = z.infer<typeof HttpServerConfigSchema>;
 export type StdioServerConfig = z.infer<typeof StdioServerConfigSchema>;
-/** One server: `{ url, transport?, headers?, timeoutMs? }` or `{ command, args?, env?, cwd?, stderr?, timeoutMs? }`. */
+/**
+ * One server: `{ url, transport?, headers?, timeoutMs?, connectTimeoutMs? }` or
+ * `{ command, args?, env?, cwd?, stderr?, timeoutMs?, connectTimeoutMs? }`.
+ */
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
 /** Servers by the name the client uses for them (the prefix of bridged tool names). */
 export type ServersConfig = Record<string, ServerConfig>;
