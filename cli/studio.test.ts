@@ -1,0 +1,171 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { createServer, type Server } from "node:net";
+import { fileURLToPath } from "node:url";
+import { Client } from "@langchain/langgraph-sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, stopProcessGroup } from "./studio-process.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const TSX = fileURLToPath(new URL("../node_modules/.bin/tsx", import.meta.url));
+const GRAPH_ID = "mcp-graph";
+const QUESTION = "How many hours do 5 days have?";
+
+/** The fields of the node updates the test looks at (see graph/state.ts). */
+interface NodeUpdate {
+  catalog?: Array<{ bridgedName: string }>;
+  decision?: { reason: string; decision: { action: string; tool?: string } } | null;
+  calls?: Array<Record<string, unknown>>;
+  answer?: string;
+}
+
+interface Studio {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** `npm run studio` minus npm: the same script, in its own process group so cleanup reaches all of it. */
+function startStudio(args: string[]): Studio {
+  const child = spawn(TSX, ["cli/studio.ts", ...args], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      MATH_SERVER_PORT: "0",
+      WEATHER_SERVER_PORT: "0",
+      MCP_HOST: "127.0.0.1",
+      // The offline router, whatever the machine running the tests has configured.
+      OPENAI_API_KEY: "",
+    },
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = once(child, "exit").then(([code]) => code as number | null);
+  return { child, output: () => output, exited };
+}
+
+/** Resolves with the captured output once `pattern` appears; rejects when the process exits first. */
+async function waitForOutput(studio: Studio, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const match = studio.output().match(pattern);
+    if (match) return match;
+    if (studio.child.exitCode !== null || studio.child.signalCode !== null) {
+      throw new Error(`studio exited (${studio.child.exitCode ?? studio.child.signalCode}) before ${pattern}:\n${studio.output()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${studio.output()}`);
+}
+
+describe("npm run studio", () => {
+  let studio: Studio | undefined;
+  let devServerPid: number | undefined;
+  let apiUrl = "";
+  const mcpUrls: string[] = [];
+  let schemas: Promise<Response> | undefined;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    apiUrl = `http://127.0.0.1:${port}`;
+    studio = startStudio(["--port", String(port), "--no-reload"]);
+    devServerPid = Number((await waitForOutput(studio, /LangGraph dev server pid (\d+)/, 30_000))[1]);
+    await waitForOutput(studio, /LangGraph Studio: \S+/, 90_000);
+    for (const match of studio.output().matchAll(/(?:MathServer|WeatherServer)\s+(http\S+)/g)) mcpUrls.push(match[1]!);
+    // Extracting the schemas type-checks the project for several seconds: let it overlap the run.
+    schemas = fetch(`${apiUrl}/assistants/${GRAPH_ID}/schemas`);
+    schemas.catch(() => undefined);
+  }, 120_000);
+
+  afterAll(async () => {
+    // Both groups: the studio script's, and the dev server's in case the script could not stop it.
+    if (studio?.child.pid !== undefined) await stopProcessGroup(studio.child.pid);
+    if (devServerPid) await stopProcessGroup(devServerPid);
+  }, 30_000);
+
+  it("prints the Studio URL for the dev server and starts both MCP servers", () => {
+    expect(studio!.output()).toContain(`LangGraph Studio: https://smith.langchain.com/studio/?baseUrl=${apiUrl}`);
+    expect(mcpUrls).toHaveLength(2);
+    expect(studio!.output()).toMatch(/MathServer\s+http:\/\/127\.0\.0\.1:\d+\/mcp \(started here\)/);
+  });
+
+  it("streams a run node by node, calling math__multiply and answering 120", async () => {
+    const client = new Client({ apiUrl });
+    const thread = await client.threads.create();
+    try {
+      const updates: Array<[string, NodeUpdate]> = [];
+      for await (const chunk of client.runs.stream(thread.thread_id, GRAPH_ID, {
+        input: { question: QUESTION },
+        streamMode: "updates",
+      })) {
+        if (chunk.event === "error") throw new Error(`run failed: ${JSON.stringify(chunk.data)}`);
+        if (chunk.event !== "updates") continue;
+        for (const [node, update] of Object.entries(chunk.data as Record<string, NodeUpdate>)) {
+          updates.push([node, update]);
+        }
+      }
+      expect(updates.map(([node]) => node)).toEqual(["discover", "route", "callTool", "route", "respond"]);
+      const [discover, route, callTool, , respond] = updates.map(([, update]) => update);
+
+      expect(discover?.catalog?.map((tool) => tool.bridgedName).sort()).toEqual([
+        "math__add",
+        "math__multiply",
+        "weather__get_weather",
+      ]);
+      expect(route?.decision?.reason).toEqual(expect.stringMatching(/\S/));
+      expect(route?.decision?.decision).toMatchObject({ action: "call_tool", tool: "math__multiply" });
+      expect(callTool?.calls).toEqual([expect.objectContaining({ server: "math", tool: "multiply", result: "120", isError: false })]);
+      expect(respond?.answer).toMatch(/\b120\b/);
+
+      const state = await client.threads.getState<{ answer: string }>(thread.thread_id);
+      expect(state.values.answer).toBe(respond?.answer);
+    } finally {
+      await client.threads.delete(thread.thread_id);
+    }
+  }, 30_000);
+
+  it("serves the assistant's input, output and configuration schemas", async () => {
+    const response = await schemas!;
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, { properties?: Record<string, unknown> } | undefined>;
+    expect(Object.keys(body.input_schema?.properties ?? {})).toContain("question");
+    // The CLI's type-based extractor reports the graph's input type as `state_schema` when the graph
+    // declares a separate input (ours: just the question); the full state is the output schema.
+    expect(Object.keys(body.output_schema?.properties ?? {})).toEqual(expect.arrayContaining(["catalog", "decision", "calls", "answer"]));
+    expect(Object.keys(body.config_schema?.properties ?? {})).toEqual(expect.arrayContaining(["model", "maxSteps", "servers"]));
+  }, 120_000);
+
+  it("stops the dev server and the MCP servers on Ctrl-C, exiting 0", async () => {
+    // A terminal's Ctrl-C signals the whole foreground group: npm, tsx and the script.
+    process.kill(-studio!.child.pid!, "SIGINT");
+    expect(await studio!.exited).toBe(0);
+    await expect(fetch(`${apiUrl}/ok`)).rejects.toThrow();
+    for (const url of mcpUrls) await expect(fetch(new URL("/healthz", url))).rejects.toThrow();
+    expect(() => process.kill(-devServerPid!, 0)).toThrow();
+  }, 30_000);
+});
+
+describe("npm run studio on a taken port", () => {
+  let blocker: Server | undefined;
+
+  afterAll(async () => {
+    await new Promise((resolve) => (blocker ? blocker.close(resolve) : resolve(undefined)));
+  });
+
+  it("says the port is in use and exits 1 without starting anything", async () => {
+    blocker = createServer();
+    await new Promise<void>((resolve) => blocker!.listen({ host: "127.0.0.1", port: 0 }, resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const studio = startStudio(["--port", String(port)]);
+    try {
+      expect(await studio.exited).toBe(1);
+      expect(studio.output()).toContain(`port ${port} is already in use`);
+      expect(studio.output()).not.toContain("LangGraph dev server pid");
+    } finally {
+      if (studio.child.pid !== undefined) await stopProcessGroup(studio.child.pid);
+    }
+  }, 30_000);
+});
