@@ -22,9 +22,9 @@ async function restart(first: ChildHandle, second: Standby, gapMs = 0): Promise<
   return second.start(first.port);
 }
 
-function connectTo(port: number, options: MultiServerClientOptions = {}): MultiServerClient {
+function connectTo(port: number, options: MultiServerClientOptions = {}, path = "/mcp"): MultiServerClient {
   const client = new MultiServerClient(
-    { counter: { url: `http://127.0.0.1:${port}/mcp` } },
+    { counter: { url: `http://127.0.0.1:${port}${path}` } },
     { callTimeoutMs: 8_000, reconnect: { initialDelayMs: 50, maxDelayMs: 400, maxAttempts: 8 }, ...options },
   );
   clients.push(client);
@@ -37,22 +37,28 @@ afterAll(async () => {
 });
 
 describe.concurrent("a server that is killed and started again on the same port", () => {
-  it("answers the next call through the same client", async () => {
+  it("answers the next call through the same client, over Streamable HTTP and over SSE", async () => {
     const { first, second } = await serverPair();
     const states: ServerState[] = [];
-    const client = connectTo(first.port, { onStatusChange: (_server, status) => states.push(status.state) });
-    await client.connect();
-    expect(resultText(await client.callTool("counter", "pid", {}))).toBe(String(first.pid));
+    const http = connectTo(first.port, { onStatusChange: (_server, status) => states.push(status.state) }, "/mcp");
+    const sse = connectTo(first.port, {}, "/sse");
+    const [httpStatus, sseStatus] = await Promise.all([http.connect(), sse.connect()]);
+    expect([httpStatus.counter?.transport, sseStatus.counter?.transport]).toEqual(["http", "sse"]);
+    for (const client of [http, sse]) expect(resultText(await client.callTool("counter", "pid", {}))).toBe(String(first.pid));
 
     await first.kill("SIGKILL");
-    await vi.waitFor(() => expect(client.status().counter?.state).not.toBe("connected"), { timeout: 3_000 });
-    expect(client.catalog()).toEqual([]);
+    await vi.waitFor(() => {
+      for (const client of [http, sse]) expect(client.status().counter?.state).not.toBe("connected");
+    }, { timeout: 3_000 });
+    expect(http.catalog()).toEqual([]);
 
     const restarted = await second.start(first.port);
     expect(restarted.port).toBe(first.port);
-    expect(resultText(await client.callTool("counter", "pid", {}))).toBe(String(second.pid));
-    expect(client.status().counter).toMatchObject({ state: "connected", toolCount: 6 });
-    expect(client.catalog().map((tool) => tool.bridgedName)).toContain("counter__increment");
+    for (const client of [http, sse]) {
+      expect(resultText(await client.callTool("counter", "pid", {}))).toBe(String(second.pid));
+      expect(client.status().counter).toMatchObject({ state: "connected", toolCount: 6 });
+    }
+    expect(http.catalog().map((tool) => tool.bridgedName)).toContain("counter__increment");
     expect(states).toContain("reconnecting");
     expect(states.at(-1)).toBe("connected");
   }, 60_000);

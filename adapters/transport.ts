@@ -142,9 +142,9 @@ function httpTransport(config: HttpServerConfig): Transport {
   return new StreamableHTTPClientTransport(new URL(config.url), {
     fetch: deliveryAwareFetch(),
     requestInit: config.headers ? { headers: config.headers } : undefined,
-    // Reconnecting is ours to do (a new session with backoff); the SDK's stream resumption would
-    // keep retrying a session a restarted server no longer knows.
-    reconnectionOptions: { maxRetries: 0, initialReconnectionDelay: 1000, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 1 },
+    // The SDK reopens a dropped GET stream of a live session (server notifications arrive there);
+    // a dead session is ours to replace: its transport errors lead to a ping, and a failed ping to a new session.
+    reconnectionOptions: { maxRetries: 2, initialReconnectionDelay: 250, maxReconnectionDelay: 2_000, reconnectionDelayGrowFactor: 2 },
   });
 }
 
