@@ -1,9 +1,10 @@
 /**
  * (2) One question end to end through the compiled graph with the offline model: warm sessions kept
  * across questions, against the article's host that connects to every server, lists tools, routes,
- * calls and disconnects for every question. Also warm, with ~500 tools from 51 servers, to show what
- * a large catalog costs each question.
+ * calls and disconnects for every question. Also warm with ~500 tools from 51 servers (what a large
+ * catalog costs each question), and an empty graph of the same shape (what LangGraph itself costs).
  */
+import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import type { ServersConfig } from "../../adapters/index.js";
 import { createGraph, type McpGraph } from "../../graph/index.js";
 import { startChild } from "../child.js";
@@ -13,6 +14,27 @@ import type { Suite } from "../suite.js";
 
 /** Synthetic servers added to math and weather for the large-catalog variant: 49 × 10 + 3 tools. */
 const EXTRA_SERVERS = 49;
+
+/**
+ * The framework's floor for one question: a compiled graph of the same shape (discover → route →
+ * callTool → route → respond, five node runs) whose nodes do nothing. What `question/warm` spends
+ * above it is our nodes, the model pipeline and the tool call.
+ */
+function emptyGraphOfTheSameShape() {
+  const State = Annotation.Root({ step: Annotation<number>({ reducer: (_, next) => next, default: () => 0 }) });
+  const next = (state: typeof State.State) => ({ step: state.step + 1 });
+  return new StateGraph(State)
+    .addNode("discover", next)
+    .addNode("route", next)
+    .addNode("callTool", next)
+    .addNode("respond", next)
+    .addEdge(START, "discover")
+    .addEdge("discover", "route")
+    .addConditionalEdges("route", (state) => (state.step >= 4 ? "respond" : "callTool"), ["callTool", "respond"])
+    .addEdge("callTool", "route")
+    .addEdge("respond", END)
+    .compile();
+}
 
 export const questionSuite: Suite = {
   name: "question",
@@ -25,6 +47,7 @@ export const questionSuite: Suite = {
     };
     const warm = createGraph({ model: "offline", servers });
     const warmLarge = createGraph({ model: "offline", servers: large });
+    const floor = emptyGraphOfTheSameShape();
     try {
       let next = 0;
       const ask = async (graph: McpGraph) => {
@@ -45,11 +68,19 @@ export const questionSuite: Suite = {
           },
         },
         { name: "warm-large", run: () => ask(warmLarge) },
+        {
+          name: "langgraph-floor",
+          run: async () => {
+            const { step } = await floor.invoke({});
+            if (step !== 5) throw new Error(`the empty graph ran ${step} nodes instead of 5`);
+          },
+        },
       ];
       context.log("question: warm sessions vs connect per question, and warm with ~500 tools");
       const samples = await interleave(variants, context.quick ? { warmup: 3, rounds: 2, batch: 3 } : { warmup: 30, rounds: 20, batch: 15 });
       const { recorder } = context;
-      recorder.addLatency("question/warm", summarize(samples.get("warm")!));
+      recorder.addLatency("question/langgraph-floor", summarize(samples.get("langgraph-floor")!));
+      recorder.addLatency("question/warm", summarize(samples.get("warm")!), "question/langgraph-floor");
       recorder.addLatency("question/per-question-connect", summarize(samples.get("per-question-connect")!), "question/warm");
       recorder.addLatency("question/warm/500-tools", summarize(samples.get("warm-large")!), "question/warm");
       recorder.target(
