@@ -15,65 +15,67 @@ afterAll(async () => {
   await host.close();
 });
 
-describe("stdio servers", () => {
-  it("are started, called, and started again after their process dies", async () => {
-    const client = new MultiServerClient(
-      { local: { ...stdioFixture, stderr: "ignore" } },
-      { reconnect: { initialDelayMs: 50, maxDelayMs: 200, maxAttempts: 5 }, callTimeoutMs: 15_000 },
-    );
-    try {
-      expect((await client.connect()).local).toMatchObject({ state: "connected", transport: "stdio", serverInfo: { name: "StdioFixture" } });
-      expect(resultText(await client.callTool("local", "add", { a: 40, b: 2 }))).toBe("42");
-      const firstPid = Number(resultText(await client.callTool("local", "pid", {})));
-      process.kill(firstPid, "SIGKILL");
-      // pid is read-only: if the call meets the dying process it is repeated on the new one.
-      const secondPid = Number(resultText(await client.callTool("local", "pid", {})));
-      expect(secondPid).not.toBe(firstPid);
-      expect(client.status().local?.state).toBe("connected");
-    } finally {
-      await client.close();
-    }
-  }, 60_000);
+describe.concurrent("process lifecycle", () => {
+  describe("stdio servers", () => {
+    it("are started, called, and started again after their process dies", async () => {
+      const client = new MultiServerClient(
+        { local: { ...stdioFixture, stderr: "ignore" } },
+        { reconnect: { initialDelayMs: 50, maxDelayMs: 200, maxAttempts: 5 }, callTimeoutMs: 15_000 },
+      );
+      try {
+        expect((await client.connect()).local).toMatchObject({ state: "connected", transport: "stdio", serverInfo: { name: "StdioFixture" } });
+        expect(resultText(await client.callTool("local", "add", { a: 40, b: 2 }))).toBe("42");
+        const firstPid = Number(resultText(await client.callTool("local", "pid", {})));
+        process.kill(firstPid, "SIGKILL");
+        // pid is read-only: if the call meets the dying process it is repeated on the new one.
+        const secondPid = Number(resultText(await client.callTool("local", "pid", {})));
+        expect(secondPid).not.toBe(firstPid);
+        expect(client.status().local?.state).toBe("connected");
+      } finally {
+        await client.close();
+      }
+    }, 60_000);
 
-  it("report a command that cannot start", async () => {
-    const client = new MultiServerClient({ missing: { command: "/nonexistent/mcp-server" } });
-    try {
-      expect((await client.connect()).missing).toMatchObject({ state: "failed", error: expect.stringContaining("ENOENT") });
-    } finally {
-      await client.close();
-    }
-  });
-});
-
-describe("close()", () => {
-  it("leaves nothing that keeps the process alive", async () => {
-    const config = {
-      http: { url: `${host.url}/mcp` },
-      sse: { url: `${host.url}/sse` },
-      stdio: { ...stdioFixture, stderr: "ignore" as const },
-    };
-    const { command, args } = tsxCommand("./close-check.ts", [JSON.stringify(config)]);
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"] });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const exit = new Promise<number | null>((resolve) => child.once("exit", resolve));
-    let closedAt = 0;
-    child.stdout.on("data", () => {
-      if (!closedAt && output.includes("CLOSED")) closedAt = Date.now();
+    it("report a command that cannot start", async () => {
+      const client = new MultiServerClient({ missing: { command: "/nonexistent/mcp-server" } });
+      try {
+        expect((await client.connect()).missing).toMatchObject({ state: "failed", error: expect.stringContaining("ENOENT") });
+      } finally {
+        await client.close();
+      }
     });
-    // Only a guard: a child that hangs is killed, and the exit code below then fails the test.
-    const timer = setTimeout(() => child.kill("SIGKILL"), 50_000);
-    try {
-      const code = await exit;
-      expect(output).toMatch(/^CLOSED /);
-      const report = JSON.parse(output.slice("CLOSED ".length)) as { status: Record<string, { state: string }>; active: string[] };
-      expect(Object.values(report.status).map((entry) => entry.state)).toEqual(["connected", "connected", "connected"]);
-      expect(code).toBe(0);
-      // Exiting on its own, promptly: nothing (socket, timer, child process) was left running.
-      expect(Date.now() - closedAt).toBeLessThan(3_000);
-    } finally {
-      clearTimeout(timer);
-      if (child.exitCode === null) child.kill("SIGKILL");
-    }
-  }, 60_000);
+  });
+
+  describe("close()", () => {
+    it("leaves nothing that keeps the process alive", async () => {
+      const config = {
+        http: { url: `${host.url}/mcp` },
+        sse: { url: `${host.url}/sse` },
+        stdio: { ...stdioFixture, stderr: "ignore" as const },
+      };
+      const { command, args } = tsxCommand("./close-check.ts", [JSON.stringify(config)]);
+      const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"] });
+      let output = "";
+      child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      const exit = new Promise<number | null>((resolve) => child.once("exit", resolve));
+      let closedAt = 0;
+      child.stdout.on("data", () => {
+        if (!closedAt && output.includes("CLOSED")) closedAt = Date.now();
+      });
+      // Only a guard: a child that hangs is killed, and the exit code below then fails the test.
+      const timer = setTimeout(() => child.kill("SIGKILL"), 50_000);
+      try {
+        const code = await exit;
+        expect(output).toMatch(/^CLOSED /);
+        const report = JSON.parse(output.slice("CLOSED ".length)) as { status: Record<string, { state: string }>; active: string[] };
+        expect(Object.values(report.status).map((entry) => entry.state)).toEqual(["connected", "connected", "connected"]);
+        expect(code).toBe(0);
+        // Exiting on its own, promptly: nothing (socket, timer, child process) was left running.
+        expect(Date.now() - closedAt).toBeLessThan(3_000);
+      } finally {
+        clearTimeout(timer);
+        if (child.exitCode === null) child.kill("SIGKILL");
+      }
+    }, 60_000);
+  });
 });
