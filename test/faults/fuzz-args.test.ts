@@ -2,7 +2,7 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawnServer, type ChildServer } from "./helpers/child-server.js";
+import { PROCESS_TIMEOUT_MS, spawnServer, type ChildServer } from "./helpers/child-server.js";
 import { describeSeen, installProcessGuard, within } from "./helpers/process-guard.js";
 import { assertServes, connectClient, textOf, type WireTransport } from "./helpers/sdk-client.js";
 import { recordFigure } from "./helpers/figures.js";
@@ -58,19 +58,19 @@ async function call(client: Client, name: string, args: Record<string, unknown>)
   }
 }
 
-describe("fuzzed tools/call arguments against the real servers", () => {
+describe("fuzzed tools/call arguments against the real servers", { timeout: PROCESS_TIMEOUT_MS }, () => {
   const guard = installProcessGuard();
   const servers: Partial<Record<"math" | "weather", ChildServer>> = {};
   let cases = 0;
 
   beforeAll(async () => {
     [servers.math, servers.weather] = await Promise.all([spawnServer("math"), spawnServer("weather")]);
-  });
+  }, PROCESS_TIMEOUT_MS);
   afterAll(async () => {
     guard.dispose();
     await Promise.all(Object.values(servers).map((server) => server?.stop()));
     recordFigure("fuzz.toolArguments.cases", cases);
-  });
+  }, PROCESS_TIMEOUT_MS);
 
   describe.each<WireTransport>(["http", "sse"])("over %s", (transport) => {
     it("math: exact answer for safe integers, isError for everything else, never a crash", async () => {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawnServer, type ChildServer, type ServerKind } from "./helpers/child-server.js";
+import { PROCESS_TIMEOUT_MS, spawnServer, type ChildServer, type ServerKind } from "./helpers/child-server.js";
 import { recordFigure } from "./helpers/figures.js";
 import { describeSeen, installProcessGuard } from "./helpers/process-guard.js";
 import {
@@ -148,19 +148,19 @@ function allValid(text: string): boolean {
   });
 }
 
-describe.each<ServerKind>(["math", "weather"])("raw JSON-RPC fuzzing of the %s server", (kind) => {
+describe.each<ServerKind>(["math", "weather"])("raw JSON-RPC fuzzing of the %s server", { timeout: PROCESS_TIMEOUT_MS }, (kind) => {
   const guard = installProcessGuard();
   let server: ChildServer;
   let cases = 0;
 
   beforeAll(async () => {
     server = await spawnServer(kind);
-  });
+  }, PROCESS_TIMEOUT_MS);
   afterAll(async () => {
     guard.dispose();
     await server?.stop();
     recordFigure(`fuzz.jsonrpc.${kind}.cases`, cases);
-  });
+  }, PROCESS_TIMEOUT_MS);
 
   it("POST /mcp in a live session: every body gets a JSON-RPC answer, never a 5xx", async () => {
     const session = await openRawHttpSession(server.url);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MultiServerClient, resultText } from "../../adapters/index.js";
 import { startMathServer, type RunningServer } from "../../servers/index.js";
-import { spawnServer, type ChildServer } from "./helpers/child-server.js";
+import { PROCESS_TIMEOUT_MS, spawnServer, type ChildServer } from "./helpers/child-server.js";
 import { recordFigure } from "./helpers/figures.js";
 import { describeSeen, installProcessGuard } from "./helpers/process-guard.js";
 import { isJsonRpcErrorBody, MCP_ACCEPT, openRawHttpSession, rawRequest, type RawResponse } from "./helpers/raw-http.js";
@@ -55,7 +55,7 @@ async function routesOf(url: string, sse: RawSseSession, mcpSessionId: string): 
   ];
 }
 
-describe("security of the real servers over HTTP", () => {
+describe("security of the real servers over HTTP", { timeout: PROCESS_TIMEOUT_MS }, () => {
   const guard = installProcessGuard();
   let math: ChildServer;
   let weather: ChildServer;
@@ -63,12 +63,12 @@ describe("security of the real servers over HTTP", () => {
 
   beforeAll(async () => {
     [math, weather] = await Promise.all([spawnServer("math"), spawnServer("weather")]);
-  });
+  }, PROCESS_TIMEOUT_MS);
   afterAll(async () => {
     guard.dispose();
     await Promise.all([math?.stop(), weather?.stop()]);
     recordFigure("security.checks", checks);
-  });
+  }, PROCESS_TIMEOUT_MS);
 
   describe.each(["math", "weather"])("DNS-rebinding protection on every route of %s", (kind) => {
     const server = () => (kind === "math" ? math : weather);
@@ -240,10 +240,10 @@ describe("security of the real servers over HTTP", () => {
 
     beforeAll(async () => {
       guarded = await startMathServer({ host: "127.0.0.1", port: 0, authToken: token, quiet: true });
-    });
+    }, PROCESS_TIMEOUT_MS);
     afterAll(async () => {
       await guarded?.close();
-    });
+    }, PROCESS_TIMEOUT_MS);
 
     it("binding a non-loopback address without a token is refused before anything listens", async () => {
       checks++;

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { MultiServerClient, resultText } from "../../adapters/index.js";
 import { startFaultServer, type FaultMode, type FaultServer } from "./fixtures/fault-server.js";
+import { PROCESS_TIMEOUT_MS } from "./helpers/child-server.js";
 import { recordFigure } from "./helpers/figures.js";
 import { describeSeen, installProcessGuard, within } from "./helpers/process-guard.js";
 
@@ -37,7 +38,7 @@ async function stillWorks(client: MultiServerClient): Promise<void> {
   expect(resultText(result)).toBe("42");
 }
 
-describe("a server that hangs, drops the stream or sends garbage, through MultiServerClient", () => {
+describe("a server that hangs, drops the stream or sends garbage, through MultiServerClient", { timeout: PROCESS_TIMEOUT_MS }, () => {
   const guard = installProcessGuard();
   const fixtures = new Map<FaultMode, FaultServer>();
   const idempotentDrop: { server?: FaultServer } = {};
@@ -47,7 +48,7 @@ describe("a server that hangs, drops the stream or sends garbage, through MultiS
   beforeAll(async () => {
     for (const mode of ["hang", "drop", "garbage", "malformed-result"] as const) fixtures.set(mode, await startFaultServer(mode));
     idempotentDrop.server = await startFaultServer("drop", { idempotent: true });
-  });
+  }, PROCESS_TIMEOUT_MS);
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((client) => client.close()));
   });
@@ -55,7 +56,7 @@ describe("a server that hangs, drops the stream or sends garbage, through MultiS
     guard.dispose();
     await Promise.all([...fixtures.values(), idempotentDrop.server].map((server) => server?.close()));
     recordFigure("faults.wire.survived", survived);
-  });
+  }, PROCESS_TIMEOUT_MS);
 
   const connect = async (server: FaultServer, transport: Transport) => {
     const client = new MultiServerClient(

@@ -120,7 +120,7 @@ export async function runLoad(
   const clients: Client[] = [];
   for (const outcome of connected) {
     if (outcome.status === "fulfilled") clients.push(outcome.value);
-    else fail(`connect: ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`);
+    else fail(`connect: ${describeError(outcome.reason)}`);
   }
   // A client that could not connect loses all its calls (one already counted as the connect failure).
   errors += (options.clients - clients.length) * (options.callsPerClient - 1);
@@ -139,7 +139,7 @@ export async function runLoad(
           if (problem) fail(problem);
           else correct++;
         } catch (error) {
-          fail(error instanceof Error ? error.message : String(error));
+          fail(describeError(error));
         }
       }
     }),
@@ -178,4 +178,12 @@ export async function disconnect(client: Client): Promise<void> {
   const transport = client.transport;
   if (transport instanceof StreamableHTTPClientTransport && transport.sessionId) await transport.terminateSession().catch(() => undefined);
   await client.close();
+}
+
+/** The message plus the network cause `fetch failed` hides (ECONNRESET, UND_ERR_CONNECT_TIMEOUT, …). */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  const detail = cause ? ` (${String(cause.code ?? cause.message)})` : "";
+  return `${error.name}: ${error.message}${detail}`;
 }

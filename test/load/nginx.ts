@@ -1,8 +1,8 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { join } from "node:path";
+import { freePort } from "../faults/helpers/child-server.js";
 
 /** Where Debian's `nginx` package puts the binary, then whatever PATH finds. */
 export function findNginx(): string | undefined {
@@ -17,19 +17,6 @@ export function findNginx(): string | undefined {
 export const NGINX_INSTALL_HINT =
   "nginx is not installed. On Debian/Ubuntu: `sudo apt-get install -y nginx` (only the binary is used: " +
   "the script runs it in the foreground with its own config, no system service). Then run `npm run test:load` again.";
-
-/** A free TCP port on 127.0.0.1 (closed again before returning; nginx binds it right after). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface NginxBalancer {
   pid: number;

@@ -1,9 +1,16 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
 /** The repository root, so children run with the same node_modules whatever the caller's cwd. */
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+/**
+ * Bound for tests and hooks that start processes. Starting a server through tsx takes about a second
+ * on an idle machine and much longer on a busy two-core CI runner; the default 30 s is too tight there.
+ */
+export const PROCESS_TIMEOUT_MS = 120_000;
 
 export type ServerKind = "math" | "weather";
 
@@ -85,8 +92,8 @@ export async function spawnServer(kind: ServerKind, options: SpawnOptions = {}):
   try {
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`${kind} server printed no URL within ${options.readyTimeoutMs ?? 15_000} ms:\n${output}`)),
-        options.readyTimeoutMs ?? 15_000,
+        () => reject(new Error(`${kind} server printed no URL within ${options.readyTimeoutMs ?? 30_000} ms:\n${output}`)),
+        options.readyTimeoutMs ?? 30_000,
       );
       const onData = (chunk: Buffer) => {
         output += chunk.toString("utf8");
@@ -103,7 +110,7 @@ export async function spawnServer(kind: ServerKind, options: SpawnOptions = {}):
         reject(new Error(`${kind} server exited (${code}) before it was ready:\n${output}`));
       });
     });
-    await waitForHealth(url, options.readyTimeoutMs ?? 15_000, options.authToken);
+    await waitForHealth(url, options.readyTimeoutMs ?? 30_000, options.authToken);
     return {
       kind,
       pid: child.pid!,
@@ -146,4 +153,17 @@ export async function readRssKb(pid: number): Promise<number> {
   const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
   if (!match) throw new Error(`no VmRSS in /proc/${pid}/status`);
   return Number(match[1]);
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (for a server that must be down, or for nginx). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }
