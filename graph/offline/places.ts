@@ -1,4 +1,4 @@
-import { editDistance, isCjk, type Token } from "./text.js";
+import { editDistance, isCjk, STOPWORDS, type Token } from "./text.js";
 
 /**
  * Finds the place a question is about, for string parameters such as `city` or `location`.
@@ -96,7 +96,7 @@ function capitalizedSpans(tokens: readonly Token[]): Array<{ start: number; end:
   let i = 0;
   while (i < tokens.length) {
     const token = tokens[i]!;
-    if (!isCapitalized(token) || NOT_PLACES.has(token.text)) {
+    if (!isCapitalized(token) || NOT_PLACES.has(token.text) || US_STATES.has(token.text)) {
       i++;
       continue;
     }
@@ -138,55 +138,101 @@ function correct(name: string): string {
   return best && sameShape && bestDistance <= (name.length >= 10 ? 2 : 1) ? best : name;
 }
 
-/**
- * The place named in the question, or undefined. `original` is the normalised question text the
- * tokens were read from.
- */
+/** Longer than any real place name: a guard against absurd arguments. */
+const MAX_PLACE_LENGTH = 60;
+
+/** The first place named in the question, or undefined. `original` is the text the tokens were read from. */
 export function extractPlace(original: string, tokens: readonly Token[]): string | undefined {
+  return extractPlaces(original, tokens)[0];
+}
+
+/**
+ * Every place named in the question, in order (with `loose: false`, only capitalised or well-known
+ * names, not "the words after in"): "in London, Paris and Rome" gives three, while
+ * "Paris, France" and "Chennai, Tamil Nadu" give one city each (the part after the comma is its region).
+ */
+export function extractPlaces(original: string, tokens: readonly Token[], options: { loose?: boolean } = {}): string[] {
   // CJK: the place precedes the word for weather ("北京后天的天气如何" → 北京).
   if (isCjk(original)) {
     const match = /([\u3400-\u9fff\u3040-\u30ff]+?)(?:的)?(?:天气|天氣|天気|气温|氣溫)/u.exec(original);
-    if (match?.[1]) {
-      const place = match[1].replace(TIME_WORDS_CJK, "");
-      if (place) return place;
-    }
+    const place = match?.[1]?.replace(TIME_WORDS_CJK, "");
+    if (place) return [place];
   }
 
+  const found: Array<{ at: number; name: string }> = [];
+  const afterPlaceComma = (i: number) => tokens[i - 1]?.text === "," && found.some((f) => f.at < i);
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
-    const byCase = NICKNAMES[token.text];
     const qualified = STATE_QUALIFIED[token.text];
     if (qualified) {
       const region = tokens[i + 1]?.text === "," ? tokens[i + 2] : tokens[i + 1];
       const city = region ? qualified[region.lower] : undefined;
-      if (city) return city;
+      if (city) {
+        found.push({ at: i, name: city });
+        continue;
+      }
     }
-    if (byCase && /^[A-Z.]+$/.test(token.text)) return byCase;
-    const lower = token.lower;
-    const two = `${lower} ${tokens[i + 1]?.lower ?? ""}`;
+    const byCase = NICKNAMES[token.text];
+    // "Baton Rouge, LA" names a state, not Los Angeles.
+    if (byCase && /^[A-Z.]+$/.test(token.text) && !afterPlaceComma(i)) {
+      found.push({ at: i, name: byCase });
+      continue;
+    }
+    const two = `${token.lower} ${tokens[i + 1]?.lower ?? ""}`;
     const three = `${two} ${tokens[i + 2]?.lower ?? ""}`;
-    for (const phrase of [three, two, lower]) {
+    for (const phrase of [three, two, token.lower]) {
       const nickname = NICKNAMES[phrase];
-      if (nickname && !/^[A-Z]/.test(phrase) && phrase === phrase.toLowerCase()) return nickname;
+      if (nickname && phrase === phrase.toLowerCase() && !/^[A-Z]+$/.test(token.text)) {
+        found.push({ at: i, name: nickname });
+        i += phrase.split(" ").length - 1;
+        break;
+      }
     }
   }
-  if (/\bD\.C\./.test(original) && /\bWashington\s+D\.C\./.test(original)) return "Washington D.C.";
+  const washington = /\bWashington\s+D\.C\./.exec(original);
+  if (washington) found.push({ at: tokens.findIndex((t) => t.start >= washington.index), name: "Washington D.C." });
 
   const spans = capitalizedSpans(tokens);
-  const scored = spans.map((span) => {
-    const before = tokens[span.start - 1]?.lower ?? "";
-    let score = 0;
-    if (PLACE_PREPOSITIONS.has(before)) score += 2;
-    if (span.start === 0) score -= 1;
+  let accepted: { start: number; end: number } | undefined;
+  for (const span of spans) {
+    if (found.some((f) => f.at >= span.start && f.at < span.end)) {
+      accepted = span;
+      continue;
+    }
     const text = spanText(original, tokens, span.start, span.end);
-    if (KNOWN.has(text.toLowerCase())) score += 2;
-    return { span, score, text };
-  });
-  scored.sort((a, b) => b.score - a.score || a.span.start - b.span.start);
-  const best = scored[0];
-  if (best && best.score > 0) return correct(best.text);
+    const before = tokens[span.start - 1];
+    const separator = before && (before.text === "," || before.lower === "and" || before.lower === "or") ? before : undefined;
+    const known = KNOWN.has(text.toLowerCase());
+    let place = false;
+    if (before && PLACE_PREPOSITIONS.has(before.lower)) place = true;
+    else if (separator && accepted && accepted.end === span.start - 1) {
+      // "London, Paris and Rome" lists cities; "Paris, France" names a region.
+      place = separator.text !== "," || known || enumerationContinues(tokens, span.end);
+    } else if (known && span.start > 0) place = true;
+    if (!place || text.length > MAX_PLACE_LENGTH) continue;
+    found.push({ at: span.start, name: correct(text) });
+    accepted = span;
+  }
+  if (found.length === 0 && options.loose !== false) {
+    const loose = lowerCasePlace(tokens);
+    if (loose) found.push({ at: 0, name: loose });
+  }
+  found.sort((a, b) => a.at - b.at);
+  return [...new Set(found.map((f) => f.name))];
+}
 
-  // Lower-case: a known city anywhere, or the words after "in".
+/** True when a comma list goes on to "and/or X" ("Paris, Berlin and Rome"). */
+function enumerationContinues(tokens: readonly Token[], from: number): boolean {
+  for (let i = from; i < Math.min(tokens.length, from + 12); i++) {
+    const w = tokens[i]!;
+    if (w.lower === "and" || w.lower === "or") return isCapitalized(tokens[i + 1] ?? w) || tokens[i + 1]?.lower === "in";
+    if (w.text !== "," && !isCapitalized(w)) return false;
+  }
+  return false;
+}
+
+/** A place written in lower case: a known city, or the words after "in"/"for". */
+function lowerCasePlace(tokens: readonly Token[]): string | undefined {
   for (let i = 0; i < tokens.length; i++) {
     for (const length of [3, 2, 1]) {
       const words = tokens.slice(i, i + length);
@@ -200,11 +246,15 @@ export function extractPlace(original: string, tokens: readonly Token[]): string
     const words: string[] = [];
     for (let j = i + 1; j < tokens.length && words.length < 3; j++) {
       const t = tokens[j]!;
-      if (t.kind !== "word" || /^(?:today|tomorrow|tonight|now|this|next|on|at|for|please|right|the|a|my|like|weather|forecast|during|week|weekend|and|or)$/.test(t.lower)) break;
+      if (t.kind !== "word" || STOPWORDS.has(t.lower) || LOWER_CASE_STOPS.has(t.lower)) break;
       words.push(t.lower);
     }
-    if (words.length > 0 && best) return correct(best.text);
-    if (words.length > 0) return correct(titleCase(words));
+    const name = titleCase(words);
+    if (words.length > 0 && name.length <= MAX_PLACE_LENGTH) return correct(name);
   }
-  return best ? correct(best.text) : undefined;
+  return undefined;
 }
+
+const LOWER_CASE_STOPS = new Set(
+  "today tomorrow tonight now this next on at for please right weather forecast during week weekend like outside there here city town area place general".split(" "),
+);

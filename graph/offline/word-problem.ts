@@ -1,6 +1,6 @@
 import { canonicalUnit, conversionFactor, isKindOf, partCount, sidesOf } from "./facts.js";
 import { findNumbers, type NumberMention } from "./numbers.js";
-import type { AnswerShape, ArithmeticPlan, Operation } from "./plan.js";
+import type { AnswerShape, ArithmeticPlan, Operation, PlanStep } from "./plan.js";
 import { singular, type Token } from "./text.js";
 
 /**
@@ -123,7 +123,7 @@ const PAST_OR_OTHER_VERBS = new Set(
 );
 /** Plain verbs that end a noun phrase after a plural noun ("5 birds sit on a wire"). */
 const BASE_VERBS = new Set(
-  "are sit stand live come go fly swim eat need want like play run walk jump grow weigh hold fit remain stay belong visit attend work use make take give get see buy sell read write were have".split(" "),
+  "are sit stand live come go fly swim eat need want like play run walk jump grow weigh hold fit remain stay belong visit attend work use make take give get see buy sell read write were have add equal last plus minus times".split(" "),
 );
 const IRREGULAR_STEMS: Record<string, string> = {
   bought: "spend",
@@ -244,10 +244,15 @@ function readWordProblem(tokens: readonly Token[]): { plan?: ArithmeticPlan; tra
   const best = candidates[0];
   if (!best) return { trace };
   const value = (id: number) => (id >= 0 ? reader.quantities[id]!.value : -id);
-  return {
-    plan: { steps: [{ op: best.op, operands: [{ value: value(best.a) }, { value: value(best.b) }] }], cues: best.cues, answer: best.answer },
-    trace,
-  };
+  const steps: PlanStep[] = [{ op: best.op, operands: [{ value: value(best.a) }, { value: value(best.b) }] }];
+  const cues = [...best.cues];
+  const extra = reader.continuation(best);
+  if (extra) {
+    steps.push({ op: "add", operands: [{ step: 0 }, { value: extra.value }] });
+    cues.push(`then + ${extra.value}`);
+  }
+  const answer: AnswerShape = extra ? { kind: "quantity", noun: reader.target.head ?? extra.head } : best.answer;
+  return { plan: { steps, cues, answer }, trace };
 }
 
 class Reader {
@@ -378,7 +383,9 @@ class Reader {
       const after = this.word(mention.end);
       if (mention.kind === "multiplier" || mention.kind === "half") {
         const label = mention.kind === "half" ? "half" : tokens[mention.start]!.lower;
-        if (this.multiplierApplies(mention.end)) this.multipliers.push({ factor: mention.value, index: mention.start, sentence, label });
+        // "half of the cost" halves; "in the first half" names a part.
+        const halving = mention.kind !== "half" || (/^(?:of|as|the|his|her|their|its|that|what)$/.test(after) && !/^(?:first|second|last|other|the|a)$/.test(before));
+        if (halving && this.multiplierApplies(mention.end)) this.multipliers.push({ factor: mention.value, index: mention.start, sentence, label });
         continue;
       }
       if (mention.kind === "ordinal") {
@@ -395,6 +402,12 @@ class Reader {
         }
       }
       if (/^(?:%|percent|o'clock|pm|am|a\.m|p\.m)$/.test(after)) continue;
+      if (after === "times") {
+        // "goes to the fountain four times": a count of events.
+        const q = this.add(mention, sentence, { head: "time", modifiers: [], end: mention.end + 1 });
+        q.inAsk = q.inAsk || false;
+        continue;
+      }
       if (mention.value >= 1900 && mention.value <= 2100 && !mention.money && /^(?:in|of|since|year)$/.test(before)) continue;
 
       const phrase = mention.glued ? { head: noun(mention.glued), modifiers: [], end: mention.end, more: false } : this.nounPhrase(mention.end, sentence);
@@ -475,6 +488,10 @@ class Reader {
     sentence: number,
   ): { head?: string; modifiers: string[]; ofNoun?: string; ofModifiers: string[]; end: number; more: boolean } {
     const tokens = this.tokens;
+    // "a 4-day weekend": the number counts days.
+    if (tokens[start]?.text === "-" && tokens[start - 1]?.end === tokens[start]!.start && isWord(tokens[start + 1]) && tokens[start + 1]!.start === tokens[start]!.end) {
+      return { head: noun(tokens[start + 1]!.lower), modifiers: [], ofModifiers: [], end: start + 2, more: false };
+    }
     const words: string[] = [];
     let more = false;
     let k = start;
@@ -600,7 +617,10 @@ class Reader {
       let k = q.phraseEnd;
       const w = (n: number) => this.word(n);
       if (w(k) === "each" || w(k) === "apiece") {
-        if (w(k + 1) !== "of") q.per = "?";
+        // "four tires each for $60": the price is per tire.
+        const price = /^(?:for|at|costing)$/.test(w(k + 1)) ? this.quantities.find((p) => p.mention.start > k && p.mention.start <= k + 3) : undefined;
+        if (price) price.per = q.head ?? "?";
+        else if (w(k + 1) !== "of") q.per = "?";
         continue;
       }
       // "6 students were sitting at each table", "9 minutes going around each exhibit"
@@ -668,10 +688,17 @@ class Reader {
       } else if ((w === "each" || w === "every") && isWord(tokens[i + 1]) && next !== "of") per = subjectNoun(tokens, i + 1);
       else if (w === "each" && next === "of") {
         const third = this.word(i + 2);
+        // "Each of the 28 students needs 3 notebooks": the 28 counts students, the 3 is per student.
+        const count = this.quantities.find((q) => q.mention.start > i && q.mention.start <= i + 4);
         if (PRONOUNS.has(third)) per = "?";
-        else if (/^(?:the|his|her|their|its)$/.test(third) && !this.quantities.some((q) => q.mention.start > i && q.mention.start <= i + 4)) {
-          per = subjectNoun(tokens, i + 3);
-        }
+        else if (count?.head) {
+          const rate = this.quantities.find((q) => q.mention.start > count.phraseEnd - 1 && q.sentence === count.sentence && q !== count);
+          if (rate && !rate.per) {
+            rate.per = count.head;
+            fromMarker.add(rate);
+          }
+          continue;
+        } else if (/^(?:the|his|her|their|its)$/.test(third)) per = subjectNoun(tokens, i + 3);
         single = true;
       } else if ((w === "a" || w === "an" || w === "one") && starts && isWord(tokens[i + 1])) {
         per = subjectNoun(tokens, i + 1);
@@ -693,7 +720,16 @@ class Reader {
     for (const q of this.quantities) {
       if (q.value !== 1 || !q.head) continue;
       const next = this.quantities.find((n) => n.mention.start > q.mention.start && n.mention.start <= q.phraseEnd + 2);
-      if (next && /^(?:every|in|per)$/.test(this.word(next.mention.start - 1))) next.per = q.head;
+      if (next && /^(?:every|in|per)$/.test(this.word(next.mention.start - 1))) {
+        next.per = q.head;
+        q.weak = true;
+      }
+    }
+    // "3 packs of 12 eggs": 12 per pack.
+    for (const q of this.quantities) {
+      if (q.per || this.word(q.mention.start - 1) !== "of") continue;
+      const container = this.quantities.find((c) => c !== q && c.phraseEnd >= q.mention.start - 1 && c.mention.end <= q.mention.start - 2 && c.head);
+      if (container && noun(this.word(q.mention.start - 2)) === container.head) q.per = container.head;
     }
     // "140 groups of size 187": a size per group.
     for (const q of this.quantities) {
@@ -732,6 +768,22 @@ class Reader {
   }
 
   // ---- readings -------------------------------------------------------------------------------
+
+  /**
+   * A second step the text spells out after the first one: "3 packs of 12 eggs and then 5 loose
+   * eggs", "3 days plus 5 hours". Only an explicit "then"/"plus" and a quantity of what the
+   * question counts qualify, so single-step problems stay single-step.
+   */
+  continuation(best: Candidate): Quantity | undefined {
+    const used = [best.a, best.b].filter((id) => id >= 0).map((id) => this.quantities[id]!);
+    const last = Math.max(...used.map((q) => q.mention.start));
+    for (const q of this.quantities) {
+      if (q.mention.start <= last || q.weak || used.includes(q) || q.per || this.relevance(q) < 2) continue;
+      const between = this.tokens.slice(last, q.mention.start).map((t) => t.lower);
+      if (between.includes("then") || between.includes("plus")) return q;
+    }
+    return undefined;
+  }
 
   candidates(): Candidate[] {
     const out: Candidate[] = [];
@@ -923,7 +975,7 @@ class Reader {
     for (const q of usable) {
       if (!q.head) continue;
       const factor = to ? conversionFactor(q.head, to) : undefined;
-      if (factor !== undefined && to && !stated(to)) {
+      if (factor !== undefined && to) {
         const counting = q.head === "dozen" || q.head === "pair";
         out.push({
           op: "multiply",
@@ -955,9 +1007,11 @@ class Reader {
         const y = pool[j]!;
         let score = 4 + this.relevance(x) + this.relevance(y) + this.context(x) + this.context(y);
         if (x.head && y.head && sameNoun(x.head, y.head)) score += 1;
+        else if (x.head && y.head && (conversionFactor(x.head, y.head) ?? conversionFactor(y.head, x.head)) !== undefined) score -= 3;
         else if (x.head && y.head && !x.inherited && !y.inherited) score -= 1;
         if (y.more) score += 1;
         if (x.inAsk || y.inAsk) score += 1;
+        if (x.sentence === y.sentence) score += 0.5;
         // "Greg has 14 more than Adam": the other operand is Adam's.
         for (const [c, other] of [
           [x, y],

@@ -3,7 +3,6 @@ export { parseRouteOutput, type ParseRouteResult } from "./parse.js";
 export {
   RouteDecisionSchema,
   RouteOutputSchema,
-  type RoutableTool,
   type RouteDecision,
   type RouteOutput,
 } from "./types.js";

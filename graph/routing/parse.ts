@@ -1,5 +1,5 @@
-import { Validator, type OutputUnit, type Schema, type SchemaDraft } from "@cfworker/json-schema";
-import { RouteOutputSchema, type RoutableTool, type RouteOutput } from "./types.js";
+import { validateToolArguments, type ToolInfo } from "../../adapters/index.js";
+import { RouteOutputSchema, type RouteOutput } from "./types.js";
 
 export type { RouteDecision, RouteOutput } from "./types.js";
 
@@ -17,7 +17,7 @@ const MAX_LISTED_TOOLS = 30;
  *
  * Never throws; the error text is written to be sent back to the model so it can correct itself.
  */
-export function parseRouteOutput(raw: unknown, tools: readonly RoutableTool[]): ParseRouteResult {
+export function parseRouteOutput(raw: unknown, tools: readonly ToolInfo[]): ParseRouteResult {
   const action = actionOf(raw);
   if (action !== undefined && !ACTIONS.includes(action)) {
     return fail(`decision.action is ${JSON.stringify(action)}, but it must be one of ${ACTIONS.map((a) => `"${a}"`).join(", ")}`);
@@ -35,11 +35,11 @@ export function parseRouteOutput(raw: unknown, tools: readonly RoutableTool[]): 
   if (!tool) return fail(unknownToolMessage(decision.tool, tools));
 
   const args = withoutUnusedNulls(decision.args, tool.inputSchema, localDefinitions(tool.inputSchema));
-  const problems = validateArguments(tool.inputSchema, args);
-  if (problems.length > 0) {
+  const validation = validateToolArguments(tool, args);
+  if (!validation.ok) {
     return fail(
-      `the arguments for ${tool.bridgedName} do not match its input schema: ${problems.join("; ")}. ` +
-        `It expects ${describeParameters(tool.inputSchema)}`,
+      `the arguments for ${tool.bridgedName} do not match its input schema (${validation.error}); ` +
+        `it expects ${describeParameters(tool.inputSchema)}`,
     );
   }
   return { ok: true, value: { reason: route.reason, decision: { ...decision, args: args as Json } } };
@@ -54,7 +54,7 @@ function actionOf(raw: unknown): string | undefined {
   return typeof decision.action === "string" ? decision.action : undefined;
 }
 
-function unknownToolMessage(name: string, tools: readonly RoutableTool[]): string {
+function unknownToolMessage(name: string, tools: readonly ToolInfo[]): string {
   if (tools.length === 0) return `there is no tool named ${JSON.stringify(name)}; no tools are available, so answer instead`;
   const names = tools.slice(0, MAX_LISTED_TOOLS).map((t) => t.bridgedName);
   const more = tools.length > MAX_LISTED_TOOLS ? ` and ${tools.length - MAX_LISTED_TOOLS} more` : "";
@@ -97,65 +97,6 @@ function resolve(schema: unknown, defs: Json): Json {
 
 function localDefinitions(schema: Json): Json {
   return { ...asObject(schema.definitions), ...asObject(schema.$defs) };
-}
-
-const validators = new WeakMap<object, Validator>();
-
-function validatorFor(schema: Json): Validator {
-  let validator = validators.get(schema);
-  if (!validator) {
-    validator = new Validator({ type: "object", ...schema } as Schema, draftOf(schema), false);
-    validators.set(schema, validator);
-  }
-  return validator;
-}
-
-function draftOf(schema: Json): SchemaDraft {
-  const declared = typeof schema.$schema === "string" ? schema.$schema : "";
-  if (declared.includes("draft-04")) return "4";
-  if (declared.includes("draft-07") || declared.includes("draft-06")) return "7";
-  if (declared.includes("2019-09")) return "2019-09";
-  return "2020-12";
-}
-
-/** Leaf errors in words a model can act on; the validator's wrapper errors only repeat them. */
-function validateArguments(schema: Json, args: unknown): string[] {
-  const result = validatorFor(schema).validate(args);
-  if (result.valid) return [];
-  const problems = result.errors.flatMap((unit) => describeError(unit, args));
-  return [...new Set(problems.length > 0 ? problems : result.errors.map((unit) => unit.error))];
-}
-
-function describeError(unit: OutputUnit, args: unknown): string[] {
-  const path = unit.instanceLocation.replace(/^#\/?/, "").split("/").filter(Boolean).join(".");
-  const where = path ? `"${path}"` : "the arguments";
-  switch (unit.keyword) {
-    case "properties":
-    case "items":
-    case "prefixItems":
-    case "false":
-    case "$ref":
-    case "allOf":
-      return [];
-    case "required": {
-      const missing = /"([^"]+)"/.exec(unit.error)?.[1];
-      return [missing ? `missing required argument "${[path, missing].filter(Boolean).join(".")}"` : unit.error];
-    }
-    case "additionalProperties": {
-      const extra = /"([^"]+)"/.exec(unit.error)?.[1];
-      return [extra ? `unexpected argument "${[path, extra].filter(Boolean).join(".")}"` : unit.error];
-    }
-    case "type":
-      return [`${where} must be ${/Expected "([^"]+)"/.exec(unit.error)?.[1] ?? "of another type"}, got ${JSON.stringify(valueAt(args, path))}`];
-    default:
-      return [`${where}: ${unit.error.replace(/\.$/, "")}`];
-  }
-}
-
-function valueAt(root: unknown, path: string): unknown {
-  let value = root;
-  for (const key of path.split(".").filter(Boolean)) value = asObject(value)[key] ?? (Array.isArray(value) ? value[Number(key)] : undefined);
-  return value;
 }
 
 /** "{ a: integer (required), b: integer (required) }", so a retry knows what to send. */

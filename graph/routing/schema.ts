@@ -1,4 +1,4 @@
-import type { RoutableTool } from "./types.js";
+import type { ToolInfo } from "../../adapters/index.js";
 
 type Json = Record<string, unknown>;
 
@@ -36,7 +36,7 @@ export const ASK_DESCRIPTION = "Ask the user for a required input that the quest
  * keywords strict mode supports; dropped constraints are kept in the descriptions for the model and
  * enforced afterwards by `parseRouteOutput` against the original schema.
  */
-export function buildRouteSchema(tools: readonly RoutableTool[]): Json {
+export function buildRouteSchema(tools: readonly ToolInfo[]): Json {
   const defs: Json = {};
   const variants: Json[] = tools.map((tool) => ({
     type: "object",
@@ -85,14 +85,14 @@ interface RefContext {
   defs: Json;
 }
 
-function strictArgs(tool: RoutableTool, defs: Json): Json {
+function strictArgs(tool: ToolInfo, defs: Json): Json {
   const input = tool.inputSchema;
   const prefix = tool.bridgedName.replace(/[^A-Za-z0-9_-]/g, "_");
   const local = { ...asObject(input.$defs), ...asObject(input.definitions) };
   const context: RefContext = { prefix, local, defs };
   // The root of the tool schema may be referenced recursively as "#".
   if (JSON.stringify(input).includes('"#"')) defs[`${prefix}__root`] = {};
-  const root = strictify({ type: "object", ...input }, true, context);
+  const root = strictify({ ...input, type: "object" }, true, context);
   if (`${prefix}__root` in defs) defs[`${prefix}__root`] = root;
   return root;
 }

@@ -1,19 +1,5 @@
 import { z } from "zod";
 
-/**
- * What routing needs to know about a tool. `ToolInfo` from the adapter satisfies it; keeping the
- * requirement this small lets tests and benchmarks describe tools without a live client.
- */
-export interface RoutableTool {
-  /** The name the model sees and calls: `<server>__<tool>`. */
-  bridgedName: string;
-  description: string;
-  /** The tool's JSON Schema for its arguments, exactly as the server listed it. */
-  inputSchema: Record<string, unknown>;
-  server?: string;
-  name?: string;
-}
-
 export const CallToolDecisionSchema = z.object({
   action: z.literal("call_tool"),
   tool: z.string().min(1),

@@ -1,0 +1,175 @@
+import { editDistance, tokenize, type Token } from "./text.js";
+
+/**
+ * Rewrites a question so the English readers understand it: common misspellings of the words
+ * routing depends on ("hwo many hours do 3 dyas hvae" → "how many hours do 3 days have"), chat
+ * shorthand ("pls"), and the question, unit and verb words of a few other languages ("¿Cuántas
+ * horas tienen 3 días?" → "¿how many hours have 3 days?"). Names and everything else stay as written.
+ */
+
+/** The words routing depends on: misspellings of these are corrected, nothing else is. */
+const CUE_WORDS = `how what what's whats many much is are the and can you your please have has do does with
+hours hour days day minutes minute seconds second weeks week months month years year dozen dozens
+add plus sum total multiply multiplied times product minus subtract divide divided
+weather forecast temperature raining rain snowing snow sunny windy humidity degrees tell check`.split(/\s+/);
+
+const CUES = new Set(CUE_WORDS);
+/** Operator words: a short slip right before a number is still one ("ad 12 and 30"). */
+const OPERATOR_WORDS = ["add", "plus", "times", "multiply", "minus", "sum"];
+
+const SHORTHAND: Record<string, string> = {
+  wat: "what",
+  wats: "what's",
+  whats: "what's",
+  pls: "please",
+  plz: "please",
+  u: "you",
+  ur: "your",
+  hw: "how",
+  thx: "thanks",
+};
+
+/** Word (or two-word phrase) → English, for question, unit and "have" words of es/fr/de/it/pt. */
+const TRANSLATIONS: Record<string, string> = {
+  "wie viele": "how many",
+  "wie viel": "how much",
+  wieviele: "how many",
+  "combien de": "how many",
+  "combien d'": "how many",
+  cuántos: "how many",
+  cuántas: "how many",
+  cuantos: "how many",
+  cuantas: "how many",
+  quanti: "how many",
+  quante: "how many",
+  quantos: "how many",
+  quantas: "how many",
+  horas: "hours",
+  hora: "hour",
+  heures: "hours",
+  heure: "hour",
+  stunden: "hours",
+  stunde: "hour",
+  días: "days",
+  dias: "days",
+  día: "day",
+  jours: "days",
+  jour: "day",
+  tage: "days",
+  tagen: "days",
+  giorni: "days",
+  giorno: "day",
+  minutos: "minutes",
+  minuten: "minutes",
+  minuti: "minutes",
+  segundos: "seconds",
+  sekunden: "seconds",
+  secondes: "seconds",
+  secondi: "seconds",
+  semanas: "weeks",
+  semana: "week",
+  wochen: "weeks",
+  woche: "week",
+  semaines: "weeks",
+  semaine: "week",
+  settimane: "weeks",
+  settimana: "week",
+  años: "years",
+  anos: "years",
+  jahre: "years",
+  jahren: "years",
+  anni: "years",
+  meses: "months",
+  monate: "months",
+  monaten: "months",
+  mois: "months",
+  mesi: "months",
+  docena: "dozen",
+  docenas: "dozens",
+  douzaine: "dozen",
+  douzaines: "dozens",
+  dutzend: "dozen",
+  dozzina: "dozen",
+  "por favor": "please",
+  "per favore": "please",
+  "vous plaît": "please",
+  "te plaît": "please",
+  "s'il": "",
+  bitte: "please",
+  tienen: "have",
+  tiene: "has",
+  haben: "have",
+  ont: "have",
+  hanno: "have",
+  têm: "have",
+};
+
+function correct(token: Token, next: Token | undefined, capitalizedName: boolean): string | undefined {
+  const word = token.lower;
+  if (SHORTHAND[word]) return SHORTHAND[word];
+  if (CUES.has(word) || capitalizedName || !/^[a-z']+$/.test(word)) return undefined;
+  const general = word.length >= 3 ? nearestCue(word) : undefined;
+  if (general?.swap) return general.cue;
+  if (next?.kind === "number" && word.length >= 2) {
+    const operator = OPERATOR_WORDS.find((w) => editDistance(word, w, 1) <= 1);
+    if (operator) return operator;
+  }
+  return general?.cue;
+}
+
+function nearestCue(word: string): { cue: string; swap: boolean } | undefined {
+  // A swap of two neighbouring letters ("hwo", "dyas") is a slip at any length; other edits only in longer
+  // words, and two only between long ones ("temprature"), so "remaining" never becomes "raining".
+  const budgetFor = (cue: string) => {
+    const shorter = Math.min(word.length, cue.length);
+    return shorter >= 9 ? 2 : shorter >= 5 ? 1 : 0;
+  };
+  let best: { cue: string; swap: boolean } | undefined;
+  let bestDistance = Infinity;
+  for (const cue of CUE_WORDS) {
+    const budget = budgetFor(cue);
+    if (Math.abs(cue.length - word.length) > Math.max(budget, 0)) continue;
+    const distance = editDistance(word, cue, 2);
+    const swap = distance === 1 && cue.length === word.length && [...cue].sort().join("") === [...word].sort().join("");
+    if ((distance <= budget || swap) && distance < bestDistance) {
+      best = { cue, swap };
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Normalised text with misspelt cue words corrected and foreign question words translated. */
+export function normalizeQuestion(text: string): string {
+  const tokens = tokenize(text);
+  let out = "";
+  let cursor = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token.kind !== "word") continue;
+    const next = tokens[i + 1];
+    const pair = next ? `${token.lower} ${next.lower}` : "";
+    const glued = next && next.start === token.end ? `${token.lower}${next.lower}` : "";
+    let replacement: string | undefined;
+    let end = token.end;
+    if (pair && TRANSLATIONS[pair] && next?.kind === "word") {
+      replacement = TRANSLATIONS[pair];
+      end = next.end;
+      i++;
+    } else if (glued && TRANSLATIONS[glued]) {
+      replacement = TRANSLATIONS[glued];
+      end = next!.end;
+      i++;
+    } else if (TRANSLATIONS[token.lower]) {
+      replacement = TRANSLATIONS[token.lower];
+    } else {
+      const sentenceStart = i === 0 || /^[.?!¿¡]$/.test(tokens[i - 1]!.text);
+      const capitalizedName = /^\p{Lu}/u.test(token.text) && !sentenceStart;
+      replacement = correct(token, next, capitalizedName);
+    }
+    if (replacement === undefined) continue;
+    out += text.slice(cursor, token.start) + replacement;
+    cursor = end;
+  }
+  return out + text.slice(cursor);
+}
