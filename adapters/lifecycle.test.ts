@@ -20,7 +20,8 @@ describe.concurrent("process lifecycle", () => {
     it("are started, called, and started again after their process dies", async () => {
       const client = new MultiServerClient(
         { local: { ...stdioFixture, stderr: "ignore" } },
-        { reconnect: { initialDelayMs: 50, maxDelayMs: 200, maxAttempts: 5 }, callTimeoutMs: 15_000 },
+        // Starting a stdio child through tsx is slow on a busy machine; the timeouts are only guards here.
+        { reconnect: { initialDelayMs: 50, maxDelayMs: 200, maxAttempts: 5 }, connectTimeoutMs: 40_000, callTimeoutMs: 40_000 },
       );
       try {
         expect((await client.connect()).local).toMatchObject({ state: "connected", transport: "stdio", serverInfo: { name: "StdioFixture" } });
@@ -34,7 +35,7 @@ describe.concurrent("process lifecycle", () => {
       } finally {
         await client.close();
       }
-    }, 60_000);
+    }, 120_000);
 
     it("report a command that cannot start", async () => {
       const client = new MultiServerClient({ missing: { command: "/nonexistent/mcp-server" } });
@@ -63,7 +64,7 @@ describe.concurrent("process lifecycle", () => {
         if (!closedAt && output.includes("CLOSED")) closedAt = Date.now();
       });
       // Only a guard: a child that hangs is killed, and the exit code below then fails the test.
-      const timer = setTimeout(() => child.kill("SIGKILL"), 50_000);
+      const timer = setTimeout(() => child.kill("SIGKILL"), 100_000);
       try {
         const code = await exit;
         expect(output).toMatch(/^CLOSED /);
@@ -76,6 +77,6 @@ describe.concurrent("process lifecycle", () => {
         clearTimeout(timer);
         if (child.exitCode === null) child.kill("SIGKILL");
       }
-    }, 60_000);
+    }, 120_000);
   });
 });

@@ -25,7 +25,7 @@ async function restart(first: ChildHandle, second: Standby, gapMs = 0): Promise<
 function connectTo(port: number, options: MultiServerClientOptions = {}, path = "/mcp"): MultiServerClient {
   const client = new MultiServerClient(
     { counter: { url: `http://127.0.0.1:${port}${path}` } },
-    { callTimeoutMs: 8_000, reconnect: { initialDelayMs: 50, maxDelayMs: 400, maxAttempts: 8 }, ...options },
+    { connectTimeoutMs: 20_000, callTimeoutMs: 20_000, reconnect: { initialDelayMs: 50, maxDelayMs: 400, maxAttempts: 8 }, ...options },
   );
   clients.push(client);
   return client;
