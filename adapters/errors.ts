@@ -37,18 +37,28 @@ export class UnknownToolError extends Error {
   }
 }
 
+/** Common shape of the errors about one call: which server and which tool. */
+abstract class ToolCallFailure extends Error {
+  constructor(
+    readonly serverName: string,
+    readonly toolName: string,
+    message: string,
+    cause?: unknown,
+  ) {
+    super(message, cause === undefined ? undefined : { cause });
+  }
+}
+
 /** The arguments do not match the tool's input schema; the call was not sent. */
-export class InvalidToolArgumentsError extends Error {
-  readonly serverName: string;
-  readonly toolName: string;
-  /** What is wrong, phrased so a model can correct its arguments. */
-  readonly details: string;
-  constructor(serverName: string, toolName: string, details: string) {
-    super(`invalid arguments for ${serverName}.${toolName}: ${details}`);
+export class InvalidToolArgumentsError extends ToolCallFailure {
+  constructor(
+    serverName: string,
+    toolName: string,
+    /** What is wrong, phrased so a model can correct its arguments. */
+    readonly details: string,
+  ) {
+    super(serverName, toolName, `invalid arguments for ${serverName}.${toolName}: ${details}`);
     this.name = "InvalidToolArgumentsError";
-    this.serverName = serverName;
-    this.toolName = toolName;
-    this.details = details;
   }
 }
 
@@ -65,28 +75,22 @@ export class ServerUnavailableError extends Error {
 }
 
 /** The call (including any wait for a reconnection) took longer than its timeout. */
-export class ToolTimeoutError extends Error {
-  readonly serverName: string;
-  readonly toolName: string;
-  readonly timeoutMs: number;
-  constructor(serverName: string, toolName: string, timeoutMs: number) {
-    super(`${serverName}.${toolName} timed out after ${timeoutMs} ms`);
+export class ToolTimeoutError extends ToolCallFailure {
+  constructor(
+    serverName: string,
+    toolName: string,
+    readonly timeoutMs: number,
+  ) {
+    super(serverName, toolName, `${serverName}.${toolName} timed out after ${timeoutMs} ms`);
     this.name = "ToolTimeoutError";
-    this.serverName = serverName;
-    this.toolName = toolName;
-    this.timeoutMs = timeoutMs;
   }
 }
 
 /** The caller's AbortSignal fired before the result arrived. */
-export class ToolCallAbortedError extends Error {
-  readonly serverName: string;
-  readonly toolName: string;
+export class ToolCallAbortedError extends ToolCallFailure {
   constructor(serverName: string, toolName: string, reason: unknown) {
-    super(`${serverName}.${toolName} was aborted${reason === undefined ? "" : `: ${describeReason(reason)}`}`);
+    super(serverName, toolName, `${serverName}.${toolName} was aborted${reason === undefined ? "" : `: ${describeReason(reason)}`}`);
     this.name = "ToolCallAbortedError";
-    this.serverName = serverName;
-    this.toolName = toolName;
   }
 }
 
@@ -94,33 +98,31 @@ export class ToolCallAbortedError extends Error {
  * The connection dropped after the request may have reached the server, and the tool is not
  * annotated read-only or idempotent, so repeating it could run it twice. Not retried.
  */
-export class ConnectionLostError extends Error {
-  readonly serverName: string;
-  readonly toolName: string;
+export class ConnectionLostError extends ToolCallFailure {
   constructor(serverName: string, toolName: string, options: { cause?: unknown } = {}) {
     super(
+      serverName,
+      toolName,
       `connection to server "${serverName}" dropped during ${serverName}.${toolName}; the call may have run, ` +
         `and it was not retried because the tool is not annotated read-only or idempotent` +
         (options.cause instanceof Error ? ` (${options.cause.message})` : ""),
-      options.cause === undefined ? undefined : options,
+      options.cause,
     );
     this.name = "ConnectionLostError";
-    this.serverName = serverName;
-    this.toolName = toolName;
   }
 }
 
 /** The server answered `tools/call` with a JSON-RPC error instead of a result. */
-export class ToolProtocolError extends Error {
-  readonly serverName: string;
-  readonly toolName: string;
-  readonly code: number | undefined;
-  constructor(serverName: string, toolName: string, message: string, code: number | undefined, options: { cause?: unknown } = {}) {
-    super(`${serverName}.${toolName} failed: ${message}`, options.cause === undefined ? undefined : options);
+export class ToolProtocolError extends ToolCallFailure {
+  constructor(
+    serverName: string,
+    toolName: string,
+    message: string,
+    readonly code: number | undefined,
+    options: { cause?: unknown } = {},
+  ) {
+    super(serverName, toolName, `${serverName}.${toolName} failed: ${message}`, options.cause);
     this.name = "ToolProtocolError";
-    this.serverName = serverName;
-    this.toolName = toolName;
-    this.code = code;
   }
 }
 
@@ -128,16 +130,15 @@ export class ToolProtocolError extends Error {
  * A bridged LangChain tool got a result with `isError: true`. The message is the server's own text,
  * which is what the model needs to correct itself; `result` keeps the whole result.
  */
-export class ToolExecutionError extends Error {
-  readonly serverName: string;
-  readonly toolName: string;
-  readonly result: unknown;
-  constructor(serverName: string, toolName: string, message: string, result: unknown) {
-    super(message || `${serverName}.${toolName} reported an error without a message`);
+export class ToolExecutionError extends ToolCallFailure {
+  constructor(
+    serverName: string,
+    toolName: string,
+    message: string,
+    readonly result: unknown,
+  ) {
+    super(serverName, toolName, message || `${serverName}.${toolName} reported an error without a message`);
     this.name = "ToolExecutionError";
-    this.serverName = serverName;
-    this.toolName = toolName;
-    this.result = result;
   }
 }
 
