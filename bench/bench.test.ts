@@ -60,7 +60,7 @@ describe("npm run bench -- --quick", () => {
     run = await runBench(["--quick", "--json", out]);
     if (run.code !== 0) throw new Error(`bench exited with ${run.code}:\n${run.stderr}`);
     report = JSON.parse(await readFile(out, "utf8")) as BenchReport;
-  }, 90_000);
+  }, 180_000);
 
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { startChild, type Child } from "./child.js";
 import type { ServersReady } from "./children/servers.js";
 import { describeMachine, formatTables, Recorder, type BenchReport } from "./report.js";
-import type { Suite, SuiteContext } from "./suite.js";
+import { MANY_SERVERS, TOOLS_PER_SERVER, type Suite, type SuiteContext } from "./suite.js";
 
 // Loaded on demand, so `--only calls` needs neither the graph nor the offline model to import.
 const SUITES: Array<{ name: string; load: () => Promise<Suite> }> = [
@@ -87,10 +87,12 @@ async function main(): Promise<number> {
   quietAbortListenerWarnings(log);
   const recorder = new Recorder();
   let servers: Promise<Child<ServersReady>> | undefined;
+  let manyServers: Promise<Child<{ urls: string[] }>> | undefined;
   const context: SuiteContext = {
     recorder,
     quick: options.quick,
     servers: () => (servers ??= startChild<ServersReady>("./children/servers.ts")),
+    manyServers: () => (manyServers ??= startChild("./children/many-servers.ts", [String(MANY_SERVERS), String(TOOLS_PER_SERVER)])),
     log,
   };
   const started = performance.now();
@@ -103,7 +105,7 @@ async function main(): Promise<number> {
       context.log(`${suite.name} done in ${((performance.now() - suiteStarted) / 1000).toFixed(1)} s`);
     }
   } finally {
-    if (servers) await (await servers.catch(() => undefined))?.close();
+    for (const child of [servers, manyServers]) if (child) await (await child.catch(() => undefined))?.close();
   }
 
   const report: BenchReport = { machine: describeMachine(), quick: options.quick, results: recorder.results, targets: recorder.targets };

@@ -7,7 +7,6 @@
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import type { ServersConfig } from "../../adapters/index.js";
 import { createGraph, type McpGraph } from "../../graph/index.js";
-import { startChild } from "../child.js";
 import { checkAnswer, QUESTIONS, serversConfig } from "../questions.js";
 import { interleave, summarize, type Variant } from "../stats.js";
 import type { Suite } from "../suite.js";
@@ -40,11 +39,8 @@ export const questionSuite: Suite = {
   name: "question",
   async run(context) {
     const servers = serversConfig((await context.servers()).ready);
-    const extra = await startChild<{ urls: string[] }>("./children/many-servers.ts", [String(EXTRA_SERVERS), "10"]);
-    const large: ServersConfig = {
-      ...servers,
-      ...Object.fromEntries(extra.ready.urls.map((url, index) => [`svc${index}`, { url }])),
-    };
+    const extra = (await context.manyServers()).ready.urls.slice(0, EXTRA_SERVERS);
+    const large: ServersConfig = { ...servers, ...Object.fromEntries(extra.map((url, index) => [`svc${index}`, { url }])) };
     const warm = createGraph({ model: "offline", servers });
     const warmLarge = createGraph({ model: "offline", servers: large });
     const floor = emptyGraphOfTheSameShape();
@@ -91,7 +87,6 @@ export const questionSuite: Suite = {
       );
     } finally {
       await Promise.allSettled([warm.close(), warmLarge.close()]);
-      await extra.close();
     }
   },
 };

@@ -3,12 +3,11 @@
  * of them at once, against connecting one server after another.
  */
 import { MultiServerClient, type ServersConfig } from "../../adapters/index.js";
-import { startChild, type Child } from "../child.js";
+import type { Child } from "../child.js";
 import { interleave, summarize, type Variant } from "../stats.js";
-import type { Suite } from "../suite.js";
+import { MANY_SERVERS, TOOLS_PER_SERVER, type Suite } from "../suite.js";
 
-const COUNTS = [1, 10, 50] as const;
-const TOOLS_PER_SERVER = 10;
+const COUNTS = [1, 10, MANY_SERVERS] as const;
 
 function configFor(urls: readonly string[]): ServersConfig {
   return Object.fromEntries(urls.map((url, index) => [`s${index}`, { url, transport: "http" as const }]));
@@ -87,44 +86,40 @@ export const scaleSuite: Suite = {
   name: "scale",
   async run(context) {
     const { recorder, quick } = context;
-    const child = await startChild<{ urls: string[] }>("./children/many-servers.ts", [String(Math.max(...COUNTS)), String(TOOLS_PER_SERVER)]);
-    try {
-      const urls = child.ready.urls;
-      const tallies = new Map(COUNTS.map((count) => [count, { client: 0, server: 0, servers: 0 }]));
-      // Only timed rounds count: warm-up rounds carry JIT compilation.
-      let timed = false;
-      const variants: Variant[] = COUNTS.flatMap((count) => {
-        const subset = urls.slice(0, count);
-        const cpu = (connect: () => Promise<number>) => tallied(child, timed ? tallies.get(count) : undefined, count, connect);
-        const concurrent: Variant = { name: `${count}/concurrent`, selfTimed: true, run: () => connectConcurrently(subset, cpu) };
-        const sequential: Variant = { name: `${count}/sequential`, selfTimed: true, run: () => connectSequentially(subset) };
-        return count === 1 ? [concurrent] : [concurrent, sequential];
-      });
-      const aroundBatch = async () => {
-        timed = true;
-        return async () => {};
-      };
-      context.log(`scale: connect and discover with ${COUNTS.join(", ")} servers`);
-      const samples = await interleave(variants, quick ? { warmup: 1, rounds: 1, batch: 1, aroundBatch } : { warmup: 2, rounds: 15, batch: 1, aroundBatch });
-      const name = (variant: string) => `scale/connect/${variant}`;
-      recorder.addLatency(name("1/concurrent"), summarize(samples.get("1/concurrent")!));
-      for (const count of COUNTS.filter((count) => count > 1)) {
-        recorder.addLatency(name(`${count}/concurrent`), summarize(samples.get(`${count}/concurrent`)!), name("1/concurrent"));
-        recorder.addLatency(name(`${count}/sequential`), summarize(samples.get(`${count}/sequential`)!), name(`${count}/concurrent`));
-      }
-      // Connecting is CPU work on both sides; on two cores it bounds how far concurrency can help.
-      for (const [count, tally] of tallies) {
-        recorder.add(`scale/connect/${count}/client-cpu-per-server`, "ms", tally.client / 1000 / tally.servers);
-        recorder.add(`scale/connect/${count}/server-cpu-per-server`, "ms", tally.server / 1000 / tally.servers);
-      }
-      recorder.target(
-        "scale/connect: 50 servers ÷ 1 server (concurrent, median)",
-        "<=",
-        2,
-        recorder.get(name("50/concurrent")) / recorder.get(name("1/concurrent")),
-      );
-    } finally {
-      await child.close();
+    const child = await context.manyServers();
+    const urls = child.ready.urls;
+    const tallies = new Map(COUNTS.map((count) => [count, { client: 0, server: 0, servers: 0 }]));
+    // Only timed rounds count: warm-up rounds carry JIT compilation.
+    let timed = false;
+    const variants: Variant[] = COUNTS.flatMap((count) => {
+      const subset = urls.slice(0, count);
+      const cpu = (connect: () => Promise<number>) => tallied(child, timed ? tallies.get(count) : undefined, count, connect);
+      const concurrent: Variant = { name: `${count}/concurrent`, selfTimed: true, run: () => connectConcurrently(subset, cpu) };
+      const sequential: Variant = { name: `${count}/sequential`, selfTimed: true, run: () => connectSequentially(subset) };
+      return count === 1 ? [concurrent] : [concurrent, sequential];
+    });
+    const aroundBatch = async () => {
+      timed = true;
+      return async () => {};
+    };
+    context.log(`scale: connect and discover with ${COUNTS.join(", ")} servers`);
+    const samples = await interleave(variants, quick ? { warmup: 1, rounds: 1, batch: 1, aroundBatch } : { warmup: 2, rounds: 15, batch: 1, aroundBatch });
+    const name = (variant: string) => `scale/connect/${variant}`;
+    recorder.addLatency(name("1/concurrent"), summarize(samples.get("1/concurrent")!));
+    for (const count of COUNTS.filter((count) => count > 1)) {
+      recorder.addLatency(name(`${count}/concurrent`), summarize(samples.get(`${count}/concurrent`)!), name("1/concurrent"));
+      recorder.addLatency(name(`${count}/sequential`), summarize(samples.get(`${count}/sequential`)!), name(`${count}/concurrent`));
     }
+    // Connecting is CPU work on both sides; on two cores it bounds how far concurrency can help.
+    for (const [count, tally] of tallies) {
+      recorder.add(`scale/connect/${count}/client-cpu-per-server`, "ms", tally.client / 1000 / tally.servers);
+      recorder.add(`scale/connect/${count}/server-cpu-per-server`, "ms", tally.server / 1000 / tally.servers);
+    }
+    recorder.target(
+      "scale/connect: 50 servers ÷ 1 server (concurrent, median)",
+      "<=",
+      2,
+      recorder.get(name("50/concurrent")) / recorder.get(name("1/concurrent")),
+    );
   },
 };

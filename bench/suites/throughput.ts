@@ -15,14 +15,14 @@ export const throughputSuite: Suite = {
   async run(context) {
     const child = await context.servers();
     const graph = createGraph({ model: "offline", servers: serversConfig(child.ready) });
-    const durationMs = context.quick ? 1_000 : 5_000;
+    const durationMs = context.quick ? 500 : 5_000;
     try {
       let next = 0;
       const ask = async () => {
         const item = QUESTIONS[next++ % QUESTIONS.length]!;
         return checkAnswer(item, await graph.invoke({ question: item.question }));
       };
-      for (let i = 0; i < (context.quick ? 10 : 100); i++) await ask();
+      for (let i = 0; i < (context.quick ? 5 : 100); i++) await ask();
 
       for (const concurrency of CONCURRENCY) {
         context.log(`throughput: concurrency ${concurrency} for ${durationMs / 1000} s`);
