@@ -2,7 +2,7 @@ import type { ServersConfig } from "../adapters/index.js";
 import { startMathServer, startWeatherServer, type RunningServer } from "../servers/index.js";
 
 /** Our two servers, by their configuration names, with how to start each in this process. */
-const LOCAL_SERVERS = {
+export const LOCAL_SERVERS = {
   math: { serverName: "MathServer", start: startMathServer },
   weather: { serverName: "WeatherServer", start: startWeatherServer },
 } as const;
@@ -51,7 +51,7 @@ function isLoopback(url: string): boolean {
 }
 
 /** True when `/healthz` at the endpoint's origin names the expected server. */
-async function answersAs(url: string, serverName: string, timeoutMs: number): Promise<boolean> {
+export async function answersAs(url: string | URL, serverName: string, timeoutMs: number): Promise<boolean> {
   try {
     const response = await fetch(new URL("/healthz", url), { signal: AbortSignal.timeout(timeoutMs) });
     if (!response.ok) return false;

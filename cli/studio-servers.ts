@@ -1,11 +1,8 @@
 import type { ServersConfig } from "../adapters/index.js";
-import { startMathServer, startWeatherServer, type RunningServer, type StartOptions } from "../servers/index.js";
+import type { RunningServer } from "../servers/index.js";
+import { answersAs, LOCAL_SERVERS } from "./local-servers.js";
 
-/** Our two servers by configuration name, with the name their `/healthz` answers and how to start them. */
-const STUDIO_SERVERS = [
-  { name: "math", serverName: "MathServer", start: startMathServer },
-  { name: "weather", serverName: "WeatherServer", start: startWeatherServer },
-] as const satisfies ReadonlyArray<{ name: string; serverName: string; start: (options: StartOptions) => Promise<RunningServer> }>;
+const STUDIO_SERVERS = Object.entries(LOCAL_SERVERS).map(([name, server]) => ({ name, ...server }));
 
 /** One MCP server the Studio session talks to. */
 export interface StudioServer {
@@ -86,14 +83,3 @@ export async function startStudioServers(config: ServersConfig, options: { probe
   }
 }
 
-/** True when `/healthz` at the endpoint's origin names the expected server. */
-async function answersAs(endpoint: URL, serverName: string, timeoutMs: number): Promise<boolean> {
-  try {
-    const response = await fetch(new URL("/healthz", endpoint), { signal: AbortSignal.timeout(timeoutMs) });
-    if (!response.ok) return false;
-    const body = (await response.json()) as { name?: unknown };
-    return body.name === serverName;
-  } catch {
-    return false;
-  }
-}
