@@ -148,6 +148,21 @@ function allValid(text: string): boolean {
   });
 }
 
+/** A normal tools/call for this server and the text its result must carry. */
+function normalCall(kind: ServerKind, id: number): { body: string; expect: string } {
+  const [name, args, text] = kind === "math" ? ["multiply", { a: 6, b: 7 }, "42"] : ["get_weather", { city: "Oslo" }, "Oslo"];
+  return { body: JSON.stringify({ jsonrpc: "2.0", id, method: "tools/call", params: { name, arguments: args } }), expect: text };
+}
+
+/** The text blocks of the single tools/call result in a raw answer, or why there is none. */
+function resultTextOf(response: RawResponse): string {
+  const parsed = parseMessages(response);
+  if (!parsed.ok) return parsed.error;
+  const result = parsed.messages[0]?.result as { content?: Array<{ text?: string }>; isError?: boolean } | undefined;
+  if (!result || result.isError) return `no successful result: ${response.status} ${response.text.slice(0, 200)}`;
+  return (result.content ?? []).map((block) => block.text ?? "").join("\n");
+}
+
 describe.each<ServerKind>(["math", "weather"])("raw JSON-RPC fuzzing of the %s server", { timeout: PROCESS_TIMEOUT_MS }, (kind) => {
   const guard = installProcessGuard();
   let server: ChildServer;
@@ -170,6 +185,9 @@ describe.each<ServerKind>(["math", "weather"])("raw JSON-RPC fuzzing of the %s s
         const { text, expected } = uniqueIds(raw);
         const response = await session.post(text);
         expect(answerProblems(response, expected, allValid(text)), text.slice(0, 300)).toEqual([]);
+        // And the session still serves a normal call right after.
+        const normal = normalCall(kind, ++idCounter);
+        expect(resultTextOf(await session.post(normal.body)), `after ${text.slice(0, 200)}`).toContain(normal.expect);
       }),
       { numRuns: RUNS },
     );
@@ -235,6 +253,13 @@ describe.each<ServerKind>(["math", "weather"])("raw JSON-RPC fuzzing of the %s s
           expect(problems.filter((problem) => !KNOWN_SSE_PLAIN_TEXT_400.test(problem)), text.slice(0, 300)).toEqual([]);
           expect(session.unparsable).toEqual([]);
           expect(session.open(), "the server closed the SSE stream").toBe(true);
+          // And the session still serves a normal call right after.
+          const normalId = ++idCounter;
+          const normal = normalCall(kind, normalId);
+          expect((await session.post(normal.body)).status).toBe(202);
+          const answer = (await session.response(normalId)) as { result?: { content?: Array<{ text?: string }>; isError?: boolean } };
+          expect(answer.result?.isError, JSON.stringify(answer)).not.toBe(true);
+          expect((answer.result?.content ?? []).map((block) => block.text).join("\n")).toContain(normal.expect);
         }),
         { numRuns: RUNS },
       );
