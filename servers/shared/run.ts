@@ -87,16 +87,25 @@ export async function runServers(
   // signal must not fall through to the default handler and kill us mid-shutdown.
   process.on("SIGINT", () => void stop("SIGINT", 0));
   process.on("SIGTERM", () => void stop("SIGTERM", 0));
-  if (process.channel !== undefined) {
+  if (process.send !== undefined) {
     // Started by servers/main.ts with an IPC channel: if that parent dies, so do we (no orphans).
-    process.channel.unref();
-    process.once("disconnect", () => void stop("parent exited", 0));
+    if (process.channel) {
+      process.channel.unref();
+      process.once("disconnect", () => void stop("parent exited", 0));
+    } else {
+      void stop("parent exited", 0);
+    }
   }
 
   try {
     const env = parseServerEnv(rawEnv);
     const shared = startOptionsFrom(env);
-    for (const { hosting, port } of pick(env)) running.push(await startHttpHost(hosting, { ...shared, port }));
+    for (const { hosting, port } of pick(env)) {
+      const server = await startHttpHost(hosting, { ...shared, port });
+      running.push(server);
+      // A signal that arrived while this one was starting has already closed the others.
+      if (stopping) await server.close();
+    }
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     await stop("", 1);
