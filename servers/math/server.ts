@@ -1,23 +1,16 @@
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import type { HostedServer } from "../shared/http-host.js";
-import { createToolServer } from "../shared/tool.js";
-import { SERVER_VERSION } from "../shared/version.js";
+import { toolServerHosting } from "../shared/tool.js";
 import { mathTools } from "./tools.js";
+
+/** How the HTTP host serves MathServer (`add`, `multiply`); its well-known port is 58000. */
+export const mathHosting = toolServerHosting({
+  name: "MathServer",
+  instructions: "Exact integer arithmetic. Results are decimal integers, exact even beyond 2^53.",
+  tools: mathTools,
+  defaultPort: 58000,
+});
 
 /** A fresh low-level `Server` offering `add` and `multiply`; create one per session. */
 export function createMathServer(): Server {
-  return createToolServer(
-    { name: "MathServer", version: SERVER_VERSION },
-    mathTools,
-    "Exact integer arithmetic. Results are decimal integers, exact even beyond 2^53.",
-  );
+  return mathHosting.createServer();
 }
-
-/** How the HTTP host serves MathServer; its well-known port is 58000. */
-export const mathHosting: HostedServer = {
-  name: "MathServer",
-  version: SERVER_VERSION,
-  toolNames: mathTools.map((tool) => tool.name),
-  defaultPort: 58000,
-  createServer: createMathServer,
-};

@@ -10,6 +10,8 @@ import {
   type ToolAnnotations,
 } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import type { HostedServer } from "./http-host.js";
+import { SERVER_VERSION } from "./version.js";
 
 /** What a handler returns: text for the model, plus structured data when the tool declares an output schema. */
 export type ToolReply<O extends z.ZodObject | undefined> = O extends z.ZodObject
@@ -160,4 +162,26 @@ export function createToolServer(info: Implementation, tools: readonly Registere
   });
   registerTools(server, tools);
   return server;
+}
+
+/** Everything that makes one of our tools-only servers what it is. */
+export interface ToolServerSpec {
+  /** `serverInfo.name`, e.g. `MathServer`. */
+  name: string;
+  /** Sent to clients at initialize; a line on what the tools are for. */
+  instructions: string;
+  tools: readonly RegisteredTool[];
+  /** The server's well-known port. */
+  defaultPort: number;
+}
+
+/** How the HTTP host serves `spec`: its `createServer` makes a fresh `Server` per session. */
+export function toolServerHosting(spec: ToolServerSpec): HostedServer {
+  return {
+    name: spec.name,
+    version: SERVER_VERSION,
+    toolNames: spec.tools.map((tool) => tool.name),
+    defaultPort: spec.defaultPort,
+    createServer: () => createToolServer({ name: spec.name, version: SERVER_VERSION }, spec.tools, spec.instructions),
+  };
 }
