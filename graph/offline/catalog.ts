@@ -29,6 +29,10 @@ export interface ToolProfile {
   topics: Set<string>;
   nameWords: string[];
   descriptionWords: string[];
+  /** Content words of the name (weight 3) and description (weight 1). */
+  lexicon: Map<string, number>;
+  /** Identity of this profile, for caching catalogs of the same tools. */
+  id: number;
 }
 
 export interface Catalog {
@@ -140,7 +144,49 @@ function profileTool(name: string, description: string, schema: Json, strict: bo
   }
   if (topics.has("weather") && !params.some((p) => p.role === "place")) topics.delete("weather");
   if (topics.has("echo") && !params.some((p) => p.role === "text")) topics.delete("echo");
-  return { name, description, params, ...(operation ? { operation } : {}), topics, nameWords, descriptionWords };
+  const lexicon = new Map<string, number>();
+  for (const word of descriptionWords) if (!GENERIC_TOOL_WORDS.has(word)) lexicon.set(word, 1);
+  for (const word of nameWords.map(singular)) if (!GENERIC_TOOL_WORDS.has(word) && word.length > 1) lexicon.set(word, 3);
+  return { name, description, params, ...(operation ? { operation } : {}), topics, nameWords, descriptionWords, lexicon, id: nextProfileId++ };
+}
+
+let nextProfileId = 1;
+
+/**
+ * Profiles by the identity of a tool's argument schema, then by name and description: the route node
+ * builds a new route schema per question, but the argument schemas inside it are reused, so a catalog
+ * of hundreds of tools is profiled once.
+ */
+const profiles = new WeakMap<object, Map<string, ToolProfile>>();
+
+function cachedProfile(name: string, description: string, schema: Json, strict: boolean): ToolProfile {
+  let byText = profiles.get(schema);
+  if (!byText) {
+    byText = new Map();
+    profiles.set(schema, byText);
+  }
+  const key = `${strict ? "s" : "l"}\u0000${name}\u0000${description}`;
+  let profile = byText.get(key);
+  if (!profile) {
+    profile = profileTool(name, description, schema, strict);
+    byText.set(key, profile);
+  }
+  return profile;
+}
+
+/** Catalogs by the ids of their profiles, so an equal tool set in a new schema object is not re-indexed. */
+const catalogsByProfiles = new Map<string, Catalog>();
+const CATALOG_CACHE_LIMIT = 32;
+
+function cachedCatalog(tools: ToolProfile[], strict: boolean): Catalog {
+  const key = `${strict ? "s" : "l"}:${tools.map((t) => t.id).join(",")}`;
+  let catalog = catalogsByProfiles.get(key);
+  if (!catalog) {
+    catalog = buildCatalog(tools, strict);
+    if (catalogsByProfiles.size >= CATALOG_CACHE_LIMIT) catalogsByProfiles.delete(catalogsByProfiles.keys().next().value!);
+    catalogsByProfiles.set(key, catalog);
+  }
+  return catalog;
 }
 
 function buildCatalog(tools: ToolProfile[], strict: boolean): Catalog {
@@ -150,11 +196,16 @@ function buildCatalog(tools: ToolProfile[], strict: boolean): Catalog {
   const lexicon = new Map<string, Array<{ tool: ToolProfile; weight: number }>>();
   for (const tool of tools) {
     if (tool.operation && !byOperation.has(tool.operation)) byOperation.set(tool.operation, tool);
-    for (const topic of tool.topics) byTopic.set(topic, [...(byTopic.get(topic) ?? []), tool]);
-    const weights = new Map<string, number>();
-    for (const word of tool.descriptionWords) if (!GENERIC_TOOL_WORDS.has(word)) weights.set(word, 1);
-    for (const word of tool.nameWords.map(singular)) if (!GENERIC_TOOL_WORDS.has(word) && word.length > 1) weights.set(word, 3);
-    for (const [word, weight] of weights) lexicon.set(word, [...(lexicon.get(word) ?? []), { tool, weight }]);
+    for (const topic of tool.topics) {
+      const list = byTopic.get(topic);
+      if (list) list.push(tool);
+      else byTopic.set(topic, [tool]);
+    }
+    for (const [word, weight] of tool.lexicon) {
+      const list = lexicon.get(word);
+      if (list) list.push({ tool, weight });
+      else lexicon.set(word, [{ tool, weight }]);
+    }
   }
   return { tools, byName, byOperation, byTopic, lexicon, strict };
 }
@@ -180,9 +231,9 @@ export function catalogFromRouteSchema(schema: Json): Catalog | undefined {
     const action = enumOf(asObject(properties.action))?.[0];
     const name = enumOf(asObject(properties.tool))?.[0];
     if (action !== "call_tool" || typeof name !== "string") continue;
-    tools.push(profileTool(name, typeof variant.description === "string" ? variant.description : "", asObject(properties.args), true));
+    tools.push(cachedProfile(name, typeof variant.description === "string" ? variant.description : "", asObject(properties.args), true));
   }
-  const catalog = buildCatalog(tools, true);
+  const catalog = cachedCatalog(tools, true);
   fromSchemas.set(schema, catalog);
   return catalog;
 }
@@ -203,8 +254,8 @@ const fromFunctions = new WeakMap<object, Catalog>();
 export function catalogFromFunctions(key: object, functions: () => readonly FunctionDefinition[]): Catalog {
   const cached = fromFunctions.get(key);
   if (cached) return cached;
-  const catalog = buildCatalog(
-    functions().map((f) => profileTool(f.name, f.description ?? "", asObject(f.parameters), false)),
+  const catalog = cachedCatalog(
+    functions().map((f) => cachedProfile(f.name, f.description ?? "", asObject(f.parameters), false)),
     false,
   );
   fromFunctions.set(key, catalog);

@@ -1,4 +1,4 @@
-import { editDistance, tokenize, type Token } from "./text.js";
+import { editDistance, STOPWORDS, tokenize, type Token } from "./text.js";
 
 /**
  * Rewrites a question so the English readers understand it: common misspellings of the words
@@ -104,11 +104,25 @@ const TRANSLATIONS: Record<string, string> = {
   têm: "have",
 };
 
+/** Words seen before and their nearest cue (or null): questions repeat words, routing repeats questions. */
+const nearestCache = new Map<string, { cue: string; swap: boolean } | null>();
+const NEAREST_CACHE_LIMIT = 20_000;
+
+function cachedNearestCue(word: string): { cue: string; swap: boolean } | undefined {
+  let hit = nearestCache.get(word);
+  if (hit === undefined) {
+    hit = STOPWORDS.has(word) ? null : (nearestCue(word) ?? null);
+    if (nearestCache.size >= NEAREST_CACHE_LIMIT) nearestCache.clear();
+    nearestCache.set(word, hit);
+  }
+  return hit ?? undefined;
+}
+
 function correct(token: Token, next: Token | undefined, capitalizedName: boolean): string | undefined {
   const word = token.lower;
   if (SHORTHAND[word]) return SHORTHAND[word];
   if (CUES.has(word) || capitalizedName || !/^[a-z']+$/.test(word)) return undefined;
-  const general = word.length >= 3 ? nearestCue(word) : undefined;
+  const general = word.length >= 3 ? cachedNearestCue(word) : undefined;
   if (general?.swap) return general.cue;
   if (next?.kind === "number" && word.length >= 2) {
     const operator = OPERATOR_WORDS.find((w) => editDistance(word, w, 1) <= 1);

@@ -33,7 +33,8 @@ interface Analysis {
 
 /** One thing the question asks for; a question may ask for several ("add 10 and 20, and the weather in Tokyo"). */
 type Task =
-  | { kind: "arithmetic"; plan: ArithmeticPlan }
+  /** `stopAt`: the first step no tool can do; the steps before it still run. */
+  | { kind: "arithmetic"; plan: ArithmeticPlan; stopAt?: number }
   | { kind: "call"; tool: ToolProfile; args: Record<string, unknown>; reason: string }
   | { kind: "ask"; question: string; reason: string };
 
@@ -174,7 +175,7 @@ export function decide(question: string, observations: readonly Observation[], c
   const tasks = planTasks(analysis, catalog);
   if (typeof tasks === "string") return noTool(catalog, tasks);
   if (tasks.length === 0) {
-    return observations.length > 0 ? answerFromResults(observations) : noTool(catalog, noToolReason(analysis));
+    return observations.length > 0 ? answerFromResults(observations) : noTool(catalog, noToolReason(analysis, catalog));
   }
   return nextStep(tasks, observations, catalog);
 }
@@ -230,15 +231,17 @@ function planTasks(analysis: Analysis, catalog: Catalog): Task[] | string {
     if (analysis.wordProblem === null) analysis.wordProblem = looksLikeWordProblem(analysis) ? solveWordProblem(analysis.tokens) : undefined;
     const plan = analysis.wordProblem;
     if (plan) {
-      const unsupported = plan.steps.find((step) => !catalog.byOperation.has(step.op));
-      if (!unsupported) tasks.push({ at: 0, task: { kind: "arithmetic", plan } });
+      // A word problem's later step may need a tool that is missing; the first steps are still worth doing.
+      const stopAt = plan.steps.findIndex((step) => !catalog.byOperation.has(step.op));
+      if (stopAt === 0) return `the problem needs to ${OPERATION_VERB[plan.steps[0]!.op]} (${planExpression(plan)}), and no tool can`;
+      tasks.push({ at: 0, task: { kind: "arithmetic", plan, ...(stopAt > 0 ? { stopAt } : {}) } });
     }
   }
 
   if (tasks.length === 0) {
     const lexical = lexicalMatch(analysis, catalog);
     if (lexical) {
-      const args = fillArgs(lexical.tool, analysis, {}, false);
+      const args = fillArgs(lexical.tool, analysis, { text: remainderText(analysis, lexical.cues) }, false);
       const missing = lexical.tool.params.find((p) => p.required && args[p.name] === undefined);
       const cues = lexical.cues.map((c) => `"${c}"`).join(", ");
       if (missing) {
@@ -275,12 +278,13 @@ function nextStep(tasks: Task[], observations: readonly Observation[], catalog: 
       continue;
     }
     const plan = task.plan;
-    const results = observations.slice(used, used + plan.steps.length).map((o) => o.result.trim());
+    const runnable = task.stopAt ?? plan.steps.length;
+    const results = observations.slice(used, used + runnable).map((o) => o.result.trim());
     const expected = plan.steps.slice(0, results.length).map((step) => catalog.byOperation.get(step.op)?.name);
     if (expected.some((name, i) => observations[used + i]?.tool !== name)) return answerFromResults(observations);
-    if (results.length < plan.steps.length) return arithmeticCall(plan, results, catalog);
-    used += plan.steps.length;
-    answers.push(phraseAnswer(plan, results));
+    if (results.length < runnable) return arithmeticCall(plan, results, catalog);
+    used += runnable;
+    answers.push(runnable < plan.steps.length ? partialAnswer(plan, results, runnable) : phraseAnswer(plan, results));
   }
   return {
     reason: `all ${used} call${used === 1 ? "" : "s"} done; answering from the results`,
@@ -316,8 +320,9 @@ function placesOf(analysis: Analysis, loose = true): string[] {
   return loose ? analysis.places : extractPlaces(analysis.text, analysis.tokens, { loose: false });
 }
 
-function noToolReason(analysis: Analysis): string {
+function noToolReason(analysis: Analysis, catalog: Catalog): string {
   if (analysis.injection) return "ignored an instruction embedded in the question; the rest matches no tool";
+  if (analysis.weatherCue && !catalog.byTopic.has("weather")) return `"${analysis.weatherCue.word}" asks about the weather, and no tool reports it`;
   if (analysis.weatherCue) return `"${analysis.weatherCue.word}" without a place is not a weather request`;
   return "no tool's operation or topic matches the question";
 }
@@ -342,6 +347,17 @@ function phraseAnswer(plan: ArithmeticPlan, results: string[]): string {
   if (shape.kind === "quantity" && shape.noun) return `The answer is ${final} ${plural(shape.noun, 2)} (${working}).`;
   if (shape.kind === "quantity") return `The answer is ${final} (${working}).`;
   return plan.steps.length > 1 ? `${planExpression(plan)} = ${final} (${steps.join(", then ")}).` : `${steps[0]}.`;
+}
+
+/** The steps that ran, and the one no tool can do. */
+function partialAnswer(plan: ArithmeticPlan, results: string[], stopAt: number): string {
+  const done = plan.steps.slice(0, stopAt).map((step, i) => {
+    const [a, b] = step.operands.map((operand) => ("value" in operand ? String(operand.value) : (results[operand.step] ?? "?")));
+    return `${a} ${SYMBOL[step.op]} ${b} = ${results[i]}`;
+  });
+  const next = plan.steps[stopAt]!;
+  const [a, b] = next.operands.map((operand) => ("value" in operand ? String(operand.value) : (results[operand.step] ?? "?")));
+  return `${done.join(", then ")}. The next step, ${a} ${SYMBOL[next.op]} ${b}, needs a tool that can ${OPERATION_VERB[next.op]}, and none of the available tools can.`;
 }
 
 const SYMBOL: Record<Operation, string> = { add: "+", subtract: "-", multiply: "×", divide: "÷", power: "^" };
@@ -415,7 +431,7 @@ function valueFor(param: ParamProfile, analysis: Analysis, known: { place?: stri
     case "place":
       return known.place ?? (param.required ? placesOf(analysis)[0] : undefined);
     case "text":
-      return known.text ?? (param.required ? remainderText(analysis) : undefined);
+      return param.required ? known.text : undefined;
     case "enum":
       return param.enumValues?.find((v) => (typeof v === "string" ? new RegExp(`\\b${escapeRegExp(v)}\\b`, "i").test(analysis.text) : analysis.words.includes(String(v))));
     case "number":
@@ -429,14 +445,21 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** The question's object: quoted text, text after a colon, or after "about/on/for". */
-function remainderText(analysis: Analysis): string | undefined {
-  const quoted = /"([^"]+)"/.exec(analysis.text);
+/**
+ * The question's object for a text parameter: quoted text, text after a colon or "about/on/for",
+ * or what follows the words that chose the tool ("research quantum computing" → "quantum computing").
+ */
+function remainderText(analysis: Analysis, cues: string[]): string | undefined {
+  const text = analysis.text;
+  const quoted = /"([^"]+)"/.exec(text);
   if (quoted) return quoted[1]!.trim();
-  const colon = analysis.text.indexOf(":");
-  if (colon !== -1 && colon < analysis.text.length - 1) return analysis.text.slice(colon + 1).trim().replace(/[?.!]+$/, "");
-  const about = /\b(?:about|on|regarding|for|of)\s+(.+?)[?.!]*$/i.exec(analysis.text);
-  return about ? about[1]!.trim() : undefined;
+  const colon = text.indexOf(":");
+  if (colon !== -1 && colon < text.length - 1) return text.slice(colon + 1).trim().replace(/[?.!]+$/, "");
+  const about = /\b(?:about|regarding|on|for)\s+(.+?)[?.!]*$/i.exec(text);
+  if (about) return about[1]!.trim();
+  const last = analysis.tokens.findLast((t) => cues.includes(singular(t.lower)));
+  const rest = last ? text.slice(last.end).replace(/^[\s,:-]*(?:the|a|an|of|on|about|for)?\s+/i, "").replace(/[?.!]+$/, "").trim() : "";
+  return rest || undefined;
 }
 
 /**
@@ -472,6 +495,17 @@ function directCall(analysis: Analysis, catalog: Catalog): Task[] | string | und
 
 const LEXICAL_THRESHOLD = 3;
 
+/** Exact hits, plus tool-name abbreviations the word starts with ("environment" → "env"). */
+function lexiconHits(catalog: Catalog, word: string): Array<{ tool: ToolProfile; weight: number }> {
+  const hits = [...(catalog.lexicon.get(word) ?? [])];
+  for (let length = 3; length < Math.min(word.length, 7); length++) {
+    for (const hit of catalog.lexicon.get(word.slice(0, length)) ?? []) {
+      if (hit.weight >= 3 && !hits.some((h) => h.tool === hit.tool && h.weight >= 2)) hits.push({ tool: hit.tool, weight: 2 });
+    }
+  }
+  return hits;
+}
+
 /** A tool whose name (or, twice over, description) shares content words with the question. */
 function lexicalMatch(analysis: Analysis, catalog: Catalog): { tool: ToolProfile; cues: string[] } | undefined {
   const scores = new Map<ToolProfile, { score: number; cues: string[] }>();
@@ -480,7 +514,7 @@ function lexicalMatch(analysis: Analysis, catalog: Catalog): { tool: ToolProfile
     const word = singular(raw);
     if (STOPWORDS.has(raw) || seen.has(word) || word.length < 3) continue;
     seen.add(word);
-    for (const { tool, weight } of catalog.lexicon.get(word) ?? []) {
+    for (const { tool, weight } of lexiconHits(catalog, word)) {
       // Arithmetic and weather tools are chosen by what they compute, never by a shared word.
       if (tool.operation || tool.topics.size > 0) continue;
       const entry = scores.get(tool) ?? { score: 0, cues: [] };

@@ -130,20 +130,24 @@ export const STOPWORDS = new Set(
   something anything everything nothing someone anyone everyone today tomorrow yesterday really well much many`.split(/\s+/),
 );
 
+/** Reused rows for `editDistance`: routing calls it often and must not churn the heap. */
+let rowsBuffer = new Int32Array(64 * 64);
+
 /** Damerau–Levenshtein distance with an early exit once `max` is exceeded. */
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
   const rows = a.length + 1;
   const cols = b.length + 1;
-  const d: number[] = new Array<number>(rows * cols);
+  if (rows * cols > rowsBuffer.length) rowsBuffer = new Int32Array(rows * cols * 2);
+  const d = rowsBuffer;
   for (let i = 0; i < rows; i++) d[i * cols] = i;
   for (let j = 0; j < cols; j++) d[j] = j;
   for (let i = 1; i < rows; i++) {
     let rowMin = Infinity;
     for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
       let value = Math.min(d[(i - 1) * cols + j]! + 1, d[i * cols + j - 1]! + 1, d[(i - 1) * cols + j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) {
         value = Math.min(value, d[(i - 2) * cols + j - 2]! + 1);
       }
       d[i * cols + j] = value;

@@ -94,7 +94,7 @@ const UNIT_STOP = new Set(
   together last next instead before after into out up off away back over under around about during since until too also still only
   just already some many much how more fewer less times go went come came get got gets make made take took give gave start started
   died remain remained not no never both either neither what where why own across through inside outside near another else again
-  like cent percent o'clock pm am long wide tall high deep thick old away apart heavy`.split(/\s+/),
+  like cent percent o'clock pm am long wide tall high deep thick old away apart heavy worth`.split(/\s+/),
 );
 
 const ADJECTIVES = new Set(
@@ -244,6 +244,8 @@ function readWordProblem(tokens: readonly Token[]): { plan?: ArithmeticPlan; tra
   const best = candidates[0];
   if (!best) return { trace };
   const value = (id: number) => (id >= 0 ? reader.quantities[id]!.value : -id);
+  const takeaway = reader.takeaway(best, candidates);
+  if (takeaway) return { plan: takeaway, trace };
   const steps: PlanStep[] = [{ op: best.op, operands: [{ value: value(best.a) }, { value: value(best.b) }] }];
   const cues = [...best.cues];
   const extra = reader.continuation(best);
@@ -702,8 +704,9 @@ class Reader {
         single = true;
       } else if ((w === "a" || w === "an" || w === "one") && starts && isWord(tokens[i + 1])) {
         per = subjectNoun(tokens, i + 1);
-        // "A bee has 6 legs" states a rate; "A group of 8 friends" and "A chef used 15 apples" do not.
-        if (!per || !rateVerbFollows(tokens, i + 1)) continue;
+        // "A bee has 6 legs" states a rate, when bees are counted somewhere; "A school has 312 girls and
+        // 298 boys", "A group of 8 friends" and "A chef used 15 apples" do not.
+        if (!per || !rateVerbFollows(tokens, i + 1) || !this.counted(per, i)) continue;
         single = true;
       }
       if (!per) continue;
@@ -752,9 +755,9 @@ class Reader {
     }
   }
 
-  /** True when some quantity counts `unit`, or the question asks about it. */
-  private counted(unit: string): boolean {
-    return this.quantities.some((q) => sameNoun(q.head, unit)) || sameNoun(this.target.head, unit);
+  /** True when some quantity (other than one right after `except`) counts `unit`, or the question asks about it. */
+  private counted(unit: string, except = -1): boolean {
+    return this.quantities.some((q) => sameNoun(q.head, unit) && !(q.mention.start > except && q.mention.start <= except + 2)) || sameNoun(this.target.head, unit);
   }
 
   /** The noun just before position `end` ("sells their t-shirts" → t-shirt). */
@@ -768,6 +771,41 @@ class Reader {
   }
 
   // ---- readings -------------------------------------------------------------------------------
+
+  /**
+   * "She ate 5. How many are left?": what remains after taking away is a subtraction, after a
+   * multiplication when the problem first builds the total ("3 packages of 4 cupcakes"). Asking how
+   * many there were at the start is addition instead, and is not this.
+   */
+  takeaway(best: Candidate, candidates: Candidate[]): ArithmeticPlan | undefined {
+    const ask = this.tokens.slice(this.askStart, this.askEnd).map((t) => t.lower);
+    const text = ` ${ask.join(" ")} `;
+    if (!/ (?:left|remain|remains|remaining) /.test(text) || / (?:start|started|begin|beginning|originally|original|before|first|initially) /.test(text)) return undefined;
+    const usable = this.quantities.filter((q) => !q.weak);
+    const value = (id: number) => (id >= 0 ? this.quantities[id]!.value : -id);
+    if (best.op === "multiply" && best.score >= 9) {
+      const used = [best.a, best.b];
+      const rest = usable.filter((q) => !used.includes(q.id) && q.mention.start > Math.max(...used.filter((id) => id >= 0).map((id) => this.quantities[id]!.mention.start)));
+      const taken = rest.find((q) => this.relevance(q) >= 0);
+      if (!taken) return undefined;
+      return {
+        steps: [
+          { op: "multiply", operands: [{ value: value(best.a) }, { value: value(best.b) }] },
+          { op: "subtract", operands: [{ step: 0 }, { value: taken.value }] },
+        ],
+        cues: [...best.cues, `"left" → minus ${taken.value}`],
+        answer: { kind: "quantity", noun: this.target.head ?? taken.head },
+      };
+    }
+    const pair = candidates.find((c) => c.op === "add");
+    if (!pair) return undefined;
+    const [first, second] = [this.quantities[pair.a]!, this.quantities[pair.b]!].sort((x, y) => x.mention.start - y.mention.start);
+    return {
+      steps: [{ op: "subtract", operands: [{ value: first!.value }, { value: second!.value }] }],
+      cues: [`"left" → ${first!.value} minus ${second!.value}`],
+      answer: { kind: "quantity", noun: this.target.head ?? first!.head },
+    };
+  }
 
   /**
    * A second step the text spells out after the first one: "3 packs of 12 eggs and then 5 loose
@@ -1054,8 +1092,13 @@ function subjectNoun(tokens: readonly Token[], start: number): string | undefine
 
 /** "A bee has 6 legs", "A recipe calls for 2 cups": a present-tense verb after the subject states a rate. */
 function rateVerbFollows(tokens: readonly Token[], start: number): boolean {
-  for (let k = start, words = 0; isWord(tokens[k]) && words < 5; k++, words++) {
+  for (let k = start, words = 0; isWord(tokens[k]) && words < 6; k++, words++) {
     const w = tokens[k]!.lower;
+    // "A pack of crayons contains": the "of" phrase belongs to the subject.
+    if (w === "of" && words > 0 && isWord(tokens[k + 1])) {
+      k++;
+      continue;
+    }
     if (RATE_VERBS.has(w)) return true;
     if (PAST_OR_OTHER_VERBS.has(w) || UNIT_STOP.has(w)) return false;
     if (words > 0 && /s$/.test(w) && !/(?:ss|us)$/.test(w)) return true;

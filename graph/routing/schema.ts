@@ -38,17 +38,21 @@ export const ASK_DESCRIPTION = "Ask the user for a required input that the quest
  */
 export function buildRouteSchema(tools: readonly ToolInfo[]): Json {
   const defs: Json = {};
-  const variants: Json[] = tools.map((tool) => ({
-    type: "object",
-    description: tool.description || `Call ${tool.bridgedName}.`,
-    properties: {
-      action: { type: "string", enum: ["call_tool"] },
-      tool: { type: "string", enum: [tool.bridgedName] },
-      args: strictArgs(tool, defs),
-    },
-    required: ["action", "tool", "args"],
-    additionalProperties: false,
-  }));
+  const variants: Json[] = tools.map((tool) => {
+    const strict = cachedStrictArgs(tool);
+    Object.assign(defs, strict.defs);
+    return {
+      type: "object",
+      description: tool.description || `Call ${tool.bridgedName}.`,
+      properties: {
+        action: { type: "string", enum: ["call_tool"] },
+        tool: { type: "string", enum: [tool.bridgedName] },
+        args: strict.args,
+      },
+      required: ["action", "tool", "args"],
+      additionalProperties: false,
+    };
+  });
   variants.push(
     {
       type: "object",
@@ -83,6 +87,33 @@ interface RefContext {
   prefix: string;
   local: Json;
   defs: Json;
+}
+
+/**
+ * Strict arguments by content (bridged name and input schema): discovery hands over new tool objects
+ * for every question, and a catalog of hundreds of tools should not be made strict again each time.
+ * Equal content gives the same objects back, so readers can cache by identity too. The identity map
+ * skips re-serialising a schema object already seen.
+ */
+const strictByContent = new Map<string, { args: Json; defs: Json }>();
+const contentKeys = new WeakMap<object, string>();
+const STRICT_CACHE_LIMIT = 10_000;
+
+function cachedStrictArgs(tool: ToolInfo): { args: Json; defs: Json } {
+  let schemaKey = contentKeys.get(tool.inputSchema);
+  if (schemaKey === undefined) {
+    schemaKey = JSON.stringify(tool.inputSchema);
+    contentKeys.set(tool.inputSchema, schemaKey);
+  }
+  const key = `${tool.bridgedName}\u0000${schemaKey}`;
+  let entry = strictByContent.get(key);
+  if (!entry) {
+    const defs: Json = {};
+    entry = { args: strictArgs(tool, defs), defs };
+    if (strictByContent.size >= STRICT_CACHE_LIMIT) strictByContent.clear();
+    strictByContent.set(key, entry);
+  }
+  return entry;
 }
 
 function strictArgs(tool: ToolInfo, defs: Json): Json {
