@@ -25,6 +25,8 @@ export interface Machine {
   memoryGiB: number;
   node: string;
   os: string;
+  /** One-minute load average when the run started and ended: other work on the machine skews figures. */
+  load: { start: number; end: number };
 }
 
 export interface BenchReport {
@@ -34,13 +36,14 @@ export interface BenchReport {
   targets: Target[];
 }
 
-export function describeMachine(): Machine {
+export function describeMachine(loadAtStart: number): Machine {
   return {
     cpu: os.cpus()[0]?.model.trim() ?? "unknown",
     cores: os.availableParallelism(),
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
+    load: { start: loadAtStart, end: os.loadavg()[0]! },
   };
 }
 

@@ -4,6 +4,7 @@
  *   npm run bench -- [--json OUT] [--quick] [--only calls,scale]
  */
 import { writeFile } from "node:fs/promises";
+import os from "node:os";
 import { parseArgs } from "node:util";
 import { startChild, type Child } from "./child.js";
 import type { ServersReady } from "./children/servers.js";
@@ -83,6 +84,7 @@ async function main(): Promise<number> {
   }
 
   const origin = performance.now();
+  const loadAtStart = os.loadavg()[0]!;
   const log = (line: string) => console.error(`[bench +${((performance.now() - origin) / 1000).toFixed(1)}s] ${line}`);
   quietAbortListenerWarnings(log);
   const recorder = new Recorder();
@@ -108,9 +110,10 @@ async function main(): Promise<number> {
     for (const child of [servers, manyServers]) if (child) await (await child.catch(() => undefined))?.close();
   }
 
-  const report: BenchReport = { machine: describeMachine(), quick: options.quick, results: recorder.results, targets: recorder.targets };
+  const report: BenchReport = { machine: describeMachine(loadAtStart), quick: options.quick, results: recorder.results, targets: recorder.targets };
   const machine = report.machine;
   console.log(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.os}`);
+  console.log(`Load average (1 min): ${machine.load.start.toFixed(2)} at start, ${machine.load.end.toFixed(2)} at end`);
   console.log(`Run: ${options.quick ? "quick" : "full"}, ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   console.log(formatTables(report));
   if (options.json) await writeFile(options.json, `${JSON.stringify(report, null, 2)}\n`);
