@@ -8,8 +8,8 @@ const PortSchema = z.coerce
   .min(0, "must be between 0 and 65535 (0 picks a free port)")
   .max(65535, "must be between 0 and 65535 (0 picks a free port)");
 
-// An empty variable (`MCP_AUTH_TOKEN=`) means "not set", as in most shells' idiom.
-const unsetIfEmpty = (value: unknown) => (value === "" ? undefined : value);
+// An empty variable (`MCP_AUTH_TOKEN=`) means "not set", the usual shell idiom; a blank port must not coerce to 0.
+const unsetIfEmpty = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 
 /** The servers' environment, parsed once at startup by the main.ts files. */
 export const ServerEnvSchema = z.object({
@@ -56,7 +56,7 @@ export function startOptionsFrom(env: ServerEnv): StartOptions {
   };
 }
 
-/** One server to run and the options to start it with. */
+/** One server to run, and the port its main.ts chose for it. */
 export interface ServerLaunch {
   hosting: HostedServer;
   port: number;
