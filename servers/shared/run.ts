@@ -17,6 +17,15 @@ export const ServerEnvSchema = z.object({
   WEATHER_SERVER_PORT: z.preprocess(unsetIfEmpty, PortSchema.default(58001)),
   MCP_HOST: z.preprocess(unsetIfEmpty, z.string().trim().min(1).default("127.0.0.1")),
   MCP_AUTH_TOKEN: z.preprocess(unsetIfEmpty, z.string().min(16, "must be at least 16 characters").optional()),
+  // The public name a load balancer or proxy forwards in Host; without it DNS-rebinding protection refuses it.
+  MCP_ALLOWED_HOSTS: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .transform((list) => list.split(",").map((host) => host.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[A-Za-z0-9.:[\]-]+$/, "must be a comma-separated list of host names")))
+      .optional(),
+  ),
   MCP_STATELESS: z.preprocess(
     unsetIfEmpty,
     z
@@ -53,6 +62,7 @@ export function startOptionsFrom(env: ServerEnv): StartOptions {
     host: env.MCP_HOST,
     stateless: env.MCP_STATELESS,
     ...(env.MCP_AUTH_TOKEN === undefined ? {} : { authToken: env.MCP_AUTH_TOKEN }),
+    ...(env.MCP_ALLOWED_HOSTS === undefined ? {} : { allowedHosts: env.MCP_ALLOWED_HOSTS }),
   };
 }
 
