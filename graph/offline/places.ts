@@ -160,7 +160,7 @@ export function extractPlaces(original: string, tokens: readonly Token[], option
   }
 
   const found: Array<{ at: number; name: string }> = [];
-  const afterPlaceComma = (i: number) => tokens[i - 1]?.text === "," && found.some((f) => f.at < i);
+  const afterPlaceComma = (i: number) => tokens[i - 1]?.text === "," && tokens[i - 2] !== undefined && isCapitalized(tokens[i - 2]!);
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     const qualified = STATE_QUALIFIED[token.text];
