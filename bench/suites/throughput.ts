@@ -35,8 +35,10 @@ export const throughputSuite: Suite = {
         const worker = async () => {
           while (performance.now() < stopAt) {
             const begun = performance.now();
-            calls += await ask();
+            // Not `calls += await ask()`: that reads `calls` before the await and loses concurrent updates.
+            const made = await ask();
             latencies.push(performance.now() - begun);
+            calls += made;
           }
         };
         await Promise.all(Array.from({ length: concurrency }, worker));
