@@ -1,8 +1,12 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { ChildServer } from "../faults/helpers/child-server.js";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { ROOT, type ChildServer } from "../faults/helpers/child-server.js";
 import { connectClient, textOf, type WireTransport } from "../faults/helpers/sdk-client.js";
+
+const execFileAsync = promisify(execFile);
 
 export const CITIES = [
   "Berlin", "Paris", "Tokyo", "Lagos", "Lima", "Oslo", "Cairo", "Sydney", "Toronto", "Mumbai",
@@ -186,4 +190,15 @@ export function describeError(error: unknown): string {
   const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
   const detail = cause ? ` (${String(cause.code ?? cause.message)})` : "";
   return `${error.name}: ${error.message}${detail}`;
+}
+
+/** `process.memoryUsage()` of a server after a forced full GC (needs the server started with `--inspect=127.0.0.1:0`). */
+export async function memoryAfterGc(server: ChildServer): Promise<{ rss: number; heapUsed: number; heapTotal: number; external: number }> {
+  const match = /Debugger listening on (ws:\/\/\S+)/.exec(server.output());
+  if (!match) throw new Error(`${server.kind} was not started with --inspect`);
+  const { stdout } = await execFileAsync(process.execPath, ["--experimental-websocket", "--no-warnings", "--import", "tsx", "test/load/heap-probe.ts", match[1]!], {
+    cwd: ROOT,
+    timeout: 30_000,
+  });
+  return JSON.parse(stdout) as { rss: number; heapUsed: number; heapTotal: number; external: number };
 }
