@@ -54,7 +54,7 @@ const OPERATION_WORDS: Array<[RegExp, Operation]> = [
   [/^(?:power|pow|exponent|exponentiation|exponentiate)$/, "power"],
 ];
 
-export const TOPIC_WORDS: Record<string, RegExp> = {
+const TOPIC_WORDS: Record<string, RegExp> = {
   weather: /^(?:weather|forecast|forecasts|temperature|temperatures|meteo|climate|conditions)$/,
   echo: /^(?:echo|echoes|repeat|repeats|parrot)$/,
 };

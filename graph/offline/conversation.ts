@@ -13,7 +13,7 @@ export interface Conversation {
   callCount: number;
 }
 
-export function contentText(content: MessageContent): string {
+function contentText(content: MessageContent): string {
   if (typeof content === "string") return content;
   return content
     .map((part) => (typeof part === "string" ? part : part.type === "text" && typeof part.text === "string" ? part.text : ""))

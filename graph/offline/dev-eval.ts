@@ -15,6 +15,9 @@ import type { ToolInfo } from "../../adapters/index.js";
 import { parseRouteOutput, type RouteOutput } from "../routing/parse.js";
 import { buildRouteSchema } from "../routing/schema.js";
 import { OfflineRouterModel } from "./model.js";
+import { normalizeQuestion } from "./normalize.js";
+import { normalizeText, tokenize } from "./text.js";
+import { traceWordProblem } from "./word-problem.js";
 
 const INTEGER = (description: string) => ({
   type: "integer",
@@ -179,6 +182,8 @@ async function main(): Promise<void> {
       console.log(`    expected ${JSON.stringify(item.expected)}${item.answer !== undefined ? ` answer ${item.answer}` : ""}`);
       console.log(`    got      ${JSON.stringify(run.calls)} → ${run.answer.slice(0, 200)}`);
       console.log(`    reason   ${run.routes[0]?.reason ?? "-"}`);
+      const readings = traceWordProblem(tokenize(normalizeQuestion(normalizeText(item.question)))).candidates.slice(0, 3);
+      for (const c of readings) console.log(`    reading  ${c.op} ${c.cues.join(", ")} (score ${c.score})`);
     }
   }
 

@@ -78,10 +78,6 @@ export function conversionFactor(from: string, to: string): number | undefined {
   return table[canonicalUnit(to)] ?? table["*"];
 }
 
-export function isConvertibleUnit(noun: string): boolean {
-  return canonicalUnit(noun) in CONVERSIONS;
-}
-
 const TWO_LEGGED = "bird chicken hen rooster duck goose swan owl parrot penguin ostrich eagle pigeon turkey crow person man woman boy girl child kid baby student adult human friend player teacher".split(" ");
 const FOUR_LEGGED =
   "dog puppy cat kitten cow horse pony pig sheep lamb goat lion tiger elephant zebra deer rabbit bunny mouse rat frog toad bear animal fox wolf donkey camel giraffe squirrel hamster cheetah leopard monkey table chair bed stool".split(

@@ -69,11 +69,6 @@ const ORDINALS: Record<string, number> = {
 };
 const CURRENCY = new Set(["$", "€", "£", "¥", "₹"]);
 
-/** The value of one number word, or undefined. */
-export function wordValue(word: string): number | undefined {
-  return SMALL[word] ?? TENS[word];
-}
-
 /** Finds every number in the tokens, in order. */
 export function findNumbers(tokens: readonly Token[]): NumberMention[] {
   const found: NumberMention[] = [];
@@ -125,7 +120,8 @@ function numberAt(tokens: readonly Token[], i: number): NumberMention | undefine
     }
     return undefined;
   }
-  if (word === "dozen" && previous?.kind !== "number" && wordValue(previous?.lower ?? "") === undefined) {
+  const previousWord = previous?.lower ?? "";
+  if (word === "dozen" && previous?.kind !== "number" && SMALL[previousWord] === undefined && TENS[previousWord] === undefined) {
     return { value: 12, start: i, end: i + 1, kind: "cardinal", money: false, spelled: true };
   }
   return spelledAt(tokens, i, 0);

@@ -141,11 +141,6 @@ function correct(name: string): string {
 /** Longer than any real place name: a guard against absurd arguments. */
 const MAX_PLACE_LENGTH = 60;
 
-/** The first place named in the question, or undefined. `original` is the text the tokens were read from. */
-export function extractPlace(original: string, tokens: readonly Token[]): string | undefined {
-  return extractPlaces(original, tokens)[0];
-}
-
 /**
  * Every place named in the question, in order (with `loose: false`, only capitalised or well-known
  * names, not "the words after in"): "in London, Paris and Rome" gives three, while

@@ -40,8 +40,12 @@ export interface MissingOperand {
 
 const PRECEDENCE: Record<Operation, number> = { add: 1, subtract: 1, multiply: 2, divide: 2, power: 3 };
 
-export function operandText(operand: Operand, results: readonly string[]): string {
-  return "value" in operand ? String(operand.value) : (results[operand.step] ?? `step ${operand.step + 1}`);
+/** "7 × 5 = 35": step `index` with the results known so far put in for earlier steps. */
+export function stepText(plan: ArithmeticPlan, index: number, results: readonly string[]): string {
+  const step = plan.steps[index]!;
+  const [a, b] = step.operands.map((operand) => ("value" in operand ? String(operand.value) : (results[operand.step] ?? "?")));
+  const result = results[index];
+  return `${a} ${OPERATION_SYMBOL[step.op]} ${b}${result === undefined ? "" : ` = ${result}`}`;
 }
 
 /** "(3 + 4) × 5": the whole plan as one expression, for answers and reasons. */

@@ -161,7 +161,23 @@ describe("abstaining and asking", () => {
     expect(output.reason).not.toBe("");
   });
 
-  it.each(["add 5", "What's the weather like?", "Can you multiply something by 3 for me?", "I need the product of two numbers.", "What is 10 plus?"])(
+  it.each([
+    "Calculate the area of a triangle given the base is 10 meters and height is 5 meters.",
+    "What is 15% of 80?",
+    "What is the average of 10, 20 and 30?",
+    "Split a $90 bill equally among 3 friends. How much does each pay?",
+    "How long will it take to travel 300 km at 60 km/h?",
+    "What's the sales forecast for Apple next quarter?",
+    "What temperature should I bake chicken at?",
+  ])("%s → no call: it needs more than adding and multiplying, or is not about the weather", (question) => {
+    expect(route(question).decision.action).toBe("answer");
+  });
+
+  it("still multiplies a rectangle's sides given as named numbers", () => {
+    expect(callOf(route("Calculate the area of a rectangle with length 5 and width 3."))).toBe("math__multiply(3, 5)");
+  });
+
+  it.each(["add 5", "What's the weather like?", "What's the temperature outside?", "Can you multiply something by 3 for me?", "I need the product of two numbers.", "What is 10 plus?"])(
     "%s → asks for the missing input",
     (question) => {
       expect(route(question).decision.action).toBe("ask");

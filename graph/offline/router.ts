@@ -4,7 +4,7 @@ import { parseExpression, type ExpressionResult } from "./expression.js";
 import { normalizeQuestion } from "./normalize.js";
 import { findNumbers } from "./numbers.js";
 import { extractPlaces } from "./places.js";
-import { planExpression, type ArithmeticPlan, type MissingOperand, type Operation } from "./plan.js";
+import { planExpression, stepText, type ArithmeticPlan, type MissingOperand, type Operation } from "./plan.js";
 import { editDistance, normalizeText, singular, STOPWORDS, tokenize, type Token } from "./text.js";
 import { solveWordProblem } from "./word-problem.js";
 
@@ -54,6 +54,8 @@ const STRONG_WEATHER =
   /^(?:weather|forecast|forecasts|temperature|temperatures|humidity|precipitation|wetter|tiempo|clima|météo|meteo|pogoda|погода|天气|天氣|天気|날씨|気温|气温)$/;
 const WEAK_WEATHER =
   /^(?:rain|raining|rainy|snow|snowing|snowy|sunny|windy|wind|umbrella|storm|stormy|cloudy|foggy|hail|thunderstorm|thunderstorms|drizzle|degrees|humid|hot|cold|warm|chilly|freezing|outside|jacket|coat|raincoat|sunscreen|sweater)$/;
+/** Words that mean the weather itself, so without a place the question still wants one. */
+const MEANS_WEATHER = /^(?:weather|forecast|forecasts|wetter|tiempo|clima|météo|meteo|pogoda|погода|天气|天氣|天気|날씨|quel temps|che tempo|que tempo|qué tiempo|wie ist das wetter)$/;
 /** Weak cues that mean weather only next to a place ("hot in Dubai", not "hot drinks"). */
 const NEEDS_PLACE = /^(?:hot|cold|warm|chilly|freezing|degrees|humid|outside|jacket|coat|sweater|sunscreen)$/;
 
@@ -111,11 +113,17 @@ const TYPO_TARGETS = ["weather", "forecast", "temperature", "humidity", "precipi
 /** Real words one letter away from a weather word, which are not typos of it. */
 const NEAR_WEATHER_WORDS = new Set(["whether", "feather", "feathers", "heather", "leather", "weathers", "forecaster"]);
 
+/** "sales forecast", "body temperature", "oven temperature": the word is not about the weather. */
+const NOT_WEATHER_BEFORE = new Set(
+  "sales revenue earnings budget demand financial market stock economic profit growth body oven water room engine core cpu fever baking cooking".split(" "),
+);
+
 function weatherCue(tokens: Token[]): Analysis["weatherCue"] {
   let weak: Analysis["weatherCue"];
-  for (const token of tokens) {
+  for (const [i, token] of tokens.entries()) {
     if (token.kind !== "word") continue;
     const word = token.lower;
+    if (NOT_WEATHER_BEFORE.has(tokens[i - 1]?.lower ?? "")) continue;
     if (STRONG_WEATHER.test(word) || isWeatherTypo(word)) return { word, strong: true, at: token.start };
     if (WEAK_WEATHER.test(word)) weak ??= { word, strong: false, at: token.start };
   }
@@ -214,7 +222,9 @@ function planTasks(analysis: Analysis, catalog: Catalog): Task[] | string {
         task: { kind: "call", tool: weather, args: fillArgs(weather, analysis, { place }, catalog.strict), reason: `weather word "${cue.word}" and place "${place}" → ${weather.name}` },
       });
     }
-    if (places.length === 0 && (cue.strong || !NEEDS_PLACE.test(cue.word))) {
+    // "What's the weather like?" asks for a place; "What temperature should I bake at?" is no weather question.
+    const asksForWeather = MEANS_WEATHER.test(cue.word) || (!NEEDS_PLACE.test(cue.word) && !cue.strong) || /\b(?:outside|today|tonight|tomorrow|now|currently|this week(?:end)?)\b/i.test(analysis.text);
+    if (places.length === 0 && asksForWeather) {
       const param = weather.params.find((p) => p.role === "place");
       tasks.push({
         at: cue.at,
@@ -228,6 +238,8 @@ function planTasks(analysis: Analysis, catalog: Catalog): Task[] | string {
   }
 
   if (tasks.length === 0 && catalog.byOperation.size > 0 && !analysis.echo && !cue?.strong) {
+    const beyond = BEYOND_ADD_AND_MULTIPLY.exec(analysis.text);
+    if (beyond && looksLikeWordProblem(analysis)) return `"${beyond[0].trim()}" needs more than adding and multiplying`;
     if (analysis.wordProblem === null) analysis.wordProblem = looksLikeWordProblem(analysis) ? solveWordProblem(analysis.tokens) : undefined;
     const plan = analysis.wordProblem;
     if (plan) {
@@ -327,6 +339,14 @@ function noToolReason(analysis: Analysis, catalog: Catalog): string {
   return "no tool's operation or topic matches the question";
 }
 
+/**
+ * Mathematics that adding and multiplying two integers cannot do: halving for a triangle, π for a
+ * circle, percentages, averages, sharing equally (division), roots, equations, speeds to work out.
+ * A word problem that needs any of these gets no call rather than a wrong one.
+ */
+const BEYOND_ADD_AND_MULTIPLY =
+  /\b(?:triangle|circle|radius|diameter|circumference|sphere|cylinder|hypotenuse|pythagor\w*|percent|percentage|interest rate|compound interest|simple interest|ratio|quotient|square root|cube root|sqrt|derivative|integral|integrate|differentiate|equation|quadratic|slope|probability|factorial|prime numbers?|gcd|lcm|greatest common|least common|standard deviation|variance|logarithm|exponent|fibonacci|velocity|acceleration|momentum|mortgage|bmi|body mass|median)\b|%|\bthe (?:average|mean)\b|\baverage (?:of|speed|price|score|age|number|cost)\b|\b(?:divided|split|shared|distributed) (?:equally|evenly|among|between)\b|\bequally\b|\bhow fast\b|\bwhat(?: is|'s| was) (?:the|his|her|its|their) (?:average )?speed\b/i;
+
 const ASKS_QUANTITY =
   /\b(?:how (?:many|much|far|long|old|tall|high|deep|wide|heavy|fast)|what(?: is|'s| was| are| were| will be) (?:the|its|their|his|her)\b|area|perimeter|total|altogether|in all|find|calculate|compute)\b/i;
 
@@ -339,10 +359,7 @@ function phraseAnswer(plan: ArithmeticPlan, results: string[]): string {
   const final = results.at(-1) ?? "";
   const shape = plan.answer;
   if (shape.kind === "conversion" && plan.steps.length === 1) return `${shape.count} ${plural(shape.from, shape.count)} have ${final} ${plural(shape.to, 2)}.`;
-  const steps = plan.steps.map((step, i) => {
-    const [a, b] = step.operands.map((operand) => ("value" in operand ? String(operand.value) : (results[operand.step] ?? "?")));
-    return `${a} ${SYMBOL[step.op]} ${b} = ${results[i] ?? "?"}`;
-  });
+  const steps = plan.steps.map((_, i) => stepText(plan, i, results));
   const working = plan.steps.length > 1 ? `${planExpression(plan)}: ${steps.join(", then ")}` : steps[0]!;
   if (shape.kind === "quantity" && shape.noun) return `The answer is ${final} ${plural(shape.noun, 2)} (${working}).`;
   if (shape.kind === "quantity") return `The answer is ${final} (${working}).`;
@@ -351,16 +368,10 @@ function phraseAnswer(plan: ArithmeticPlan, results: string[]): string {
 
 /** The steps that ran, and the one no tool can do. */
 function partialAnswer(plan: ArithmeticPlan, results: string[], stopAt: number): string {
-  const done = plan.steps.slice(0, stopAt).map((step, i) => {
-    const [a, b] = step.operands.map((operand) => ("value" in operand ? String(operand.value) : (results[operand.step] ?? "?")));
-    return `${a} ${SYMBOL[step.op]} ${b} = ${results[i]}`;
-  });
+  const done = plan.steps.slice(0, stopAt).map((_, i) => stepText(plan, i, results));
   const next = plan.steps[stopAt]!;
-  const [a, b] = next.operands.map((operand) => ("value" in operand ? String(operand.value) : (results[operand.step] ?? "?")));
-  return `${done.join(", then ")}. The next step, ${a} ${SYMBOL[next.op]} ${b}, needs a tool that can ${OPERATION_VERB[next.op]}, and none of the available tools can.`;
+  return `${done.join(", then ")}. The next step, ${stepText(plan, stopAt, results)}, needs a tool that can ${OPERATION_VERB[next.op]}, and none of the available tools can.`;
 }
-
-const SYMBOL: Record<Operation, string> = { add: "+", subtract: "-", multiply: "×", divide: "÷", power: "^" };
 
 function plural(noun: string, count: number): string {
   if (count === 1 || /s$/.test(noun)) return noun;

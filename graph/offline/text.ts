@@ -158,13 +158,6 @@ export function editDistance(a: string, b: string, max: number): number {
   return d[rows * cols - 1]!;
 }
 
-/** How far a possibly misspelt word may be from a known one: none for short words. */
-export function typoBudget(word: string): number {
-  if (word.length >= 8) return 2;
-  if (word.length >= 5) return 1;
-  return 0;
-}
-
 /** Splits identifiers such as `get_weather`, `get-sum` or `getWeather` into lower-case words. */
 export function identifierWords(name: string): string[] {
   return name

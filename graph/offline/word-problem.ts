@@ -103,6 +103,7 @@ const ADJECTIVES = new Set(
   ),
 );
 
+const GROUPS = new Set(["family", "group", "team", "class", "party", "crew", "club", "band", "troop", "squad"]);
 const MONEY = new Set(["dollar", "cent", "buck", "money", "penny", "nickel", "dime", "quarter", "price", "cost", "amount", "value"]);
 const TIME = new Set(["second", "minute", "hour", "day", "week", "month", "year", "decade", "time"]);
 const LENGTH = new Set(["inch", "foot", "yard", "mile", "meter", "centimeter", "millimeter", "kilometer"]);
@@ -242,7 +243,7 @@ function readWordProblem(tokens: readonly Token[]): { plan?: ArithmeticPlan; tra
     candidates,
   };
   const best = candidates[0];
-  if (!best) return { trace };
+  if (!best || reader.mismatched(best)) return { trace };
   const value = (id: number) => (id >= 0 ? reader.quantities[id]!.value : -id);
   const takeaway = reader.takeaway(best, candidates);
   if (takeaway) return { plan: takeaway, trace };
@@ -359,6 +360,9 @@ class Reader {
     if (lower.includes("area") || / square (?:feet|foot|meters|centimeters|inches|miles|yards|kilometers|units) /.test(text)) target.kind = "area";
     if (lower.includes("perimeter")) target.kind = "perimeter";
     if (target.head && MONEY.has(target.head)) target.kind = "money";
+    // "the total weight", "its height", "the combined length"
+    const kindOfNoun: Record<string, Target["kind"]> = { weight: "weight", height: "length", length: "length", width: "length", distance: "distance", age: "age" };
+    if (target.head && kindOfNoun[target.head] && !target.kind) target.kind = kindOfNoun[target.head];
     if (target.head && TIME.has(target.head) && !target.kind) target.kind = "time";
     if (target.head === "distance") target.kind = "distance";
     const ignored = new Set([target.head, target.ofNoun, ...target.modifiers]);
@@ -427,6 +431,15 @@ class Reader {
       if (q.head === "dollar" || q.head === "cent" || q.head === "buck") q.money = true;
       if (q.head === "dollar" && /^bills?$/.test(this.word(q.phraseEnd))) q.per = "bill";
       if (DIMENSIONS.has(this.word(q.phraseEnd))) q.dimension = this.word(q.phraseEnd);
+      // "a rectangle with length 5 and width 3", "a base of 10 m"
+      const named = [before, this.word(mention.start - 2)].find((w) => /^(?:length|width|breadth|height|side|base|depth)$/.test(w));
+      if (named && !q.dimension) {
+        q.dimension = named;
+        if (!q.head || q.inherited) {
+          q.head = "unit";
+          q.inherited = false;
+        }
+      }
       for (let k = mention.end; k < Math.min(q.phraseEnd + 8, tokens.length) && this.sentenceOf[k] === sentence; k++) {
         if (this.word(k) === "than") {
           let m = k + 1;
@@ -527,6 +540,10 @@ class Reader {
       while (this.numberAt.has(m)) m++;
       const denomination = this.nounPhrase(m, sentence);
       if (denomination.head === "bill") return { ...denomination, modifiers: [], end: k };
+    }
+    // "a family of 5", "a group of 8": people.
+    if (words.length === 0 && this.word(start - 2) === "of" && GROUPS.has(noun(this.word(start - 3)))) {
+      return { head: "person", modifiers: [], ofModifiers: [], end: start, more };
     }
     // "11 are boys": the noun after the verb.
     if (words.length === 0 && /^(?:are|were)$/.test(this.word(k)) && isWord(tokens[k + 1]) && !UNIT_STOP.has(this.word(k + 1))) {
@@ -646,6 +663,12 @@ class Reader {
         if (per && !sameNoun(q.head, per)) q.per = per;
         continue;
       }
+      // "60 km/h", "$15/hour"
+      if (w(k) === "/" && isWord(tokens[k + 1])) {
+        const unit = noun(w(k + 1)) === "h" ? "hour" : noun(w(k + 1));
+        q.per = unit;
+        continue;
+      }
       // "12 miles an hour", "$8 a mile": "a" + a unit of measure, or a noun that ends the clause.
       if ((w(k) === "a" || w(k) === "an") && isWord(tokens[k + 1]) && this.sentenceOf[k + 1] === q.sentence) {
         const unit = noun(w(k + 1));
@@ -757,7 +780,10 @@ class Reader {
 
   /** True when some quantity (other than one right after `except`) counts `unit`, or the question asks about it. */
   private counted(unit: string, except = -1): boolean {
-    return this.quantities.some((q) => sameNoun(q.head, unit) && !(q.mention.start > except && q.mention.start <= except + 2)) || sameNoun(this.target.head, unit);
+    return (
+      this.quantities.some((q) => (sameNoun(q.head, unit) || sameNoun(q.ofNoun, unit)) && !(q.mention.start > except && q.mention.start <= except + 2)) ||
+      sameNoun(this.target.head, unit)
+    );
   }
 
   /** The noun just before position `end` ("sells their t-shirts" → t-shirt). */
@@ -771,6 +797,16 @@ class Reader {
   }
 
   // ---- readings -------------------------------------------------------------------------------
+
+  /**
+   * An addition of two quantities that both measure something other than what the question asks
+   * ("300 km at 60 km/h: how long?") is a division in disguise, not a sum.
+   */
+  mismatched(best: Candidate): boolean {
+    if (best.op !== "add" || !this.target.kind) return false;
+    const operands = [best.a, best.b].map((id) => this.quantities[id]!);
+    return operands.every((q) => !q.inherited && this.relevance(q) < 0);
+  }
 
   /**
    * "She ate 5. How many are left?": what remains after taking away is a subtraction, after a
@@ -902,6 +938,7 @@ class Reader {
     else if (target.kind === "weight" && WEIGHT.has(head)) score += 2;
     else if (target.kind === "age" && head === "year") score += 2;
     else if (nouns.length > 0 && !q.inherited) score -= 2;
+    else if (target.kind && family(head) && family(head) !== KIND_FAMILY[target.kind]) score -= 2;
     if (target.ofNoun && q.ofNoun && !sameNoun(target.ofNoun, q.ofNoun) && !isKindOf(q.ofNoun, target.ofNoun)) score -= 2;
     if (target.modifiers.length > 0) {
       const own = [...q.modifiers, ...q.ofModifiers];
@@ -937,7 +974,7 @@ class Reader {
   }
 
   private geometryCandidates(usable: Quantity[], out: Candidate[]): void {
-    const lengths = usable.filter((q) => q.head && LENGTH.has(q.head) && !q.modifiers.includes("square"));
+    const lengths = usable.filter((q) => q.head && (LENGTH.has(q.head) || (q.head === "unit" && q.dimension)) && !q.modifiers.includes("square"));
     const words = new Set(this.tokens.map((t) => singular(t.lower)));
     const squareNoun = (q: Quantity) => `square ${q.head === "foot" ? "feet" : `${q.head}s`}`;
     if (this.target.kind === "area") {
@@ -1072,6 +1109,26 @@ class Reader {
       }
     }
   }
+}
+
+const KIND_FAMILY: Record<NonNullable<Target["kind"]>, string | undefined> = {
+  money: "money",
+  time: "time",
+  distance: "length",
+  length: "length",
+  age: "time",
+  area: "length",
+  perimeter: "length",
+  weight: "weight",
+};
+
+/** What a unit measures: "mile" → length, "hour" → time. */
+function family(unit: string): string | undefined {
+  if (LENGTH.has(unit)) return "length";
+  if (TIME.has(unit) && unit !== "time") return "time";
+  if (WEIGHT.has(unit)) return "weight";
+  if (MONEY.has(unit)) return "money";
+  return undefined;
 }
 
 function isMeasure(unit: string): boolean {
