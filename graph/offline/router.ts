@@ -5,7 +5,7 @@ import { normalizeQuestion } from "./normalize.js";
 import { findNumbers } from "./numbers.js";
 import { extractPlaces } from "./places.js";
 import { planExpression, stepText, type ArithmeticPlan, type MissingOperand, type Operation } from "./plan.js";
-import { editDistance, normalizeText, singular, STOPWORDS, tokenize, type Token } from "./text.js";
+import { editDistance, normalizeText, pluralize, singular, STOPWORDS, tokenize, type Token } from "./text.js";
 import { solveWordProblem } from "./word-problem.js";
 
 /** A completed tool call the model can see: what was called and what came back. */
@@ -358,10 +358,10 @@ function looksLikeWordProblem(analysis: Analysis, minNumbers = 1): boolean {
 function phraseAnswer(plan: ArithmeticPlan, results: string[]): string {
   const final = results.at(-1) ?? "";
   const shape = plan.answer;
-  if (shape.kind === "conversion" && plan.steps.length === 1) return `${shape.count} ${plural(shape.from, shape.count)} have ${final} ${plural(shape.to, 2)}.`;
+  if (shape.kind === "conversion" && plan.steps.length === 1) return `${shape.count} ${pluralize(shape.from, shape.count)} have ${final} ${pluralize(shape.to, 2)}.`;
   const steps = plan.steps.map((_, i) => stepText(plan, i, results));
   const working = plan.steps.length > 1 ? `${planExpression(plan)}: ${steps.join(", then ")}` : steps[0]!;
-  if (shape.kind === "quantity" && shape.noun) return `The answer is ${final} ${plural(shape.noun, 2)} (${working}).`;
+  if (shape.kind === "quantity" && shape.noun) return `The answer is ${final} ${pluralize(shape.noun, 2)} (${working}).`;
   if (shape.kind === "quantity") return `The answer is ${final} (${working}).`;
   return plan.steps.length > 1 ? `${planExpression(plan)} = ${final} (${steps.join(", then ")}).` : `${steps[0]}.`;
 }
@@ -373,15 +373,6 @@ function partialAnswer(plan: ArithmeticPlan, results: string[], stopAt: number):
   return `${done.join(", then ")}. The next step, ${stepText(plan, stopAt, results)}, needs a tool that can ${OPERATION_VERB[next.op]}, and none of the available tools can.`;
 }
 
-function plural(noun: string, count: number): string {
-  if (count === 1 || /s$/.test(noun)) return noun;
-  if (noun.endsWith("foot")) return `${noun.slice(0, -4)}feet`;
-  if (noun === "person") return "people";
-  if (noun === "child") return "children";
-  if (/(?:x|z|ch|sh)$/.test(noun)) return `${noun}es`;
-  if (/[^aeiou]y$/.test(noun)) return `${noun.slice(0, -1)}ies`;
-  return `${noun}s`;
-}
 
 function answerFromResults(observations: readonly Observation[]): RouteOutput {
   const last = observations.at(-1)!;

@@ -119,6 +119,17 @@ export function singular(word: string): string {
   return word;
 }
 
+/** "apple" → "apples", "foot" → "feet", for answers and reasons. */
+export function pluralize(noun: string, count = 2): string {
+  if (count === 1 || /s$/.test(noun)) return noun;
+  if (noun.endsWith("foot")) return `${noun.slice(0, -4)}feet`;
+  if (noun === "person") return "people";
+  if (noun === "child") return "children";
+  if (/(?:x|z|ch|sh)$/.test(noun)) return `${noun}es`;
+  if (/[^aeiou]y$/.test(noun)) return `${noun.slice(0, -1)}ies`;
+  return `${noun}s`;
+}
+
 /** Words that carry no topic: question scaffolding, pronouns, auxiliaries, articles. */
 export const STOPWORDS = new Set(
   `a an the and or but if then so of to in on at by for from with about into over under as is are was were be been being am

@@ -1,7 +1,35 @@
-import { canonicalUnit, conversionFactor, isKindOf, partCount, sidesOf } from "./facts.js";
+import { isKindOf } from "./facts.js";
 import { findNumbers, type NumberMention } from "./numbers.js";
 import type { AnswerShape, ArithmeticPlan, Operation, PlanStep } from "./plan.js";
-import { singular, type Token } from "./text.js";
+import { candidates as readingsOf, continuation, mismatched, takeaway as takeawayPlan } from "./readings.js";
+import type { Token } from "./text.js";
+import {
+  QUESTION_WORDS,
+  UNIT_STOP,
+  ADJECTIVES,
+  GROUPS,
+  MONEY,
+  TIME,
+  LENGTH,
+  WEIGHT,
+  DIMENSIONS,
+  MULTIPLIER_FOLLOWERS,
+  EVENT_TIMES,
+  PRONOUNS,
+  RATE_VERBS,
+  PAST_OR_OTHER_VERBS,
+  BASE_VERBS,
+  CONTEXT_IGNORED,
+  isWord,
+  noun,
+  stem,
+  sameNoun,
+  sentences,
+  family,
+  isMeasure,
+  subjectNoun,
+  rateVerbFollows,
+} from "./vocabulary.js";
 
 /**
  * Reads an arithmetic word problem ("Each bag holds 23 pounds. How many pounds are in 45 bags?")
@@ -15,7 +43,7 @@ import { singular, type Token } from "./text.js";
  * Each reading gets a score; the best one wins.
  */
 
-interface Quantity {
+export interface Quantity {
   id: number;
   value: number;
   mention: NumberMention;
@@ -55,7 +83,7 @@ interface Multiplier {
   label: string;
 }
 
-interface Target {
+export interface Target {
   head?: string;
   ofNoun?: string;
   /** Adjectives of the head and of the "of" noun. */
@@ -67,7 +95,7 @@ interface Target {
   words: Set<string>;
 }
 
-interface Candidate {
+export interface Candidate {
   op: Operation;
   /** Quantity ids, or a negative number for a constant (a unit fact). */
   a: number;
@@ -84,127 +112,6 @@ export interface WordProblemTrace {
   candidates: Candidate[];
 }
 
-const ABBREVIATIONS = new Set(["mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "etc", "mt", "ft", "oz", "lb", "lbs", "approx"]);
-const QUESTION_WORDS = new Set(["how", "what", "what's", "whats", "find", "calculate", "compute", "determine", "which"]);
-
-const UNIT_STOP = new Set(
-  `and or but of in on at to for from with by per each every than that which who whom is are was were be been being have has
-  had do does did will would can could should shall may might must left this these those the a an his her their its my your our
-  if when while as so then there it he she they we you i me him them us apiece today yesterday tomorrow now altogether total all
-  together last next instead before after into out up off away back over under around about during since until too also still only
-  just already some many much how more fewer less times go went come came get got gets make made take took give gave start started
-  died remain remained not no never both either neither what where why own across through inside outside near another else again
-  like cent percent o'clock pm am long wide tall high deep thick old away apart heavy worth`.split(/\s+/),
-);
-
-const ADJECTIVES = new Set(
-  "red blue green yellow black white purple pink brown gray grey silver gold golden big small large little tiny huge short new old young hot cold warm regular diet male female ripe unripe fresh rotten broken whole full empty cracked good bad healthy sick wild public private local foreign junior senior adult baby plain striped spotted dark light heavy special".split(
-    " ",
-  ),
-);
-
-const GROUPS = new Set(["family", "group", "team", "class", "party", "crew", "club", "band", "troop", "squad"]);
-const MONEY = new Set(["dollar", "cent", "buck", "money", "penny", "nickel", "dime", "quarter", "price", "cost", "amount", "value"]);
-const TIME = new Set(["second", "minute", "hour", "day", "week", "month", "year", "decade", "time"]);
-const LENGTH = new Set(["inch", "foot", "yard", "mile", "meter", "centimeter", "millimeter", "kilometer"]);
-const WEIGHT = new Set(["pound", "ounce", "gram", "kilogram", "ton"]);
-const DIMENSIONS = new Set(["long", "wide", "tall", "high", "deep", "thick"]);
-const MULTIPLIER_FOLLOWERS = new Set(
-  "as more longer farther further bigger larger older higher taller faster heavier greater the that this what his her their its than a an many much".split(" "),
-);
-const EVENT_TIMES = new Set(["year", "week", "month", "day", "morning", "afternoon", "evening", "night", "summer", "winter", "spring", "fall", "season", "weekend", "time"]);
-const PRONOUNS = new Set(["them", "they", "us", "we", "you", "these", "those", "it"]);
-const RATE_VERBS = new Set(
-  "has have holds contains costs weighs needs takes makes gets uses requires produces lays eats carries is can could will would calls charges sells earns pays feeds fits".split(" "),
-);
-const PAST_OR_OTHER_VERBS = new Set(
-  `had was were held contained cost needed took made got used required produced laid ate carried sold bought paid spent earned gave found
-  planted picked saw went did ran drove scored ordered received flew sat stood came fell grew threw swam drank sang rode wrote brought
-  caught taught built sent put cut hit knew began broke chose fed kept led met said told wore lost won left`.split(/\s+/),
-);
-/** Plain verbs that end a noun phrase after a plural noun ("5 birds sit on a wire"). */
-const BASE_VERBS = new Set(
-  "are sit stand live come go fly swim eat need want like play run walk jump grow weigh hold fit remain stay belong visit attend work use make take give get see buy sell read write were have add equal last plus minus times".split(" "),
-);
-const IRREGULAR_STEMS: Record<string, string> = {
-  bought: "spend",
-  buy: "spend",
-  buys: "spend",
-  buying: "spend",
-  spent: "spend",
-  spends: "spend",
-  spending: "spend",
-  paid: "spend",
-  pay: "spend",
-  pays: "spend",
-  cost: "spend",
-  costs: "spend",
-  sold: "sell",
-  made: "make",
-  got: "get",
-  gave: "give",
-  took: "take",
-  ate: "eat",
-  found: "find",
-  ran: "run",
-  drove: "drive",
-  grew: "grow",
-  threw: "throw",
-  went: "go",
-  saw: "see",
-  won: "win",
-  built: "build",
-  had: "have",
-  has: "have",
-  did: "do",
-  does: "do",
-  earning: "earn",
-  earned: "earn",
-  earns: "earn",
-};
-const CONTEXT_IGNORED = new Set(
-  "how many much what is are was were do does did have has had be the a an of in on to for they he she it there total totaled altogether together all now then left still there their his her its will would can could should in all combined sum number".split(
-    " ",
-  ),
-);
-
-function isWord(token: Token | undefined): token is Token {
-  return token?.kind === "word";
-}
-
-function noun(word: string): string {
-  return canonicalUnit(singular(word));
-}
-
-/** A rough stem for comparing the question's words with the story's ("earning" ~ "earn", "bought" ~ "spend"). */
-function stem(word: string): string {
-  const irregular = IRREGULAR_STEMS[word];
-  if (irregular) return irregular;
-  if (word.length > 5 && word.endsWith("ing")) return word.slice(0, -3);
-  if (word.length > 4 && word.endsWith("ed")) return word.slice(0, -2);
-  return singular(word);
-}
-
-const sameNoun = (a: string | undefined, b: string | undefined): boolean =>
-  a !== undefined &&
-  b !== undefined &&
-  (a === b || a.replace(/[\s-]/g, "") === b.replace(/[\s-]/g, "") || (a.length > 3 && b.endsWith(a)) || (b.length > 3 && a.endsWith(b)));
-
-/** Splits token indices into sentences, keeping "Mrs." and "B. Jones" inside one. */
-function sentences(tokens: readonly Token[]): number[] {
-  const ids: number[] = [];
-  let current = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    ids.push(current);
-    const token = tokens[i]!;
-    if (token.kind !== "punct" || !/^[.?!]$/.test(token.text)) continue;
-    const previous = tokens[i - 1];
-    if (token.text === "." && previous && (ABBREVIATIONS.has(previous.lower) || /^[A-Z]$/.test(previous.text))) continue;
-    current++;
-  }
-  return ids;
-}
-
 /** The plan for a word problem, or undefined when the text is not one this reader understands. */
 export function solveWordProblem(tokens: readonly Token[]): ArithmeticPlan | undefined {
   return readWordProblem(tokens).plan;
@@ -217,7 +124,7 @@ export function traceWordProblem(tokens: readonly Token[]): WordProblemTrace {
 
 function readWordProblem(tokens: readonly Token[]): { plan?: ArithmeticPlan; trace: WordProblemTrace } {
   const reader = new Reader(tokens);
-  const candidates = reader.candidates();
+  const candidates = readingsOf(reader);
   candidates.sort((x, y) => y.score - x.score);
   const trace: WordProblemTrace = {
     quantities: reader.quantities.map(({ value, head, modifiers, ofNoun, per, inherited, more, than, weak, inAsk }) => ({
@@ -243,13 +150,13 @@ function readWordProblem(tokens: readonly Token[]): { plan?: ArithmeticPlan; tra
     candidates,
   };
   const best = candidates[0];
-  if (!best || reader.mismatched(best)) return { trace };
+  if (!best || mismatched(reader, best)) return { trace };
   const value = (id: number) => (id >= 0 ? reader.quantities[id]!.value : -id);
-  const takeaway = reader.takeaway(best, candidates);
+  const takeaway = takeawayPlan(reader, best, candidates);
   if (takeaway) return { plan: takeaway, trace };
   const steps: PlanStep[] = [{ op: best.op, operands: [{ value: value(best.a) }, { value: value(best.b) }] }];
   const cues = [...best.cues];
-  const extra = reader.continuation(best);
+  const extra = continuation(reader, best);
   if (extra) {
     steps.push({ op: "add", operands: [{ step: 0 }, { value: extra.value }] });
     cues.push(`then + ${extra.value}`);
@@ -258,19 +165,19 @@ function readWordProblem(tokens: readonly Token[]): { plan?: ArithmeticPlan; tra
   return { plan: { steps, cues, answer }, trace };
 }
 
-class Reader {
+export class Reader {
   readonly sentenceOf: number[];
   readonly quantities: Quantity[] = [];
   readonly multipliers: Multiplier[] = [];
   readonly target: Target;
   private readonly questionSentence: number;
-  private readonly askStart: number;
-  private readonly askEnd: number;
+  readonly askStart: number;
+  readonly askEnd: number;
   private readonly mentions: NumberMention[];
   /** Token indices that belong to a written number. */
-  private readonly numberAt = new Set<number>();
+  readonly numberAt = new Set<number>();
 
-  constructor(private readonly tokens: readonly Token[]) {
+  constructor(readonly tokens: readonly Token[]) {
     this.sentenceOf = sentences(tokens);
     this.mentions = findNumbers(tokens);
     for (const m of this.mentions) for (let i = m.start; i < m.end; i++) this.numberAt.add(i);
@@ -300,7 +207,7 @@ class Reader {
     this.markRates();
   }
 
-  private word(i: number): string {
+  word(i: number): string {
     return this.tokens[i]?.lower ?? "";
   }
 
@@ -796,95 +703,10 @@ class Reader {
     return undefined;
   }
 
-  // ---- readings -------------------------------------------------------------------------------
-
-  /**
-   * An addition of two quantities that both measure something other than what the question asks
-   * ("300 km at 60 km/h: how long?") is a division in disguise, not a sum.
-   */
-  mismatched(best: Candidate): boolean {
-    if (best.op !== "add" || !this.target.kind) return false;
-    const operands = [best.a, best.b].map((id) => this.quantities[id]!);
-    return operands.every((q) => !q.inherited && this.relevance(q) < 0);
-  }
-
-  /**
-   * "She ate 5. How many are left?": what remains after taking away is a subtraction, after a
-   * multiplication when the problem first builds the total ("3 packages of 4 cupcakes"). Asking how
-   * many there were at the start is addition instead, and is not this.
-   */
-  takeaway(best: Candidate, candidates: Candidate[]): ArithmeticPlan | undefined {
-    const ask = this.tokens.slice(this.askStart, this.askEnd).map((t) => t.lower);
-    const text = ` ${ask.join(" ")} `;
-    if (!/ (?:left|remain|remains|remaining) /.test(text) || / (?:start|started|begin|beginning|originally|original|before|first|initially) /.test(text)) return undefined;
-    const usable = this.quantities.filter((q) => !q.weak);
-    const value = (id: number) => (id >= 0 ? this.quantities[id]!.value : -id);
-    if (best.op === "multiply" && best.score >= 9) {
-      const used = [best.a, best.b];
-      const rest = usable.filter((q) => !used.includes(q.id) && q.mention.start > Math.max(...used.filter((id) => id >= 0).map((id) => this.quantities[id]!.mention.start)));
-      const taken = rest.find((q) => this.relevance(q) >= 0);
-      if (!taken) return undefined;
-      return {
-        steps: [
-          { op: "multiply", operands: [{ value: value(best.a) }, { value: value(best.b) }] },
-          { op: "subtract", operands: [{ step: 0 }, { value: taken.value }] },
-        ],
-        cues: [...best.cues, `"left" → minus ${taken.value}`],
-        answer: { kind: "quantity", noun: this.target.head ?? taken.head },
-      };
-    }
-    const pair = candidates.find((c) => c.op === "add");
-    if (!pair) return undefined;
-    const [first, second] = [this.quantities[pair.a]!, this.quantities[pair.b]!].sort((x, y) => x.mention.start - y.mention.start);
-    return {
-      steps: [{ op: "subtract", operands: [{ value: first!.value }, { value: second!.value }] }],
-      cues: [`"left" → ${first!.value} minus ${second!.value}`],
-      answer: { kind: "quantity", noun: this.target.head ?? first!.head },
-    };
-  }
-
-  /**
-   * A second step the text spells out after the first one: "3 packs of 12 eggs and then 5 loose
-   * eggs", "3 days plus 5 hours". Only an explicit "then"/"plus" and a quantity of what the
-   * question counts qualify, so single-step problems stay single-step.
-   */
-  continuation(best: Candidate): Quantity | undefined {
-    const used = [best.a, best.b].filter((id) => id >= 0).map((id) => this.quantities[id]!);
-    const last = Math.max(...used.map((q) => q.mention.start));
-    for (const q of this.quantities) {
-      if (q.mention.start <= last || q.weak || used.includes(q) || q.per || this.relevance(q) < 2) continue;
-      const between = this.tokens.slice(last, q.mention.start).map((t) => t.lower);
-      if (between.includes("then") || between.includes("plus")) return q;
-    }
-    return undefined;
-  }
-
-  candidates(): Candidate[] {
-    const out: Candidate[] = [];
-    const usable = this.quantities.filter((q) => !q.weak);
-    this.multiplierCandidates(usable, out);
-    this.geometryCandidates(usable, out);
-    this.rateCandidates(usable, out);
-    this.factCandidates(usable, out);
-    this.eventCandidates(usable, out);
-    this.addCandidates(usable, out);
-    return out;
-  }
-
-  /** "goes to the fountain four times": a per-trip quantity repeated. */
-  private eventCandidates(usable: Quantity[], out: Candidate[]): void {
-    if (this.target.head === "time") return;
-    for (const events of usable.filter((q) => q.head === "time" && !q.inherited)) {
-      const others = usable.filter((q) => q !== events && q.head !== "time");
-      const best = [...others].sort((x, y) => this.relevance(y) - this.relevance(x))[0];
-      if (best && this.relevance(best) > 0) {
-        out.push({ op: "multiply", a: best.id, b: events.id, score: 9, cues: [`${events.value} times`], answer: { kind: "quantity", noun: best.head } });
-      }
-    }
-  }
+  // ---- what the readings share ----------------------------------------------------------------
 
   /** "roses, lilies, sunflowers and daisies" → 4: lists of three or more, with where they end. */
-  private lists(): Array<{ count: number; end: number; sentence: number }> {
+  lists(): Array<{ count: number; end: number; sentence: number }> {
     const found: Array<{ count: number; end: number; sentence: number }> = [];
     let items = 0;
     let itemWords = 0;
@@ -924,7 +746,7 @@ class Reader {
   }
 
   /** How well a quantity fits what the question counts: its noun, kind and adjectives. */
-  private relevance(q: Quantity): number {
+  relevance(q: Quantity): number {
     const target = this.target;
     const head = q.head;
     if (!head) return 0;
@@ -950,7 +772,7 @@ class Reader {
   }
 
   /** The question's other words ("on monday", "learning chinese") found near the quantity. */
-  private context(q: Quantity): number {
+  context(q: Quantity): number {
     let score = 0;
     for (const word of this.target.context) {
       const weight = this.target.contextWeight.get(word) ?? 1;
@@ -959,157 +781,8 @@ class Reader {
     }
     return Math.min(3, score);
   }
-
-  private multiplierCandidates(usable: Quantity[], out: Candidate[]): void {
-    for (const m of this.multipliers) {
-      const sameSentence = usable.filter((q) => q.sentence === m.sentence);
-      const pool = sameSentence.length > 0 ? sameSentence : usable.filter((q) => q.mention.start < m.index);
-      const ranked = [...(pool.length > 0 ? pool : usable)].sort(
-        (x, y) => this.relevance(y) - this.relevance(x) || Math.abs(x.mention.start - m.index) - Math.abs(y.mention.start - m.index),
-      );
-      const base = ranked[0];
-      if (!base) continue;
-      out.push({ op: "multiply", a: base.id, b: -m.factor, score: 10, cues: [`"${m.label}"`], answer: { kind: "quantity", noun: base.head } });
-    }
-  }
-
-  private geometryCandidates(usable: Quantity[], out: Candidate[]): void {
-    const lengths = usable.filter((q) => q.head && (LENGTH.has(q.head) || (q.head === "unit" && q.dimension)) && !q.modifiers.includes("square"));
-    const words = new Set(this.tokens.map((t) => singular(t.lower)));
-    const squareNoun = (q: Quantity) => `square ${q.head === "foot" ? "feet" : `${q.head}s`}`;
-    if (this.target.kind === "area") {
-      if (lengths.length >= 2) {
-        const [x, y] = lengths;
-        out.push({ op: "multiply", a: x!.id, b: y!.id, score: 11, cues: ["area = length × width"], answer: { kind: "quantity", noun: squareNoun(x!) } });
-      } else if (lengths.length === 1 && words.has("square")) {
-        const side = lengths[0]!;
-        out.push({ op: "multiply", a: side.id, b: side.id, score: 11, cues: ["area of a square = side × side"], answer: { kind: "quantity", noun: squareNoun(side) } });
-      }
-    }
-    if (this.target.kind === "perimeter" && lengths.length >= 1) {
-      const sides = [...words].map((w) => sidesOf(w)).find((n) => n !== undefined);
-      if (sides !== undefined) {
-        out.push({ op: "multiply", a: lengths[0]!.id, b: -sides, score: 11, cues: [`perimeter of a ${sides}-sided shape`], answer: { kind: "quantity", noun: lengths[0]!.head } });
-      }
-    }
-    const dims = lengths.filter((q) => q.dimension);
-    if (dims.length >= 2 && dims[0]!.dimension !== dims[1]!.dimension && this.target.kind !== "perimeter" && this.target.kind !== "distance" && this.target.kind !== "length") {
-      out.push({ op: "multiply", a: dims[0]!.id, b: dims[1]!.id, score: 9, cues: [`${dims[0]!.dimension} × ${dims[1]!.dimension}`], answer: { kind: "quantity", noun: squareNoun(dims[0]!) } });
-    }
-    const rows = usable.find((q) => q.head === "row");
-    const columns = usable.find((q) => q.head === "column");
-    if (rows && columns) out.push({ op: "multiply", a: rows.id, b: columns.id, score: 11, cues: ["rows × columns"], answer: { kind: "quantity", noun: this.target.head } });
-    for (const q of lengths) {
-      const by = this.word(q.phraseEnd) === "by" ? usable.find((n) => n.mention.start === q.phraseEnd + 1) : undefined;
-      if (by) out.push({ op: "multiply", a: q.id, b: by.id, score: 11, cues: ["length by width"], answer: { kind: "quantity", noun: squareNoun(q) } });
-    }
-  }
-
-  private rateCandidates(usable: Quantity[], out: Candidate[]): void {
-    const lists = this.lists();
-    for (const rate of usable) {
-      if (!rate.per || (rate.per === "bill" && !rate.money)) continue;
-      const others = usable.filter((c) => c !== rate);
-      const matched = others.filter((c) => sameNoun(c.head, rate.per) || sameNoun(c.ofNoun, rate.per));
-      // "Jessica, Sandy, and Jason each have 8 pencils", "roses, lilies and daisies … 40 of each flower"
-      const list = matched.length === 0 ? lists.find((l) => l.sentence >= rate.sentence - 1 && l.sentence <= rate.sentence && l.end <= rate.mention.start + 2) : undefined;
-      if (list) {
-        out.push({
-          op: "multiply",
-          a: rate.id,
-          b: -list.count,
-          score: 9 + this.relevance(rate),
-          cues: [`${rate.value} ${rate.head ?? ""} for each of ${list.count} listed`.replace(/\s+/g, " ")],
-          answer: { kind: "quantity", noun: rate.head },
-        });
-      }
-      const subjectRate = rate.per === "?" || PRONOUNS.has(rate.per);
-      const counts = matched.length > 0 ? matched : others.filter((c) => !sameNoun(c.head, rate.head) || c.inherited);
-      const base = matched.length > 0 ? 9 : subjectRate ? 8 : 5;
-      for (const count of counts) {
-        let score = base + this.relevance(rate) + this.context(rate);
-        if (count.inAsk || count.inQuestionSentence) score += 1;
-        if (count.per && count.per !== "?") score -= 2;
-        if (matched.length === 0 && count.sentence !== rate.sentence && !count.inQuestionSentence) score -= 1;
-        out.push({
-          op: "multiply",
-          a: rate.id,
-          b: count.id,
-          score,
-          cues: [`${rate.value} ${rate.head ?? ""} per ${subjectRate ? "each" : rate.per}`.replace(/\s+/g, " "), `${count.value} ${count.head ?? ""}`.trim()],
-          answer: { kind: "quantity", noun: rate.head },
-        });
-      }
-    }
-  }
-
-  private factCandidates(usable: Quantity[], out: Candidate[]): void {
-    const target = this.target;
-    const stated = (unit: string | undefined) => unit !== undefined && usable.some((q) => q.head === unit && !q.inherited);
-    const to = target.head ?? target.ofNoun;
-    for (const q of usable) {
-      if (!q.head) continue;
-      const factor = to ? conversionFactor(q.head, to) : undefined;
-      if (factor !== undefined && to) {
-        const counting = q.head === "dozen" || q.head === "pair";
-        out.push({
-          op: "multiply",
-          a: q.id,
-          b: -factor,
-          score: 9 + this.context(q),
-          cues: [counting ? `1 ${q.head} = ${factor}` : `1 ${q.head} = ${factor} ${to}s`],
-          answer: counting ? { kind: "quantity", noun: q.ofNoun ?? to } : { kind: "conversion", count: q.value, from: q.head, to },
-        });
-      }
-      if (target.kind === "money" && ["quarter", "dime", "nickel", "penny"].includes(q.head)) {
-        const cents = conversionFactor(q.head, "cent") ?? 1;
-        out.push({ op: "multiply", a: q.id, b: -cents, score: 8, cues: [`1 ${q.head} = ${cents} cents`], answer: { kind: "quantity", noun: "cent" } });
-      }
-      if (target.head && !stated(target.head)) {
-        const count = [q.head, ...target.modifiers].map((owner) => partCount(target.head!, owner)).find((n) => n !== undefined);
-        if (count !== undefined) {
-          out.push({ op: "multiply", a: q.id, b: -count, score: 9, cues: [`each ${q.head} has ${count} ${target.head}s`], answer: { kind: "quantity", noun: target.head } });
-        }
-      }
-    }
-  }
-
-  private addCandidates(usable: Quantity[], out: Candidate[]): void {
-    const pool = usable.filter((q) => !q.pairedRate && q.per !== "?");
-    for (let i = 0; i < pool.length; i++) {
-      for (let j = i + 1; j < pool.length; j++) {
-        const x = pool[i]!;
-        const y = pool[j]!;
-        let score = 4 + this.relevance(x) + this.relevance(y) + this.context(x) + this.context(y);
-        if (x.head && y.head && sameNoun(x.head, y.head)) score += 1;
-        else if (x.head && y.head && (conversionFactor(x.head, y.head) ?? conversionFactor(y.head, x.head)) !== undefined) score -= 3;
-        else if (x.head && y.head && !x.inherited && !y.inherited) score -= 1;
-        if (y.more) score += 1;
-        if (x.inAsk || y.inAsk) score += 1;
-        if (x.sentence === y.sentence) score += 0.5;
-        // "Greg has 14 more than Adam": the other operand is Adam's.
-        for (const [c, other] of [
-          [x, y],
-          [y, x],
-        ] as const) {
-          if (!c.than) continue;
-          if (c.than === "that" ? other.mention.start < c.mention.start && other.sentence >= c.sentence - 1 : other.sentenceWords.has(c.than) && other.sentence !== c.sentence) score += 2;
-          if (other.than) score -= 1;
-        }
-        if (x.per && x.per !== "bill") score -= 1;
-        if (y.per && y.per !== "bill") score -= 1;
-        out.push({
-          op: "add",
-          a: x.id,
-          b: y.id,
-          score,
-          cues: [`${x.value} ${x.head ?? ""}`.trim(), `${y.value} ${y.head ?? ""}`.trim(), y.more ? "more" : y.than ? "than" : "combined"],
-          answer: { kind: "quantity", noun: this.target.head && this.target.head !== "money" ? this.target.head : x.money ? "dollar" : x.head },
-        });
-      }
-    }
-  }
 }
+
 
 const KIND_FAMILY: Record<NonNullable<Target["kind"]>, string | undefined> = {
   money: "money",
@@ -1121,47 +794,5 @@ const KIND_FAMILY: Record<NonNullable<Target["kind"]>, string | undefined> = {
   perimeter: "length",
   weight: "weight",
 };
-
-/** What a unit measures: "mile" → length, "hour" → time. */
-function family(unit: string): string | undefined {
-  if (LENGTH.has(unit)) return "length";
-  if (TIME.has(unit) && unit !== "time") return "time";
-  if (WEIGHT.has(unit)) return "weight";
-  if (MONEY.has(unit)) return "money";
-  return undefined;
-}
-
-function isMeasure(unit: string): boolean {
-  return TIME.has(unit) || LENGTH.has(unit) || WEIGHT.has(unit) || ["gallon", "liter", "cup", "quart", "pint", "dozen"].includes(unit);
-}
-
-/** The noun after "each"/"a": "each ticket cost" → ticket, "each tea cup holds" → cup, "every cow herd" → herd. */
-function subjectNoun(tokens: readonly Token[], start: number): string | undefined {
-  let last: string | undefined;
-  for (let k = start; k < start + 4 && isWord(tokens[k]); k++) {
-    const w = tokens[k]!.lower;
-    if (UNIT_STOP.has(w) || RATE_VERBS.has(w) || PAST_OR_OTHER_VERBS.has(w)) break;
-    if (last !== undefined && (/(?:s|ed|ing)$/.test(w) || /^\p{Lu}/u.test(tokens[k]!.text))) break;
-    last = w;
-  }
-  return last === undefined ? undefined : noun(last);
-}
-
-/** "A bee has 6 legs", "A recipe calls for 2 cups": a present-tense verb after the subject states a rate. */
-function rateVerbFollows(tokens: readonly Token[], start: number): boolean {
-  for (let k = start, words = 0; isWord(tokens[k]) && words < 6; k++, words++) {
-    const w = tokens[k]!.lower;
-    // "A pack of crayons contains": the "of" phrase belongs to the subject.
-    if (w === "of" && words > 0 && isWord(tokens[k + 1])) {
-      k++;
-      continue;
-    }
-    if (RATE_VERBS.has(w)) return true;
-    if (PAST_OR_OTHER_VERBS.has(w) || UNIT_STOP.has(w)) return false;
-    if (words > 0 && /s$/.test(w) && !/(?:ss|us)$/.test(w)) return true;
-    if (words > 0 && /ed$/.test(w)) return false;
-  }
-  return false;
-}
 
 export type { Candidate as WordProblemCandidate };
