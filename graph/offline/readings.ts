@@ -159,6 +159,22 @@ function rateCandidates(problem: Reader, usable: Quantity[], out: Candidate[]): 
       });
     }
     const subjectRate = rate.per === "?" || PRONOUNS.has(rate.per);
+    // "3 cups a day … in 2 weeks": convert the weeks to days first.
+    if (matched.length === 0 && !subjectRate) {
+      for (const count of others) {
+        const factor = count.head ? conversionFactor(count.head, rate.per) : undefined;
+        if (factor === undefined) continue;
+        out.push({
+          op: "multiply",
+          a: rate.id,
+          b: count.id,
+          convertB: factor,
+          score: 9 + problem.relevance(rate) + problem.context(rate),
+          cues: [`${amount(rate)} per ${rate.per}`, `${amount(count)} = ${count.value} × ${factor} ${pluralize(rate.per)}`],
+          answer: { kind: "quantity", noun: rate.head },
+        });
+      }
+    }
     const counts = matched.length > 0 ? matched : others.filter((c) => !sameNoun(c.head, rate.head) || c.inherited);
     const base = matched.length > 0 ? 9 : subjectRate ? 8 : 5;
     for (const count of counts) {

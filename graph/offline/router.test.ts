@@ -106,6 +106,10 @@ describe("word problems", () => {
       answer: expect.stringContaining("41"),
     });
     expect(run("How many hours are in 3 days plus 5 hours?").calls).toEqual(["math__multiply(3, 24)", "math__add(5, 72)"]);
+    expect(run("If a dog eats 3 cups of food a day, how many cups does it eat in 2 weeks?")).toEqual({
+      calls: ["math__multiply(2, 7)", "math__multiply(3, 14)"],
+      answer: expect.stringContaining("42"),
+    });
   });
 
   it("does not add what should be subtracted: no tool can, so it says so", () => {

@@ -103,6 +103,8 @@ export interface Candidate {
   score: number;
   cues: string[];
   answer: AnswerShape;
+  /** "3 cups a day for 2 weeks": operand `b` is first converted (2 × 7 days), as a step of its own. */
+  convertB?: number;
 }
 
 /** What the reader saw in a word problem: its quantities, the question's target and the ranked readings. */
@@ -154,11 +156,16 @@ function readWordProblem(tokens: readonly Token[]): { plan?: ArithmeticPlan; tra
   const value = (id: number) => (id >= 0 ? reader.quantities[id]!.value : -id);
   const takeaway = takeawayPlan(reader, best, candidates);
   if (takeaway) return { plan: takeaway, trace };
-  const steps: PlanStep[] = [{ op: best.op, operands: [{ value: value(best.a) }, { value: value(best.b) }] }];
+  const steps: PlanStep[] = best.convertB
+    ? [
+        { op: "multiply", operands: [{ value: value(best.b) }, { value: best.convertB }] },
+        { op: best.op, operands: [{ value: value(best.a) }, { step: 0 }] },
+      ]
+    : [{ op: best.op, operands: [{ value: value(best.a) }, { value: value(best.b) }] }];
   const cues = [...best.cues];
-  const extra = continuation(reader, best);
+  const extra = best.convertB ? undefined : continuation(reader, best);
   if (extra) {
-    steps.push({ op: "add", operands: [{ step: 0 }, { value: extra.value }] });
+    steps.push({ op: "add", operands: [{ step: steps.length - 1 }, { value: extra.value }] });
     cues.push(`then + ${extra.value}`);
   }
   const answer: AnswerShape = extra ? { kind: "quantity", noun: reader.target.head ?? extra.head } : best.answer;
