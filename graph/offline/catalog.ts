@@ -129,7 +129,12 @@ function profileTool(name: string, description: string, schema: Json, strict: bo
 
   const numeric = params.filter((p) => p.role === "number");
   let operation: Operation | undefined;
-  if (numeric.length >= 2 || params.some((p) => p.numberArray)) {
+  // "add_user(id, age)" adds no numbers: the tool must be about numbers, by its words or its parameter names.
+  const aboutNumbers =
+    /\b(?:numbers?|integers?|numeric|operands?|sum|product|arithmetic|math|addends?|factors?|digits?|calculat\w*)\b/i.test(
+      `${description} ${params.map((p) => p.description).join(" ")}`,
+    ) || numeric.every((p) => /^(?:a|b|c|x|y|n|m|num\d*|number\d*|operand\d*|first|second|left|right|lhs|rhs|value\d*|addend\d*|factor\d*)$/i.test(p.name));
+  if ((numeric.length >= 2 || params.some((p) => p.numberArray)) && aboutNumbers) {
     for (const words of [nameWords, descriptionWords]) {
       for (const word of words) {
         operation = OPERATION_WORDS.find(([pattern]) => pattern.test(word))?.[1];

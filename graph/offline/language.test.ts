@@ -80,6 +80,7 @@ describe("extractPlaces", () => {
     expect(places("Temperature in New York City today")).toEqual(["New York City"]);
     expect(places("Is it raining in Rio de Janeiro?")).toEqual(["Rio de Janeiro"]);
     expect(places("Forecast for St. Louis tomorrow")).toEqual(["St. Louis"]);
+    expect(places("Get the current weather in 'Pleasanton, CA'")).toEqual(["Pleasanton"]);
   });
 
   it("keeps the city and drops the region or state", () => {

@@ -195,7 +195,8 @@ export function extractPlaces(original: string, tokens: readonly Token[], option
       continue;
     }
     const text = spanText(original, tokens, span.start, span.end);
-    const before = tokens[span.start - 1];
+    // "in 'Boston, MA'": quotes between the preposition and the name.
+    const before = /^["'`]$/.test(tokens[span.start - 1]?.text ?? "") ? tokens[span.start - 2] : tokens[span.start - 1];
     const separator = before && (before.text === "," || before.lower === "and" || before.lower === "or") ? before : undefined;
     const known = KNOWN.has(text.toLowerCase());
     let place = false;

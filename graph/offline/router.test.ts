@@ -255,6 +255,19 @@ describe("tools it has never seen", () => {
     expect(route("multiply 6 by 7", [], catalog).decision).toEqual({ action: "call_tool", tool: "calc__times", args: { x: 6, y: 7, round: null } });
   });
 
+  it("does not mistake a tool that adds records for arithmetic", () => {
+    const crm = catalogOf([
+      {
+        server: "crm",
+        name: "add_user",
+        bridgedName: "crm__add_user",
+        description: "Add a user to the CRM.",
+        inputSchema: { type: "object", properties: { id: { type: "integer" }, age: { type: "integer" } }, required: ["id", "age"] },
+      },
+    ]);
+    expect(route("What is 2 plus 3?", [], crm).decision.action).toBe("answer");
+  });
+
   it("fills a place parameter whatever it is called, and an enum the question names", () => {
     expect(route("weather in Lisbon in imperial units", [], catalog).decision).toEqual({
       action: "call_tool",
