@@ -230,10 +230,16 @@ export function catalogFromRouteSchema(schema: Json): Catalog | undefined {
     fromSchemas.set(schema, null);
     return undefined;
   }
+  const defs = asObject(schema.$defs);
+  const resolve = (node: unknown): Json => {
+    const object = asObject(node);
+    const ref = typeof object.$ref === "string" ? /^#\/\$defs\/(.+)$/.exec(object.$ref)?.[1] : undefined;
+    return ref ? asObject(defs[ref]) : object;
+  };
   const tools: ToolProfile[] = [];
   for (const variant of variants) {
     const properties = asObject(variant.properties);
-    const action = enumOf(asObject(properties.action))?.[0];
+    const action = enumOf(resolve(properties.action))?.[0];
     const name = enumOf(asObject(properties.tool))?.[0];
     if (action !== "call_tool" || typeof name !== "string") continue;
     tools.push(cachedProfile(name, typeof variant.description === "string" ? variant.description : "", asObject(properties.args), true));

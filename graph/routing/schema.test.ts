@@ -98,9 +98,14 @@ describe("buildRouteSchema", () => {
     expect(variants).toHaveLength(3);
     expect(variants[0]).toMatchObject({
       description: "Add two integers.",
-      properties: { action: { enum: ["call_tool"] }, tool: { enum: ["s__add"] } },
+      properties: { action: { $ref: "#/$defs/call_tool_action" }, tool: { enum: ["s__add"] } },
     });
-    expect(variants.map((v) => ((v.properties as Json).action as { enum: string[] }).enum[0])).toEqual(["call_tool", "answer", "ask"]);
+    const action = (variant: Json) => {
+      const node = (variant.properties as Json).action as Json;
+      const resolved = typeof node.$ref === "string" ? (schema.$defs as Json)[node.$ref.split("/").at(-1)!] : node;
+      return (resolved as { enum: string[] }).enum[0];
+    };
+    expect(variants.map(action)).toEqual(["call_tool", "answer", "ask"]);
   });
 
   it("makes optional parameters nullable and keeps required ones as they are", () => {
@@ -122,7 +127,7 @@ describe("buildRouteSchema", () => {
 
   it("hoists $ref definitions to the root under the tool's name", () => {
     const schema = buildRouteSchema([AWKWARD]);
-    expect(Object.keys(schema.$defs as Json)).toEqual(["s__awkward__Point"]);
+    expect(Object.keys(schema.$defs as Json)).toEqual(["call_tool_action", "s__awkward__Point"]);
     const point = (variantArgs(schema, 0).properties as Json).point as Json;
     expect(point.$ref).toBe("#/$defs/s__awkward__Point");
   });
@@ -151,6 +156,12 @@ describe("buildRouteSchema", () => {
     expect(validator.validate({ ...route, decision: { ...route.decision, args: { ...args, level: "medium" } } }).valid).toBe(false);
     expect(validator.validate({ reason: "r", decision: { action: "answer", answer: "No tool fits." } }).valid).toBe(true);
     expect(validator.validate({ reason: "r", decision: { action: "ask", question: "Which city?", extra: 1 } }).valid).toBe(false);
+  });
+
+  it("spends one enum value per tool, within OpenAI's limit of 1000 for 500 tools", () => {
+    const many = Array.from({ length: 500 }, (_, i) => tool(`t${i}`, { type: "object", properties: { q: { type: "string" } }, required: ["q"] }));
+    const enumValues = JSON.stringify(buildRouteSchema(many)).match(/"enum":\[[^\]]*\]/g)!.join().split(",").length;
+    expect(enumValues).toBeLessThan(1000);
   });
 
   it("builds the same schema again for equal tools given as new objects", () => {

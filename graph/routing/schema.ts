@@ -22,6 +22,9 @@ const CONSTRAINT_KEYWORDS = [
 
 const ANY_VALUE: Json[] = [{ type: "string" }, { type: "number" }, { type: "boolean" }];
 
+/** The `$defs` entry every `call_tool` variant's `action` refers to. */
+export const CALL_TOOL_ACTION = "call_tool_action";
+
 export const ANSWER_DESCRIPTION =
   "Give the final answer: after tool calls, one sentence stating the result; when no listed tool fits, say that no available tool can help.";
 export const ASK_DESCRIPTION = "Ask the user for a required input that the question does not give.";
@@ -45,7 +48,9 @@ export function buildRouteSchema(tools: readonly ToolInfo[]): Json {
       type: "object",
       description: tool.description || `Call ${tool.bridgedName}.`,
       properties: {
-        action: { type: "string", enum: ["call_tool"] },
+        // One shared definition: OpenAI counts enum values across the schema (at most 1000), and
+        // each tool already spends one on its name.
+        action: { $ref: `#/$defs/${CALL_TOOL_ACTION}` },
         tool: { type: "string", enum: [tool.bridgedName] },
         args: strict.args,
       },
@@ -78,7 +83,7 @@ export function buildRouteSchema(tools: readonly ToolInfo[]): Json {
     required: ["reason", "decision"],
     additionalProperties: false,
   };
-  if (Object.keys(defs).length > 0) schema.$defs = defs;
+  schema.$defs = { [CALL_TOOL_ACTION]: { type: "string", enum: ["call_tool"] }, ...defs };
   return schema;
 }
 
