@@ -122,6 +122,9 @@ function spanText(original: string, tokens: readonly Token[], start: number, end
 function correct(name: string): string {
   const known = KNOWN.get(name.toLowerCase());
   if (known) return known;
+  // "Bogotá" is spelt right; only the accents differ from the listed "Bogota".
+  const plain = name.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+  if (KNOWN.has(plain)) return name;
   if (name.length < 6) return name;
   let best: string | undefined;
   let bestDistance = 3;
@@ -148,8 +151,8 @@ const MAX_PLACE_LENGTH = 60;
  */
 export function extractPlaces(original: string, tokens: readonly Token[], options: { loose?: boolean } = {}): string[] {
   // CJK: the place precedes the word for weather ("北京后天的天气如何" → 北京).
-  if (isCjk(original)) {
-    const match = /([\u3400-\u9fff\u3040-\u30ff]+?)(?:的)?(?:天气|天氣|天気|气温|氣溫)/u.exec(original);
+  if (isCjk(original) || /[\uac00-\ud7af]/u.test(original)) {
+    const match = /([\u3400-\u9fff\u3040-\u30ff\uac00-\ud7af]+?)\s*(?:的|의)?\s*(?:天气|天氣|天気|气温|氣溫|날씨)/u.exec(original);
     const place = match?.[1]?.replace(TIME_WORDS_CJK, "");
     if (place) return [place];
   }

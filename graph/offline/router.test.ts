@@ -133,6 +133,9 @@ describe("weather", () => {
     ["Should I bring a jacket to Oslo tomorrow?", "Oslo"],
     ["Quel temps fait-il à Paris ?", "Paris"],
     ["is it rainign in Dublin", "Dublin"],
+    ["¿Va a llover en Bogotá mañana?", "Bogotá"],
+    ["Wie wird das Wetter morgen in Hamburg?", "Hamburg"],
+    ["서울 날씨 어때?", "서울"],
   ])("%s → %s", (question, city) => {
     expect(route(question).decision).toEqual({ action: "call_tool", tool: "weather__get_weather", args: { city } });
   });

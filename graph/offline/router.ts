@@ -51,9 +51,9 @@ const INJECTION =
   /\b(?:ignore|disregard|forget|override|bypass)\b[^.?!]{0,40}\b(?:instructions?|prompts?|rules|directions|above|previous|prior|system|guidelines)\b|\b(?:new|updated|system)\s+instructions?\s*:|\byou\s+(?:must|are now|will now)\b|\bdeveloper mode\b|\bsystem\s*(?:prompt|message)\s*:|<\/?(?:system|instructions?)>/i;
 
 const STRONG_WEATHER =
-  /^(?:weather|forecast|forecasts|temperature|temperatures|humidity|precipitation|wetter|tiempo|clima|météo|meteo|pogoda|погода|天气|天氣|天気|날씨|気温|气温)$/;
+  /^(?:weather|forecast|forecasts|temperature|temperatures|humidity|precipitation|wetter|wettervorhersage|tiempo|clima|météo|meteo|pronóstico|previsão|previsioni|temperatura|température|temperatur|pogoda|погода|天气|天氣|天気|날씨|気温|气温)$/;
 const WEAK_WEATHER =
-  /^(?:rain|raining|rainy|snow|snowing|snowy|sunny|windy|wind|umbrella|storm|stormy|cloudy|foggy|hail|thunderstorm|thunderstorms|drizzle|degrees|humid|hot|cold|warm|chilly|freezing|outside|jacket|coat|raincoat|sunscreen|sweater)$/;
+  /^(?:rain|raining|rainy|snow|snowing|snowy|sunny|windy|wind|umbrella|storm|stormy|cloudy|foggy|hail|thunderstorm|thunderstorms|drizzle|degrees|humid|hot|cold|warm|chilly|freezing|outside|jacket|coat|raincoat|sunscreen|sweater|llover|lluvia|llueve|nieve|pleut|pleuvoir|pluie|neige|regnet|regnen|regen|schnee|piove|pioggia|neve|chove|chuva)$/;
 /** Words that mean the weather itself, so without a place the question still wants one. */
 const MEANS_WEATHER = /^(?:weather|forecast|forecasts|wetter|tiempo|clima|météo|meteo|pogoda|погода|天气|天氣|天気|날씨|quel temps|che tempo|que tempo|qué tiempo|wie ist das wetter)$/;
 /** Weak cues that mean weather only next to a place ("hot in Dubai", not "hot drinks"). */
