@@ -296,7 +296,7 @@ describe.each<ServerKind>(["math", "weather"])("raw JSON-RPC fuzzing of the %s s
     sse.close();
     // The server learns of the closed stream asynchronously; from then on the id must be dead.
     await expect
-      .poll(async () => (await rawRequest(sse.endpoint, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status)
+      .poll(async () => (await rawRequest(sse.endpoint, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status, { timeout: 10_000 })
       .toBe(404);
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.uuid(), fc.string({ maxLength: 60 }), fc.constant(undefined)), async (sessionId) => {

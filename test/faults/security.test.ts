@@ -196,7 +196,7 @@ describe("security of the real servers over HTTP", { timeout: PROCESS_TIMEOUT_MS
       const sse = await openRawSseSession(math.url);
       sse.close();
       await expect
-        .poll(async () => (await rawRequest(sse.endpoint, { method: "POST", headers: { "content-type": "application/json" }, body: TOOLS_LIST })).status)
+        .poll(async () => (await rawRequest(sse.endpoint, { method: "POST", headers: { "content-type": "application/json" }, body: TOOLS_LIST })).status, { timeout: 10_000 })
         .toBe(404);
     });
   });
