@@ -6,7 +6,7 @@ import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { hostHeaderValidation } from "@modelcontextprotocol/sdk/server/middleware/hostHeaderValidation.js";
 import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import { isInitializeRequest, JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
 
 /** How to start a server; every field optional. */
@@ -171,6 +171,16 @@ export async function startHttpHost(hosted: HostedServer, options: StartOptions 
     if (transport === undefined) {
       return sendError(res, 404, -32001, "Session not found: it was closed or never existed; reconnect to GET /sse");
     }
+    // The SDK's SSE transport answers these in plain text; a client deserves the JSON-RPC error /mcp gives.
+    if (req.body === undefined) {
+      return sendError(res, 415, -32000, "Unsupported Media Type: Content-Type must be application/json");
+    }
+    if (Array.isArray(req.body)) {
+      return sendError(res, 400, -32600, "Invalid Request: JSON-RPC batches are not supported; send one message per request");
+    }
+    if (!JSONRPCMessageSchema.safeParse(req.body).success) {
+      return sendError(res, 400, -32600, 'Invalid Request: the body is not a JSON-RPC 2.0 message (needs "jsonrpc": "2.0" and a method or result)');
+    }
     await transport.handlePostMessage(req, res, req.body);
   });
 
@@ -284,6 +294,10 @@ export async function startHttpHost(hosted: HostedServer, options: StartOptions 
   sweeper.unref();
 
   const httpServer = createHttpServer(app);
+  // Node closes idle keep-alive sockets after 5 s, about when a client pool reuses them; a request sent
+  // into that race fails with a socket error. Outlast the clients' own idle timeouts instead.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   try {
     await new Promise<void>((resolve, reject) => {
       httpServer.once("error", reject);
