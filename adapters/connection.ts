@@ -160,7 +160,7 @@ export class ServerConnection {
         const repeatable = kind === "not-delivered" || tool.annotations?.readOnlyHint === true || tool.annotations?.idempotentHint === true;
         if (attempt === 0 && repeatable) continue;
         if (kind === "not-delivered") throw new ServerUnavailableError(this.name, describeFailure(error), { cause: error });
-        throw new ConnectionLostError(this.name, toolName, { cause: error });
+        throw new ConnectionLostError(this.name, toolName, { cause: error, retried: attempt > 0 });
       }
     }
   }

@@ -95,16 +95,19 @@ export class ToolCallAbortedError extends ToolCallFailure {
 }
 
 /**
- * The connection dropped after the request may have reached the server, and the tool is not
- * annotated read-only or idempotent, so repeating it could run it twice. Not retried.
+ * The connection dropped after the request may have reached the server. Not retried when the tool is
+ * not annotated read-only or idempotent (repeating it could run it twice); otherwise this is what the
+ * one retry ran into as well.
  */
 export class ConnectionLostError extends ToolCallFailure {
-  constructor(serverName: string, toolName: string, options: { cause?: unknown } = {}) {
+  constructor(serverName: string, toolName: string, options: { cause?: unknown; retried?: boolean } = {}) {
     super(
       serverName,
       toolName,
-      `connection to server "${serverName}" dropped during ${serverName}.${toolName}; the call may have run, ` +
-        `and it was not retried because the tool is not annotated read-only or idempotent` +
+      `connection to server "${serverName}" dropped during ${serverName}.${toolName}; ` +
+        (options.retried
+          ? `the call may have run, and it dropped again on its one retry`
+          : `the call may have run, and it was not retried because the tool is not annotated read-only or idempotent`) +
         (options.cause instanceof Error ? ` (${options.cause.message})` : ""),
       options.cause,
     );
