@@ -51,6 +51,17 @@ describe("the compiled graph with the offline model", () => {
     expect(state.answer).toContain("35");
   });
 
+  it("connects a client that was handed in unconnected", async () => {
+    const fresh = new MultiServerClient(servers);
+    try {
+      const state = await createGraph({ client: fresh, model: "offline" }).invoke({ question: "add 2 and 3" });
+      expect(state.servers.math?.state).toBe("connected");
+      expect(state.calls[0]?.result).toBe("5");
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it("rejects an empty question with a clear error", async () => {
     const graph = createGraph({ client, model: "offline" });
     await expect(graph.invoke({ question: "   " })).rejects.toThrow(/non-empty "question"/);

@@ -1,6 +1,7 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { BaseMessage } from "@langchain/core/messages";
 import type { Runnable } from "@langchain/core/runnables";
+import { AsyncCaller, type FailedAttemptHandler } from "@langchain/core/utils/async_caller";
 import { ChatOpenAI } from "@langchain/openai";
 import { OfflineRouterModel } from "./offline/index.js";
 
@@ -44,10 +45,26 @@ export function createChatModel(name: string, env: ModelEnvironment): BaseChatMo
   return new ChatOpenAI({
     model: modelName,
     temperature: 0,
+    onFailedAttempt: retryUnlessMalformed,
     // Local OpenAI-compatible servers ignore the key, but the client refuses to start without one.
     apiKey: env.OPENAI_API_KEY || "not-needed",
     configuration: env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : undefined,
   });
+}
+
+// LangChain's own policy (retry network errors, 5xx and rate limits with backoff; stop on other 4xx),
+// read off a default caller because the package does not export it.
+const providerRetryPolicy = (new AsyncCaller({}) as unknown as { onFailedAttempt: FailedAttemptHandler }).onFailedAttempt;
+
+/**
+ * In strict JSON-schema mode the OpenAI client parses the reply inside its retry loop, so a server that
+ * ignores the schema and answers prose would be asked the same thing again six times with backoff.
+ * A reply that is not JSON is not a transient fault: stop at once and let the route node hand the
+ * problem back to the model, within its own bounded retries.
+ */
+function retryUnlessMalformed(error: unknown): unknown {
+  if (error instanceof SyntaxError) throw error;
+  return providerRetryPolicy(error);
 }
 
 export interface StructuredReply {

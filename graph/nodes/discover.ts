@@ -23,9 +23,11 @@ export function discover(context: GraphContext) {
     if (!question) throw new InvalidQuestionError('the input needs a non-empty "question" string');
     const { servers } = ensureConfiguration(config, context.defaults);
     const client = await context.clientFor(servers);
-    // A server that failed earlier gets a fresh attempt with each question, so one that comes back
-    // is used again without restarting the host.
-    if (Object.values(client.status()).some((status) => status.state === "failed")) await client.connect();
+    // A client handed in unconnected is connected here, and a server that failed earlier gets a fresh
+    // attempt with each question, so one that comes back is used again without restarting the host.
+    // One that is reconnecting after a drop is not waited for: its backoff can take seconds.
+    const states = Object.values(client.status()).map((status) => status.state);
+    if (states.includes("failed") || states.includes("connecting")) await client.connect();
     return {
       question,
       messages: [new HumanMessage(question)],

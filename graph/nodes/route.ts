@@ -45,18 +45,23 @@ export function route(context: GraphContext) {
     const router = withRouteSchema(context.modelFor(model), schemaFor(state.catalog));
     let raw: AIMessage | undefined;
     let parsed: unknown;
+    let malformed: string | undefined;
     try {
       const reply = await router.invoke([new SystemMessage(ROUTE_SYSTEM_PROMPT), ...state.messages], config);
       raw = reply.raw as AIMessage;
       parsed = reply.parsed;
     } catch (error) {
-      // A provider that is down or rejects the request is not something another attempt fixes.
       const message = error instanceof Error ? error.message : String(error);
-      return { decision: null, errors: [...state.errors, message], answer: modelFailureAnswer(message) };
+      // Prose where JSON was asked for is the model's mistake, which it may correct when told; a provider
+      // that is down or rejects the request is not something another attempt here fixes.
+      if (!(error instanceof Error && error.name === "SyntaxError")) {
+        return { decision: null, errors: [...state.errors, message], answer: modelFailureAnswer(message) };
+      }
+      malformed = `the reply was not the JSON object the schema asks for (${message})`;
     }
 
     const usage = addUsage(state.usage, raw);
-    const result = parseRouteOutput(parsed, state.catalog);
+    const result = malformed ? ({ ok: false, error: malformed } as const) : parseRouteOutput(parsed, state.catalog);
     if (result.ok) return { decision: result.value, invalidRoutes: 0, usage };
 
     const attempts = state.invalidRoutes + 1;
