@@ -101,7 +101,7 @@ async function measureTransport(context: SuiteContext, transport: Transport): Pr
     context.log(`calls: ${transport}: clients connected, timing`);
     const samples = await interleave(
       variants,
-      context.quick ? { warmup: 20, rounds: 3, batch: 20, aroundBatch } : { warmup: 300, rounds: 30, batch: 50, aroundBatch },
+      context.quick ? { warmup: 20, rounds: 3, batch: 20, aroundBatch } : { warmup: 300, rounds: 50, batch: 50, aroundBatch },
     );
     const { recorder } = context;
     const name = (variant: string) => `call/${transport}/${variant}`;
