@@ -66,6 +66,9 @@ describe("one server", () => {
     expect(status.math).toEqual({ state: "connected", transport: "http", toolCount: 3, serverInfo: { name: "MathFixture", version: "1.0.0" } });
     expect(mcp.catalog().map((tool) => tool.bridgedName)).toEqual(["math__add", "math__divide", "math__slow"]);
     expect(mcp.catalog()[0]).toMatchObject({ server: "math", name: "add", inputSchema: numbers, annotations: { readOnlyHint: true } });
+    // One frozen array until something changes: callers may cache by identity and cannot edit schemas.
+    expect(mcp.catalog()).toBe(mcp.catalog());
+    expect(Object.isFrozen(mcp.catalog()[0]?.inputSchema)).toBe(true);
 
     const result = await mcp.callTool("math", "add", { a: 2, b: 40 });
     expect(result.content).toEqual([{ type: "text", text: "42" }]);
@@ -146,12 +149,14 @@ describe("one server", () => {
     const mcp = client({ live: { url: `${changing.url}/mcp` } }, { onToolsChanged: (_server, tools) => seen.push(tools.map((tool) => tool.name)) });
     await mcp.connect();
     expect(mcp.getTools().map((tool) => tool.name)).toEqual(["live__first"]);
+    const before = mcp.catalog();
 
     await changing.state.setTools([
       { name: "first", run: () => text("1") },
       { name: "second", run: () => text("2") },
     ]);
     await vi.waitFor(() => expect(mcp.catalog().map((tool) => tool.name)).toEqual(["first", "second"]), { timeout: 2_000 });
+    expect(mcp.catalog()).not.toBe(before);
     expect(mcp.getTools().map((tool) => tool.name)).toEqual(["live__first", "live__second"]);
     expect(seen.at(-1)).toEqual(["first", "second"]);
     expect((await mcp.callTool("live", "second", {})).content).toEqual([{ type: "text", text: "2" }]);

@@ -39,6 +39,7 @@ export class MultiServerClient {
   private readonly onStatusChange: MultiServerClientOptions["onStatusChange"];
   private readonly onToolsChanged: MultiServerClientOptions["onToolsChanged"];
   private bridged: StructuredToolInterface[] | undefined;
+  private frozenCatalog: readonly ToolInfo[] | undefined;
 
   /**
    * @param config servers by name, from code or {@link parseServersConfig}; validated again here.
@@ -77,15 +78,23 @@ export class MultiServerClient {
     return Object.fromEntries([...this.connections].map(([name, connection]) => [name, connection.status()]));
   }
 
-  /** Tools of the connected servers, in configuration order, as cached from their last listing. */
-  catalog(): ToolInfo[] {
-    return [...this.connections.values()].flatMap((connection) => connection.tools().map(copyToolInfo));
+  /**
+   * Tools of the connected servers, in configuration order, as cached from their last listing. The same
+   * frozen array comes back until a server's tools or status change, so callers can cache by identity
+   * (the graph asks for it with every question) and cannot alter what calls are validated against.
+   */
+  catalog(): readonly ToolInfo[] {
+    this.frozenCatalog ??= Object.freeze(
+      [...this.connections.values()].flatMap((connection) => connection.tools().map((tool) => deepFreeze(structuredClone(tool)))),
+    );
+    return this.frozenCatalog;
   }
 
   /** The catalog as LangChain tools, named by {@link ToolInfo.bridgedName}; rebuilt only when a tool list changes. */
   getTools(): StructuredToolInterface[] {
+    // LangChain's validator annotates the schema it is given, so each tool gets a mutable copy.
     this.bridged ??= this.catalog().map((tool) =>
-      bridgeTool(tool, (args, options) => this.callTool(tool.server, tool.name, args, options)),
+      bridgeTool(structuredClone(tool), (args, options) => this.callTool(tool.server, tool.name, args, options)),
     );
     return [...this.bridged];
   }
@@ -144,16 +153,21 @@ export class MultiServerClient {
   private changed(server: string, kind: "status" | "tools"): void {
     const connection = this.connections.get(server);
     if (!connection) return;
+    // A server's tools leave the catalog when it goes down and return when it reconnects.
+    this.frozenCatalog = undefined;
     if (kind === "tools") {
       this.bridged = undefined;
-      this.onToolsChanged?.(server, connection.tools().map(copyToolInfo));
+      this.onToolsChanged?.(server, connection.tools().map((tool) => structuredClone(tool)));
     } else {
       this.onStatusChange?.(server, connection.status());
     }
   }
 }
 
-// Callers get copies: a caller editing a schema (e.g. to strictify it) must not alter what we validate against.
-function copyToolInfo(tool: ToolInfo): ToolInfo {
-  return structuredClone(tool);
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }

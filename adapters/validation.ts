@@ -26,8 +26,9 @@ export function validateToolArguments(tool: ToolInfo, args: unknown): { ok: true
 function validatorFor(schema: JsonSchemaObject): Validator {
   let validator = validators.get(schema);
   if (!validator) {
-    // Report every problem at once: a model fixes all of them in one retry.
-    validator = new Validator(schema as Schema, draftOf(schema), false);
+    // Report every problem at once: a model fixes all of them in one retry. The validator annotates the
+    // schema it is given (resolved URIs), so it gets its own copy: the caller's may be frozen or shared.
+    validator = new Validator(structuredClone(schema) as Schema, draftOf(schema), false);
     validators.set(schema, validator);
   }
   return validator;

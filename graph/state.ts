@@ -38,7 +38,7 @@ export const StateAnnotation = Annotation.Root({
   /** The routing conversation: the question, each tool call and its result, retry feedback, the answer. */
   messages: latest<BaseMessage[]>(() => []),
   /** Tools discovered on the servers that answered. */
-  catalog: latest<ToolInfo[]>(() => []),
+  catalog: latest<readonly ToolInfo[]>(() => []),
   /** Status of every configured server when the question was asked. */
   servers: latest<Record<string, ServerStatus>>(() => ({})),
   /** The latest route decision with its reason; null until the model has routed. */

@@ -24,8 +24,8 @@ import { describeUnavailable } from "./servers.js";
  */
 export function route(context: GraphContext) {
   // The schema depends only on the catalog, which stays the same object until the tools change.
-  const schemas = new WeakMap<ToolInfo[], Record<string, unknown>>();
-  const schemaFor = (catalog: ToolInfo[]) => {
+  const schemas = new WeakMap<readonly ToolInfo[], Record<string, unknown>>();
+  const schemaFor = (catalog: readonly ToolInfo[]) => {
     const cached = schemas.get(catalog);
     if (cached) return cached;
     const schema = buildRouteSchema(catalog);
