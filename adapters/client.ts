@@ -1,3 +1,4 @@
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv-provider.js";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { parseServersConfig } from "./config.js";
@@ -57,8 +58,9 @@ export class MultiServerClient {
     this.onStatusChange = onStatusChange;
     this.onToolsChanged = onToolsChanged;
     const describeTool = (server: string, tool: Tool) => this.describeTool(server, tool);
+    const outputValidator = new AjvJsonSchemaValidator();
     for (const [name, server] of Object.entries(servers)) {
-      const connection = new ServerConnection(name, server, parsed.data, describeTool, (kind) => this.changed(name, kind));
+      const connection = new ServerConnection(name, server, parsed.data, describeTool, (kind) => this.changed(name, kind), outputValidator);
       this.connections.set(name, connection);
     }
   }

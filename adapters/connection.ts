@@ -1,4 +1,5 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
   CallToolResultSchema,
@@ -70,6 +71,8 @@ export class ServerConnection {
     private readonly options: ClientOptions,
     private readonly describeTool: (server: string, tool: Tool) => ToolInfo,
     private readonly onChange: (kind: "status" | "tools") => void,
+    // Shared by all sessions of a client: the SDK would otherwise build an Ajv instance per session.
+    private readonly outputValidator: jsonSchemaValidator,
   ) {}
 
   private get closed(): boolean {
@@ -236,7 +239,7 @@ export class ServerConnection {
   }
 
   private makeClient(): Client {
-    const client = new Client(this.options.clientInfo, { capabilities: {} });
+    const client = new Client(this.options.clientInfo, { capabilities: {}, jsonSchemaValidator: this.outputValidator });
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => this.toolsChanged(client));
     client.onclose = () => this.lose(client, "connection closed");
     client.onerror = (error) => this.checkHealth(client, error);

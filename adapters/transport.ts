@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport, SseError } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -60,9 +61,20 @@ function networkCode(error: unknown): string | undefined {
   return undefined;
 }
 
+// Signals whose listener limit is already lifted; weak, so a closed transport's signal is not kept.
+const unlimited = new WeakSet<AbortSignal>();
+
 /** `fetch` that turns "nothing reached the server" into {@link RequestNotDeliveredError}. */
 export function deliveryAwareFetch(base: FetchLike = fetch): FetchLike {
   return async (url, init) => {
+    // The SDK's HTTP transports hand one transport-wide signal to every request, and undici drops its
+    // listener only when the request is garbage-collected: after ~1,500 calls on one session Node would
+    // warn MaxListenersExceeded on every further call, though nothing leaks.
+    const signal = init?.signal;
+    if (signal && !unlimited.has(signal)) {
+      setMaxListeners(0, signal);
+      unlimited.add(signal);
+    }
     let response: Response;
     try {
       response = await base(url, init);
