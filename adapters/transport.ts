@@ -1,4 +1,3 @@
-import { setMaxListeners } from "node:events";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport, SseError } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -61,20 +60,15 @@ function networkCode(error: unknown): string | undefined {
   return undefined;
 }
 
-// Signals whose listener limit is already lifted; weak, so a closed transport's signal is not kept.
-const unlimited = new WeakSet<AbortSignal>();
-
 /** `fetch` that turns "nothing reached the server" into {@link RequestNotDeliveredError}. */
 export function deliveryAwareFetch(base: FetchLike = fetch): FetchLike {
   return async (url, init) => {
     // The SDK's HTTP transports hand one transport-wide signal to every request, and undici drops its
     // listener only when the request is garbage-collected: after ~1,500 calls on one session Node would
-    // warn MaxListenersExceeded on every further call, though nothing leaks.
-    const signal = init?.signal;
-    if (signal && !unlimited.has(signal)) {
-      setMaxListeners(0, signal);
-      unlimited.add(signal);
-    }
+    // warn MaxListenersExceeded on every further call. A dependent signal per request carries the same
+    // abort without piling listeners onto the shared one (lifting its limit instead made undici's own
+    // limit check throw and catch on every request, +0.15 ms CPU per call in the bench).
+    if (init?.signal) init = { ...init, signal: AbortSignal.any([init.signal]) };
     let response: Response;
     try {
       response = await base(url, init);
