@@ -4,7 +4,7 @@ import { defaultServersConfig, type MultiServerClient, type ServersConfig } from
 import { ConfigurationAnnotation, type Configuration } from "./configuration.js";
 import { createGraphContext, type GraphContext } from "./context.js";
 import { readEnvironment } from "./environment.js";
-import { defaultModelName, OFFLINE_MODEL } from "./model.js";
+import { defaultModelName } from "./model.js";
 import { callTool } from "./nodes/call-tool.js";
 import { discover } from "./nodes/discover.js";
 import { respond } from "./nodes/respond.js";
@@ -74,4 +74,3 @@ export type McpGraph = ReturnType<typeof createGraph>;
 /** The compiled graph served by `langgraph.json` (LangGraph Studio) with the default configuration. */
 export const graph = createGraph();
 
-export { OFFLINE_MODEL };

@@ -1,4 +1,4 @@
-import type { BaseMessage } from "@langchain/core/messages";
+import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { Annotation } from "@langchain/langgraph";
 import type { ServerStatus, ToolInfo } from "../adapters/index.js";
 import type { RouteOutput } from "./routing/index.js";
@@ -55,3 +55,23 @@ export const StateAnnotation = Annotation.Root({
 
 export type GraphState = typeof StateAnnotation.State;
 export type GraphUpdate = typeof StateAnnotation.Update;
+
+/**
+ * The state a question starts from once its tools are known: every per-question field reset, so a
+ * thread that already answered a question (Studio keeps threads) carries nothing over.
+ */
+export function questionState(question: string, catalog: readonly ToolInfo[], servers: Record<string, ServerStatus>): GraphState {
+  return {
+    question,
+    messages: [new HumanMessage(question)],
+    catalog,
+    servers,
+    decision: null,
+    calls: [],
+    errors: [],
+    steps: 0,
+    invalidRoutes: 0,
+    usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+    answer: "",
+  };
+}

@@ -12,7 +12,7 @@ import { ROUTE_SYSTEM_PROMPT } from "../../graph/prompts.js";
 import { createGraphContext } from "../../graph/context.js";
 import { route } from "../../graph/nodes/route.js";
 import { buildRouteSchema, parseRouteOutput, type RouteDecision } from "../../graph/routing/index.js";
-import type { GraphState, GraphUpdate } from "../../graph/state.js";
+import { questionState, type GraphUpdate } from "../../graph/state.js";
 import { syntheticTool } from "../catalog.js";
 import { interleave, summarize, type Variant } from "../stats.js";
 import type { Suite } from "../suite.js";
@@ -87,22 +87,6 @@ function checkRoute(size: number, decision: RouteDecision | undefined): void {
   }
 }
 
-/** The state the route node sees on a question's first route. */
-function firstRouteState(question: HumanMessage, catalog: ToolInfo[]): GraphState {
-  return {
-    question: String(question.content),
-    messages: [question],
-    catalog,
-    servers: {},
-    decision: null,
-    calls: [],
-    errors: [],
-    steps: 0,
-    invalidRoutes: 0,
-    usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
-    answer: "",
-  };
-}
 
 export const routeSuite: Suite = {
   name: "route",
@@ -148,7 +132,7 @@ export const routeSuite: Suite = {
       model,
     });
     const node = route(graphContext);
-    const sameState = firstRouteState(question, tools);
+    const sameState = questionState(String(question.content), tools, {});
     variants.push(
       {
         name: "node/seen-catalog",
@@ -158,7 +142,7 @@ export const routeSuite: Suite = {
         name: "node/new-catalog",
         selfTimed: true,
         run: async () => {
-          const state = firstRouteState(question, structuredClone(tools));
+          const state = questionState(String(question.content), structuredClone(tools), {});
           const started = performance.now();
           const update = await node(state, {});
           const elapsed = performance.now() - started;

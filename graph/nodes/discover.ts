@@ -1,8 +1,7 @@
-import { HumanMessage } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { ensureConfiguration } from "../configuration.js";
 import type { GraphContext } from "../context.js";
-import type { GraphState, GraphUpdate } from "../state.js";
+import { questionState, type GraphState, type GraphUpdate } from "../state.js";
 
 export class InvalidQuestionError extends Error {
   constructor(message: string) {
@@ -28,18 +27,6 @@ export function discover(context: GraphContext) {
     // One that is reconnecting after a drop is not waited for: its backoff can take seconds.
     const states = Object.values(client.status()).map((status) => status.state);
     if (states.includes("failed") || states.includes("connecting")) await client.connect();
-    return {
-      question,
-      messages: [new HumanMessage(question)],
-      catalog: client.catalog(),
-      servers: client.status(),
-      decision: null,
-      calls: [],
-      errors: [],
-      steps: 0,
-      invalidRoutes: 0,
-      usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
-      answer: "",
-    };
+    return questionState(question, client.catalog(), client.status());
   };
 }
