@@ -2,9 +2,9 @@ import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { MultiServerClient, type ServersConfig, type ServerStatus, type ToolInfo } from "./index.js";
-import { startFixtureHost, type FixtureHost } from "./test/fixtures/http-host.js";
-import { sleep, text, type FixtureTool } from "./test/fixtures/mcp-server.js";
-import { freePort } from "./test/fixtures/processes.js";
+import { startFixtureHost, type FixtureHost } from "../test/support/fixture-servers/http-host.js";
+import { sleep, text, type FixtureTool } from "../test/support/fixture-servers/mcp-server.js";
+import { freePort } from "../test/support/processes.js";
 
 const numbers = {
   type: "object" as const,

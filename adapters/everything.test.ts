@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import type { ToolMessage } from "@langchain/core/messages";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MultiServerClient, resultText, type ServerConfig, type TransportKind } from "./index.js";
-import { freePort, startCommand, type ChildHandle } from "./test/fixtures/processes.js";
+import { freePort, startCommand, type ChildHandle } from "../test/support/processes.js";
 
 // The MCP reference server, not written by us, over each transport it offers.
 const EVERYTHING = fileURLToPath(new URL("../node_modules/@modelcontextprotocol/server-everything/dist/index.js", import.meta.url));

@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MultiServerClient, resultText } from "./index.js";
-import { startFixtureHost, type FixtureHost } from "./test/fixtures/http-host.js";
-import { counterTools } from "./test/fixtures/mcp-server.js";
-import { tsxCommand } from "./test/fixtures/processes.js";
+import { startFixtureHost, type FixtureHost } from "../test/support/fixture-servers/http-host.js";
+import { counterTools } from "../test/support/fixture-servers/mcp-server.js";
+import { tsxCommand } from "../test/support/processes.js";
 
-const stdioFixture = tsxCommand("./stdio-server.ts");
+const stdioFixture = tsxCommand("./fixture-servers/stdio-server.ts");
 
 let host: FixtureHost;
 beforeAll(async () => {
@@ -54,7 +54,7 @@ describe.concurrent("process lifecycle", () => {
         sse: { url: `${host.url}/sse` },
         stdio: { ...stdioFixture, stderr: "ignore" as const },
       };
-      const { command, args } = tsxCommand("./close-check.ts", [JSON.stringify(config)]);
+      const { command, args } = tsxCommand("./fixture-servers/close-check.ts", [JSON.stringify(config)]);
       const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"] });
       let output = "";
       child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));

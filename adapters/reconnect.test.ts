@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { MultiServerClient, resultText, type MultiServerClientOptions, type ServerState } from "./index.js";
-import { standbyChild, startChild, type ChildHandle, type Standby } from "./test/fixtures/processes.js";
+import { standbyChild, startChild, type ChildHandle, type Standby } from "../test/support/processes.js";
 
 // Real server processes, killed by PID and started again on the same port. The replacement is
 // spawned up front in standby (loaded, not listening) so the tests do not wait for a process start.
@@ -8,9 +8,9 @@ const processes = new Set<{ kill(): Promise<void> }>();
 const clients: MultiServerClient[] = [];
 
 async function serverPair(): Promise<{ first: ChildHandle; second: Standby }> {
-  const second = standbyChild("./child-server.ts");
+  const second = standbyChild("./fixture-servers/child-server.ts");
   processes.add(second);
-  const first = await startChild("./child-server.ts", ["0"]);
+  const first = await startChild("./fixture-servers/child-server.ts", ["0"]);
   processes.add(first);
   return { first, second };
 }

@@ -3,8 +3,8 @@ import { DynamicStructuredTool } from "@langchain/core/tools";
 import { ToolNode } from "@langchain/langgraph/prebuilt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MultiServerClient, modelContent, resultText } from "./index.js";
-import { startFixtureHost, type FixtureHost } from "./test/fixtures/http-host.js";
-import { sleep, text, type FixtureTool } from "./test/fixtures/mcp-server.js";
+import { startFixtureHost, type FixtureHost } from "../test/support/fixture-servers/http-host.js";
+import { sleep, text, type FixtureTool } from "../test/support/fixture-servers/mcp-server.js";
 
 const TINY_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 

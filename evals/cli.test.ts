@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOpenAIStub, type OpenAIStub } from "../test/openai-stub.js";
+import { startOpenAIStub, type OpenAIStub } from "../test/support/model-stubs/openai.js";
 import { EXIT, main, parseCliOptions, thresholdFailures, type CliIo } from "./cli.js";
 import type { EvalReport } from "./report.js";
 

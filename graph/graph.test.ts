@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MultiServerClient, type ServersConfig } from "../adapters/index.js";
 import { startMathServer, startWeatherServer, type RunningServer } from "../servers/index.js";
-import { startOpenAIStub, type OpenAIStub, type ScriptedReply } from "../test/openai-stub.js";
+import { startOpenAIStub, type OpenAIStub, type ScriptedReply } from "../test/support/model-stubs/openai.js";
 import { createGraph, type GraphState } from "./index.js";
 
 let math: RunningServer;

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
-import { callTool, connect, openStream, rawRequest, textOf, waitFor } from "./test-support.js";
+import { callTool, connect, openStream, rawRequest, textOf, waitFor } from "../test/support/connections.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 

@@ -1,7 +1,7 @@
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startMathServer, type RunningServer } from "../index.js";
-import { callTool, connect, textOf, TRANSPORTS, type Connection } from "../test-support.js";
+import { callTool, connect, textOf, TRANSPORTS, type Connection } from "../../test/support/connections.js";
 
 let server: RunningServer;
 beforeAll(async () => {

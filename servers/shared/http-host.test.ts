@@ -13,7 +13,7 @@ import {
   TRANSPORTS,
   waitFor,
   type OpenStream,
-} from "../test-support.js";
+} from "../../test/support/connections.js";
 
 const EVIL_HOST = "evil.example.com";
 

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { ErrorCode } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startWeatherServer, type RunningServer } from "../index.js";
-import { callTool, connect, textOf, TRANSPORTS, type Connection } from "../test-support.js";
+import { callTool, connect, textOf, TRANSPORTS, type Connection } from "../../test/support/connections.js";
 import { simulateWeather, WeatherReportSchema } from "./tools.js";
 
 let server: RunningServer;

@@ -2,10 +2,10 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROCESS_TIMEOUT_MS, spawnServer, type ChildServer } from "./helpers/child-server.js";
-import { describeSeen, installProcessGuard, within } from "./helpers/process-guard.js";
-import { assertServes, connectClient, textOf, type WireTransport } from "./helpers/sdk-client.js";
-import { recordFigure } from "./helpers/figures.js";
+import { PROCESS_TIMEOUT_MS, spawnServer, type ChildServer } from "../support/server-process.js";
+import { describeSeen, installProcessGuard, within } from "../support/process-guard.js";
+import { assertServes, connectClient, textOf, type WireTransport } from "../support/sdk-client.js";
+import { recordFigure } from "../support/figures.js";
 
 // Runs per property and transport; the servers answer in about a millisecond, so these stay fast.
 const RUNS = 150;

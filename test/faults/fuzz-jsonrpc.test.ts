@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROCESS_TIMEOUT_MS, spawnServer, type ChildServer, type ServerKind } from "./helpers/child-server.js";
-import { recordFigure } from "./helpers/figures.js";
-import { describeSeen, installProcessGuard } from "./helpers/process-guard.js";
+import { PROCESS_TIMEOUT_MS, spawnServer, type ChildServer, type ServerKind } from "../support/server-process.js";
+import { recordFigure } from "../support/figures.js";
+import { describeSeen, installProcessGuard } from "../support/process-guard.js";
 import {
   isJsonRpcErrorBody,
   MCP_ACCEPT,
@@ -12,9 +12,9 @@ import {
   responseProblem,
   type RawResponse,
   type WireMessage,
-} from "./helpers/raw-http.js";
-import { openRawSseSession } from "./helpers/raw-sse.js";
-import { assertServes } from "./helpers/sdk-client.js";
+} from "../support/raw-http.js";
+import { openRawSseSession } from "../support/raw-sse.js";
+import { assertServes } from "../support/sdk-client.js";
 
 // Runs per property and server. Each case is one HTTP round trip of a millisecond or two.
 const RUNS = 200;

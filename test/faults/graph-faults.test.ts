@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOpenAIStub, type ChatRequest, type OpenAIStub } from "../openai-stub.js";
-import { startFaultServer, type FaultServer } from "./fixtures/fault-server.js";
-import { PROCESS_TIMEOUT_MS, spawnServer, type ChildServer } from "./helpers/child-server.js";
-import { recordFigure } from "./helpers/figures.js";
-import { startHost, type HostProcess, type HostReply } from "./helpers/host-process.js";
+import { startOpenAIStub, type ChatRequest, type OpenAIStub } from "../support/model-stubs/openai.js";
+import { startFaultServer, type FaultServer } from "../support/fault-server.js";
+import { PROCESS_TIMEOUT_MS, spawnServer, type ChildServer } from "../support/server-process.js";
+import { recordFigure } from "../support/figures.js";
+import { startHost, type HostProcess, type HostReply } from "../support/host-process.js";
 
 const CALL_TIMEOUT_MS = 800;
 const MAX_ROUTE_RETRIES = 2;

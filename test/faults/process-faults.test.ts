@@ -1,7 +1,8 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { PROCESS_TIMEOUT_MS, freePort, spawnServer, type ChildServer } from "./helpers/child-server.js";
-import { recordFigure } from "./helpers/figures.js";
-import { startHost, type HostProcess, type HostReply } from "./helpers/host-process.js";
+import { freePort } from "../support/processes.js";
+import { PROCESS_TIMEOUT_MS, spawnServer, type ChildServer } from "../support/server-process.js";
+import { recordFigure } from "../support/figures.js";
+import { startHost, type HostProcess, type HostReply } from "../support/host-process.js";
 
 /** Errors a call to a dead server may end in; each names the server and is bounded. */
 const DOWN_ERRORS = ["ServerUnavailableError", "ToolTimeoutError", "ConnectionLostError"];

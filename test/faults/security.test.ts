@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MultiServerClient, resultText } from "../../adapters/index.js";
 import { startMathServer, type RunningServer } from "../../servers/index.js";
-import { PROCESS_TIMEOUT_MS, spawnServer, type ChildServer } from "./helpers/child-server.js";
-import { recordFigure } from "./helpers/figures.js";
-import { describeSeen, installProcessGuard } from "./helpers/process-guard.js";
-import { isJsonRpcErrorBody, MCP_ACCEPT, openRawHttpSession, rawRequest, type RawResponse } from "./helpers/raw-http.js";
-import { openRawSseSession, type RawSseSession } from "./helpers/raw-sse.js";
-import { assertServes } from "./helpers/sdk-client.js";
+import { PROCESS_TIMEOUT_MS, spawnServer, type ChildServer } from "../support/server-process.js";
+import { recordFigure } from "../support/figures.js";
+import { describeSeen, installProcessGuard } from "../support/process-guard.js";
+import { isJsonRpcErrorBody, MCP_ACCEPT, openRawHttpSession, rawRequest, type RawResponse } from "../support/raw-http.js";
+import { openRawSseSession, type RawSseSession } from "../support/raw-sse.js";
+import { assertServes } from "../support/sdk-client.js";
 
 const BAD_HOSTS = ["evil.example", "evil.example:80", "127.0.0.1.evil.example", "localhost.attacker.test:1234"];
 const BAD_ORIGINS = ["http://evil.example", "http://127.0.0.1.evil.example", "https://localhost.attacker.test", "null", "file://"];

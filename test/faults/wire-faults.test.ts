@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { MultiServerClient, resultText } from "../../adapters/index.js";
 import { createGraph } from "../../graph/index.js";
-import { startFaultServer, type FaultMode, type FaultServer } from "./fixtures/fault-server.js";
-import { PROCESS_TIMEOUT_MS } from "./helpers/child-server.js";
-import { recordFigure } from "./helpers/figures.js";
-import { describeSeen, installProcessGuard, within } from "./helpers/process-guard.js";
+import { startFaultServer, type FaultMode, type FaultServer } from "../support/fault-server.js";
+import { PROCESS_TIMEOUT_MS } from "../support/server-process.js";
+import { recordFigure } from "../support/figures.js";
+import { describeSeen, installProcessGuard, within } from "../support/process-guard.js";
 
 /** The configured bound on one call; small so the suite stays fast, large enough for a loaded CI box. */
 const CALL_TIMEOUT_MS = 600;

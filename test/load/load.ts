@@ -3,8 +3,8 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { ROOT, type ChildServer } from "../faults/helpers/child-server.js";
-import { connectClient, textOf, type WireTransport } from "../faults/helpers/sdk-client.js";
+import { ROOT, type ChildServer } from "../support/server-process.js";
+import { connectClient, textOf, type WireTransport } from "../support/sdk-client.js";
 
 const execFileAsync = promisify(execFile);
 

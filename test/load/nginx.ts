@@ -2,7 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { freePort } from "../faults/helpers/child-server.js";
+import { freePort } from "../support/processes.js";
 
 /** Where Debian's `nginx` package puts the binary, then whatever PATH finds. */
 export function findNginx(): string | undefined {

@@ -15,8 +15,8 @@
  */
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { spawnServer, type ChildServer } from "../faults/helpers/child-server.js";
-import type { WireTransport } from "../faults/helpers/sdk-client.js";
+import { spawnServer, type ChildServer } from "../support/server-process.js";
+import type { WireTransport } from "../support/sdk-client.js";
 import { memoryAfterGc, runLoad, weatherReference, type LoadResult } from "./load.js";
 import { runScaleOut, type ScaleOutResult } from "./scale-out.js";
 

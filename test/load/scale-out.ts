@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MultiServerClient, resultText } from "../../adapters/index.js";
-import { spawnServer, type ChildServer } from "../faults/helpers/child-server.js";
+import { spawnServer, type ChildServer } from "../support/server-process.js";
 import { mathCall, percentiles, rng } from "./load.js";
 import { findNginx, NGINX_INSTALL_HINT, startNginx } from "./nginx.js";
 

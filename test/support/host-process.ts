@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { ROOT } from "./child-server.js";
+import { ROOT } from "./server-process.js";
 
-/** A reply line from test/faults/fixtures/host.ts. */
+/** A reply line from test/support/host-child.ts. */
 export type HostReply = Record<string, unknown> & { unhandled: string[] };
 
 export interface HostProcess {
@@ -17,7 +17,7 @@ export interface HostProcess {
 
 /** Starts the host fixture with these options (see host.ts) and extra environment. */
 export function startHost(options: Record<string, unknown>, env: Record<string, string> = {}): HostProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/faults/fixtures/host.ts", JSON.stringify(options)], {
+  const child = spawn(process.execPath, ["--import", "tsx", "test/support/host-child.ts", JSON.stringify(options)], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdio: ["pipe", "pipe", "pipe"],
