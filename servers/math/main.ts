@@ -1,4 +1,4 @@
-/** Runs MathServer alone (`npm run server:math`); its port comes from MATH_SERVER_PORT (default 58000). */
+/** Runs MathServer alone (`npm run server:math`); its port comes from MATH_SERVER_PORT. */
 import { runServers } from "../shared/run.js";
 import { mathHosting } from "./server.js";
 

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { HostStartError, startMathServer, startWeatherServer, type RunningServer, type StartOptions } from "../index.js";
+import { startMathServer, startWeatherServer, type RunningServer, type StartOptions } from "../index.js";
+import { HostStartError } from "./http-host.js";
 import {
   callTool,
   connect,

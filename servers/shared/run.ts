@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SERVER_DEFAULTS } from "../defaults.js";
 import { formatIssues } from "./tool.js";
 import { startHttpHost, type HostedServer, type RunningServer, type StartOptions } from "./http-host.js";
 
@@ -13,8 +14,8 @@ const unsetIfEmpty = (value: unknown) => (typeof value === "string" && value.tri
 
 /** The servers' environment, parsed once at startup by the main.ts files. */
 export const ServerEnvSchema = z.object({
-  MATH_SERVER_PORT: z.preprocess(unsetIfEmpty, PortSchema.default(58000)),
-  WEATHER_SERVER_PORT: z.preprocess(unsetIfEmpty, PortSchema.default(58001)),
+  [SERVER_DEFAULTS.math.portVariable]: z.preprocess(unsetIfEmpty, PortSchema.default(SERVER_DEFAULTS.math.port)),
+  [SERVER_DEFAULTS.weather.portVariable]: z.preprocess(unsetIfEmpty, PortSchema.default(SERVER_DEFAULTS.weather.port)),
   MCP_HOST: z.preprocess(unsetIfEmpty, z.string().trim().min(1).default("127.0.0.1")),
   MCP_AUTH_TOKEN: z.preprocess(unsetIfEmpty, z.string().min(16, "must be at least 16 characters").optional()),
   // The public name a load balancer or proxy forwards in Host; without it DNS-rebinding protection refuses it.

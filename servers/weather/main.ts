@@ -1,4 +1,4 @@
-/** Runs WeatherServer alone (`npm run server:weather`); its port comes from WEATHER_SERVER_PORT (default 58001). */
+/** Runs WeatherServer alone (`npm run server:weather`); its port comes from WEATHER_SERVER_PORT. */
 import { runServers } from "../shared/run.js";
 import { weatherHosting } from "./server.js";
 
