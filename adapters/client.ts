@@ -29,9 +29,9 @@ export interface MultiServerClientOptions extends ClientOptionsInput {
  *   read-only or idempotent; otherwise it fails with {@link ConnectionLostError}.
  *
  * @example
- * const client = new MultiServerClient(defaultServersConfig());
+ * const client = new MultiServerClient({ calc: { url: "http://127.0.0.1:3000/mcp" }, files: { command: "npx", args: ["-y", "@modelcontextprotocol/server-filesystem", "/tmp"] } });
  * await client.connect();
- * const result = await client.callTool("math", "multiply", { a: 5, b: 24 });
+ * const result = await client.callTool("calc", "multiply", { a: 5, b: 24 });
  * await client.close();
  */
 export class MultiServerClient {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfigError, MultiServerClient, defaultServersConfig, loadServersConfig, parseServersConfig } from "./index.js";
+import { ConfigError, MultiServerClient, loadServersConfig, parseServersConfig } from "./index.js";
 
 function configError(run: () => unknown): ConfigError {
   try {
@@ -101,16 +101,5 @@ describe("loadServersConfig", () => {
     await expect(loadServersConfig(invalid)).rejects.toMatchObject({ key: "mcpServers.math.url", message: expect.stringContaining("invalid.json: mcpServers.math.url:") });
 
     await expect(loadServersConfig(join(dir, "missing.json"))).rejects.toMatchObject({ message: expect.stringMatching(/missing\.json: cannot read/) });
-  });
-});
-
-describe("defaultServersConfig", () => {
-  it("points at our two servers", () => {
-    expect(defaultServersConfig()).toEqual({ math: { url: "http://127.0.0.1:58000/mcp" }, weather: { url: "http://127.0.0.1:58001/mcp" } });
-    expect(defaultServersConfig({ host: "::1", mathPort: 1, weatherPort: 2 })).toEqual({
-      math: { url: "http://[::1]:1/mcp" },
-      weather: { url: "http://[::1]:2/mcp" },
-    });
-    expect(parseServersConfig(defaultServersConfig({ host: "localhost" }))).toEqual(defaultServersConfig({ host: "localhost" }));
   });
 });

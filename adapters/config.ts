@@ -60,20 +60,6 @@ export async function loadServersConfig(path: string): Promise<ServersConfig> {
   }
 }
 
-/**
- * Our two local servers at their default ports over Streamable HTTP:
- * `{ math: { url: "http://127.0.0.1:58000/mcp" }, weather: { url: "http://127.0.0.1:58001/mcp" } }`.
- */
-export function defaultServersConfig(options: { host?: string; mathPort?: number; weatherPort?: number } = {}): ServersConfig {
-  const host = options.host ?? "127.0.0.1";
-  // A bare IPv6 address needs brackets inside a URL.
-  const authority = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
-  return {
-    math: { url: `http://${authority}:${options.mathPort ?? 58000}/mcp` },
-    weather: { url: `http://${authority}:${options.weatherPort ?? 58001}/mcp` },
-  };
-}
-
 // Two-step parse so errors name the right path: pick the schema by the entry's shape first, then
 // validate strictly. A plain union would report "invalid input" for the whole entry instead.
 function parseServerEntry(entry: unknown, key: string): ServerConfig {

@@ -3,7 +3,7 @@
  * LangChain tools. Everything else in this folder is internal.
  */
 export { MultiServerClient, type CallOptions, type MultiServerClientOptions } from "./client.js";
-export { defaultServersConfig, loadServersConfig, parseServersConfig } from "./config.js";
+export { loadServersConfig, parseServersConfig } from "./config.js";
 export {
   ConfigError,
   ConnectionLostError,

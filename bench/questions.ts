@@ -2,7 +2,8 @@
  * Questions the end-to-end benchmarks ask, each answered with one tool call by the offline model,
  * and a check that the graph really answered (a fast wrong answer is not a result).
  */
-import { defaultServersConfig, type ServersConfig } from "../adapters/index.js";
+import type { ServersConfig } from "../adapters/index.js";
+import { defaultServers } from "../app/index.js";
 import type { ServersReady } from "./children/servers.js";
 
 export interface BenchQuestion {
@@ -42,9 +43,8 @@ export function checkAnswer(item: BenchQuestion, state: Answered): number {
 
 /** Our two servers in the child, configured the way a user would (`/mcp`, transport negotiated). */
 export function serversConfig(ready: ServersReady): ServersConfig {
-  return defaultServersConfig({
+  return defaultServers({
     host: "127.0.0.1",
-    mathPort: Number(new URL(ready.math).port),
-    weatherPort: Number(new URL(ready.weather).port),
+    ports: { math: Number(new URL(ready.math).port), weather: Number(new URL(ready.weather).port) },
   });
 }

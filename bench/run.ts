@@ -10,6 +10,7 @@ import { startChild, type Child } from "./child.js";
 import type { ServersReady } from "./children/servers.js";
 import { describeMachine, formatTables, Recorder, type BenchReport } from "./report.js";
 import { MANY_SERVERS, TOOLS_PER_SERVER, type Suite, type SuiteContext } from "./suite.js";
+import { UsageError } from "../lib/index.js";
 
 // Loaded on demand, so `--only calls` needs neither the graph nor the offline model to import.
 const SUITES: Array<{ name: string; load: () => Promise<Suite> }> = [
@@ -26,13 +27,6 @@ const USAGE = `Usage: npm run bench -- [--json OUT] [--quick] [--only NAME,…]
   --json OUT   also write the results as JSON to OUT
   --quick      a short run (well under a minute) to check that everything works; figures are rough
   --only LIST  run only these suites: ${SUITES.map((suite) => suite.name).join(", ")}`;
-
-class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
 
 function parseOptions(argv: string[]) {
   const { values } = parseArgs({

@@ -10,8 +10,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { graph } from "../graph/graph.js";
-import { readDiagramBlock, renderDiagram, replaceDiagramBlock } from "./studio-diagram.js";
+import { createGraph } from "../graph/index.js";
+import { readDiagramBlock, renderDiagram, replaceDiagramBlock } from "./readme-diagram.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -21,6 +21,8 @@ async function main(argv: string[]): Promise<number> {
     options: { check: { type: "boolean", default: false }, file: { type: "string", default: "README.md" } },
   });
   const file = resolve(ROOT, values.file);
+  // Drawing needs no server and no model: nothing is connected until a run starts.
+  const graph = createGraph({ model: "offline", servers: {} });
   try {
     const markdown = await readFile(file, "utf8");
     const block = await renderDiagram(graph);

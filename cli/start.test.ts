@@ -11,10 +11,10 @@ interface Run {
 }
 
 /** Runs `npm start`'s script as a user would, with its own servers on free ports. */
-function start(args: string[], input?: string): Promise<Run> {
+function start(args: string[], input?: string, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", "cli/start.ts", ...args], {
-      env: { ...process.env, MATH_SERVER_PORT: "0", WEATHER_SERVER_PORT: "0", OPENAI_API_KEY: "" },
+      env: { ...process.env, MATH_SERVER_PORT: "0", WEATHER_SERVER_PORT: "0", OPENAI_API_KEY: "", ...env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";
@@ -40,6 +40,13 @@ afterAll(async () => {
 });
 
 describe("npm start", () => {
+  it("reports a bad environment variable as one error line, before starting anything", async () => {
+    const run = await start(["add 1 and 2"], undefined, { MATH_SERVER_PORT: "abc" });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe('error: MATH_SERVER_PORT must be a port number (0-65535), got "abc"\n');
+  });
+
   it("answers the article's question step by step", async () => {
     const run = await start(["How many hours do 5 days have?"]);
     expect(run.code).toBe(0);

@@ -7,14 +7,9 @@
  */
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import {
-  defaultServersConfig,
-  loadServersConfig,
-  MultiServerClient,
-  type ServersConfig,
-} from "../adapters/index.js";
-import { createGraph, readEnvironment, type GraphState, type McpGraph } from "../graph/index.js";
-import { ensureLocalServers, type LocalServers } from "./local-servers.js";
+import { createAppGraph, openServers, readSettings, type ServerSession } from "../app/index.js";
+import { integerFlag } from "../lib/index.js";
+import type { GraphState, McpGraph } from "../graph/index.js";
 import { formatJson, formatUpdate } from "./report.js";
 
 const USAGE = `Usage: npm start -- [options] [question]
@@ -30,13 +25,6 @@ Options:
   --max-steps N      tool calls allowed per question (default 5)
   --timeout MS       bound on each tool call in milliseconds (default 30000)
   -h, --help         show this help`;
-
-class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
 
 interface Options {
   json: boolean;
@@ -61,19 +49,13 @@ function parseOptions(argv: string[]): Options | "help" {
     },
   });
   if (values.help) return "help";
-  const positive = (flag: string, value: string | undefined) => {
-    if (value === undefined) return undefined;
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < 1) throw new UsageError(`--${flag} must be a positive integer, got "${value}"`);
-    return parsed;
-  };
   const question = positionals.join(" ").trim();
   return {
     json: values.json,
     config: values.config,
     model: values.model,
-    maxSteps: positive("max-steps", values["max-steps"]),
-    timeoutMs: positive("timeout", values.timeout),
+    maxSteps: integerFlag("max-steps", values["max-steps"]),
+    timeoutMs: integerFlag("timeout", values.timeout),
     question: question || undefined,
   };
 }
@@ -90,26 +72,14 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  let local: LocalServers | undefined;
-  let client: MultiServerClient | undefined;
+  let session: ServerSession | undefined;
   let graph: McpGraph | undefined;
   try {
-    let servers: ServersConfig;
-    if (options.config) {
-      servers = await loadServersConfig(options.config);
-    } else {
-      local = await ensureLocalServers(defaultServersConfig(readEnvironment(process.env).endpoints));
-      servers = local.config;
-    }
-    client = new MultiServerClient(servers);
-    const status = await client.connect();
-    if (!Object.values(status).some((server) => server.state === "connected")) {
-      const reasons = Object.entries(status).map(([name, s]) => `${name}: ${s.error ?? s.state}`).join("; ");
-      return fail(`no MCP server is reachable (${reasons || "none configured"})`);
-    }
-    graph = createGraph({
-      client,
-      servers,
+    const settings = readSettings(process.env);
+    session = await openServers(settings, { configFile: options.config });
+    graph = createAppGraph(settings, {
+      client: session.client,
+      servers: session.config,
       model: options.model,
       maxSteps: options.maxSteps,
       callTimeoutMs: options.timeoutMs,
@@ -125,8 +95,7 @@ async function main(argv: string[]): Promise<number> {
     return fail((error as Error).message);
   } finally {
     await graph?.close();
-    await client?.close();
-    await local?.stop();
+    await session?.close();
   }
 }
 

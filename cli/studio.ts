@@ -8,11 +8,10 @@
 import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { defaultServersConfig } from "../adapters/index.js";
-// Not graph/index.js: this process never runs the graph, and loading it would delay the dev server.
-import { readEnvironment } from "../graph/environment.js";
+// Not the graph: this process never runs it, and loading it would delay the dev server.
+import { defaultServers, ensureLocalServers, readSettings, type LocalServers } from "../app/index.js";
+import { integerFlag } from "../lib/index.js";
 import { isPortFree, spawnDevServer, stopProcessGroup, waitUntilReady } from "./studio-process.js";
-import { startStudioServers, type StudioServers } from "./studio-servers.js";
 
 const DEFAULT_PORT = 2024;
 /** The dev server binds loopback only: Studio in the browser reaches it on this machine. */
@@ -36,13 +35,6 @@ Environment:
                  there is reused
   OPENAI_API_KEY  makes openai:gpt-4o the default model (otherwise the offline router)`;
 
-class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
-
 interface Options {
   port: number;
   reload: boolean;
@@ -58,13 +50,7 @@ function parseOptions(argv: string[]): Options | "help" {
     },
   });
   if (values.help) return "help";
-  let port = DEFAULT_PORT;
-  if (values.port !== undefined) {
-    port = Number(values.port);
-    if (!/^\d+$/.test(values.port) || port < 1 || port > 65535) {
-      throw new UsageError(`--port must be a port number (1-65535), got "${values.port}"`);
-    }
-  }
+  const port = integerFlag("port", values.port, { min: 1, max: 65535 }) ?? DEFAULT_PORT;
   return { port, reload: !values["no-reload"] };
 }
 
@@ -85,15 +71,16 @@ async function main(argv: string[]): Promise<number> {
     return fail(`port ${options.port} is already in use on ${HOST}; choose another with --port N (e.g. npm run studio -- --port ${options.port + 1})`);
   }
 
-  let servers: StudioServers | undefined;
+  let servers: LocalServers | undefined;
   let child: ChildProcess | undefined;
   try {
-    const environment = readEnvironment(process.env);
-    servers = await startStudioServers(defaultServersConfig(environment.endpoints));
+    const settings = readSettings(process.env);
+    // On their configured ports, so that Studio and `npm start` meet the same servers.
+    servers = await ensureLocalServers(defaultServers(settings.servers), { port: "configured", authToken: settings.servers.authToken });
     for (const server of servers.servers) {
       console.log(`${server.serverName.padEnd(14)} ${server.url} (${server.reused ? "already running" : "started here"})`);
     }
-    const ports = Object.fromEntries(servers.servers.map((server) => [`${server.name.toUpperCase()}_SERVER_PORT`, String(server.port)]));
+    const ports = Object.fromEntries(servers.servers.map((server) => [server.portVariable, String(server.port)]));
 
     const apiUrl = `http://${HOST}:${options.port}`;
     child = spawnDevServer({
@@ -131,7 +118,7 @@ async function main(argv: string[]): Promise<number> {
     return await stopped;
   } catch (error) {
     if (child?.pid !== undefined) await stopProcessGroup(child.pid);
-    await servers?.close();
+    await servers?.stop();
     return fail((error as Error).message);
   }
 }
@@ -141,12 +128,12 @@ async function main(argv: string[]): Promise<number> {
  * exits by itself (1). `stopped` resolves with the exit code once everything has stopped; `stop` stops
  * now, and a second call returns the first one's outcome.
  */
-function shutdownOn(child: ChildProcess, servers: StudioServers): { stopped: Promise<number>; stop(code: number): Promise<number> } {
+function shutdownOn(child: ChildProcess, servers: LocalServers): { stopped: Promise<number>; stop(code: number): Promise<number> } {
   let stopped: Promise<number> | undefined;
   const stop = (code: number) => {
     stopped ??= (async () => {
       if (child.pid !== undefined) await stopProcessGroup(child.pid);
-      await servers.close();
+      await servers.stop();
       return code;
     })();
     return stopped;

@@ -2,14 +2,14 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import type { MultiServerClient, ServersConfig } from "../adapters/index.js";
-import type { LocalServers } from "../cli/local-servers.js";
+import type { ServerSession } from "../app/index.js";
 import type { McpGraph } from "../graph/index.js";
 import { loadDataset } from "./dataset.js";
 import { langsmithEnabled, logToLangSmith } from "./langsmith.js";
 import { Progress, type ProgressSink } from "./progress.js";
 import { buildReport, formatConsoleReport, formatMarkdownReport, percent, type EvalReport } from "./report.js";
 import { runItems } from "./runner.js";
+import { integerFlag, UsageError } from "../lib/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_DATASET = resolve(here, "datasets/sample.jsonl");
@@ -40,13 +40,6 @@ Options:
 
 Exit codes: 0 thresholds met, 1 a threshold not met, 2 bad usage, dataset or servers.
 With LANGSMITH_API_KEY set, results are also logged to LangSmith as an experiment.`;
-
-class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
 
 export interface CliOptions {
   dataset: string;
@@ -97,10 +90,7 @@ export function parseCliOptions(argv: string[], cwd = process.cwd()): CliOptions
   }
   const { values } = parsed;
   if (values.help) return "help";
-  const concurrency = values.concurrency === undefined ? DEFAULT_CONCURRENCY : Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new UsageError(`--concurrency must be a positive integer, got "${values.concurrency}"`);
-  }
+  const concurrency = integerFlag("concurrency", values.concurrency) ?? DEFAULT_CONCURRENCY;
   const path = (value: string | undefined, fallback: string) => (value === undefined ? fallback : resolve(cwd, value));
   return {
     dataset: path(values.dataset, DEFAULT_DATASET),
@@ -163,34 +153,25 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return EXIT.ok;
   }
 
-  let local: LocalServers | undefined;
-  let client: MultiServerClient | undefined;
+  let session: ServerSession | undefined;
   let graph: McpGraph | undefined;
   let report: EvalReport;
   try {
     const items = await loadDataset(options.dataset);
     // Loaded once the flags and the dataset check out, so a typo is reported at once rather than
     // after LangChain and the SDK have loaded (seconds on a busy machine).
-    const [{ defaultServersConfig, loadServersConfig, MultiServerClient }, { ensureLocalServers }, { createGraph, defaultModelName, readEnvironment }] =
-      await Promise.all([import("../adapters/index.js"), import("../cli/local-servers.js"), import("../graph/index.js")]);
-    const environment = readEnvironment(io.env);
-    let servers: ServersConfig;
-    if (options.config) {
-      servers = await loadServersConfig(options.config);
-    } else {
-      local = await ensureLocalServers(defaultServersConfig(environment.endpoints));
-      servers = local.config;
-    }
-    // One client for every item, as a long-running app would hold it.
-    client = new MultiServerClient(servers);
-    const status = await client.connect();
-    if (!Object.values(status).some((s) => s.state === "connected")) {
-      const reasons = Object.entries(status).map(([name, s]) => `${name}: ${s.error ?? s.state}`).join("; ");
-      err(`error: no MCP server is reachable (${reasons || "none configured"})`);
+    const { createAppGraph, defaultModelName, openServers, readSettings } = await import("../app/index.js");
+    const settings = readSettings(io.env);
+    try {
+      session = await openServers(settings, { configFile: options.config });
+    } catch (error) {
+      if ((error as Error).name !== "NoServerReachableError") throw error;
+      err(`error: ${(error as Error).message}`);
       return EXIT.usage;
     }
-    const model = options.model ?? defaultModelName(environment.model);
-    graph = createGraph({ client, servers, model, env: io.env });
+    const model = options.model ?? defaultModelName(settings.model);
+    // One client for every item, as a long-running app would hold it.
+    graph = createAppGraph(settings, { client: session.client, servers: session.config, model });
     const compiled = graph;
 
     const startedAt = new Date();
@@ -207,7 +188,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       durationMs: Math.round(Date.now() - startedAt.getTime()),
       concurrency: options.concurrency,
       servers: Object.fromEntries(
-        Object.entries(status).map(([name, s]) => [name, { state: s.state, toolCount: s.toolCount, ...(s.error ? { error: s.error } : {}) }]),
+        Object.entries(session.client.status()).map(([name, s]) => [name, { state: s.state, toolCount: s.toolCount, ...(s.error ? { error: s.error } : {}) }]),
       ),
     });
     await writeReport(options.json, `${JSON.stringify(report, null, 2)}\n`);
@@ -227,8 +208,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return EXIT.usage;
   } finally {
     await graph?.close();
-    await client?.close();
-    await local?.stop();
+    await session?.close();
   }
 
   const failures = thresholdFailures(report, options);

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MultiServerClient, type ServersConfig } from "../adapters/index.js";
 import { startMathServer, startWeatherServer, type RunningServer } from "../servers/index.js";
 import { startOpenAIStub, type OpenAIStub, type ScriptedReply } from "../test/support/model-stubs/openai.js";
+import { createChatModel } from "../app/index.js";
+import { OfflineRouterModel } from "../offline/index.js";
 import { createGraph, type GraphState } from "./index.js";
 
 let math: RunningServer;
@@ -25,7 +27,7 @@ const callsOf = (state: GraphState) => state.calls.map(({ server, tool, args, re
 
 describe("the compiled graph with the offline model", () => {
   it("answers the article's question with multiply(5, 24)", async () => {
-    const graph = createGraph({ client, model: "offline" });
+    const graph = createGraph({ client, model: new OfflineRouterModel() });
     const nodes: string[] = [];
     let final: GraphState | undefined;
     for await (const [mode, chunk] of await graph.stream(
@@ -42,7 +44,7 @@ describe("the compiled graph with the offline model", () => {
   });
 
   it("plans a multi-step question as one call per step", async () => {
-    const graph = createGraph({ client, model: "offline" });
+    const graph = createGraph({ client, model: new OfflineRouterModel() });
     const state = await graph.invoke({ question: "What is (3 + 4) times 5?" });
     expect(state.calls.map((call) => [call.tool, call.args, call.result])).toEqual([
       ["add", { a: 3, b: 4 }, "7"],
@@ -54,7 +56,7 @@ describe("the compiled graph with the offline model", () => {
   it("connects a client that was handed in unconnected", async () => {
     const fresh = new MultiServerClient(servers);
     try {
-      const state = await createGraph({ client: fresh, model: "offline" }).invoke({ question: "add 2 and 3" });
+      const state = await createGraph({ client: fresh, model: new OfflineRouterModel() }).invoke({ question: "add 2 and 3" });
       expect(state.servers.math?.state).toBe("connected");
       expect(state.calls[0]?.result).toBe("5");
     } finally {
@@ -63,7 +65,7 @@ describe("the compiled graph with the offline model", () => {
   });
 
   it("rejects an empty question with a clear error", async () => {
-    const graph = createGraph({ client, model: "offline" });
+    const graph = createGraph({ client, model: new OfflineRouterModel() });
     await expect(graph.invoke({ question: "   " })).rejects.toThrow(/non-empty "question"/);
   });
 
@@ -71,7 +73,7 @@ describe("the compiled graph with the offline model", () => {
     const down = new MultiServerClient({ math: servers.math!, weather: { url: "http://127.0.0.1:9/mcp" } });
     try {
       await down.connect();
-      const graph = createGraph({ client: down, model: "offline" });
+      const graph = createGraph({ client: down, model: new OfflineRouterModel() });
       const state = await graph.invoke({ question: "What's the weather in Paris?" });
       expect(state.calls).toEqual([]);
       expect(state.servers.weather?.state).toBe("failed");
@@ -96,8 +98,7 @@ describe("the compiled graph with a scripted OpenAI-compatible model", () => {
     stubs.push(stub);
     const graph = createGraph({
       client,
-      model: "openai:gpt-4o",
-      env: { OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: stub.url },
+      model: await createChatModel("openai:gpt-4o", { OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: stub.url }),
       ...options,
     });
     const state = await graph.invoke({ question });

@@ -1,14 +1,13 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { END, START, StateGraph, type BaseCheckpointSaver } from "@langchain/langgraph";
-import { defaultServersConfig, type MultiServerClient, type ServersConfig } from "../adapters/index.js";
+import type { MultiServerClient, ServersConfig } from "../adapters/index.js";
 import { ConfigurationAnnotation, type Configuration } from "./configuration.js";
 import { createGraphContext, type GraphContext } from "./context.js";
-import { readEnvironment } from "./environment.js";
-import { defaultModelName } from "./model.js";
 import { callTool } from "./nodes/call-tool.js";
 import { discover } from "./nodes/discover.js";
 import { respond } from "./nodes/respond.js";
 import { afterRoute, route } from "./nodes/route.js";
+import type { ModelResolver } from "./route-model.js";
 import { InputAnnotation, StateAnnotation } from "./state.js";
 
 export const DEFAULT_MAX_STEPS = 5;
@@ -30,9 +29,11 @@ export function buildGraph(context: GraphContext) {
 }
 
 export interface CreateGraphOptions {
-  /** A model name ("offline", "openai:gpt-4o", …) or any LangChain chat model. */
-  model?: string | BaseChatModel;
-  /** The servers to use when a run does not name its own; our two local servers by default. */
+  /** A model name (resolved by `resolveModel`) or any LangChain chat model; runs may name another. */
+  model: string | BaseChatModel;
+  /** Turns model names ("offline", "openai:gpt-4o", …) into chat models, for `model` and for runs that name one. */
+  resolveModel?: ModelResolver;
+  /** The servers to use when a run does not name its own. Required unless `client` is given. */
   servers?: ServersConfig;
   /** A client the caller owns (and closes); every run uses it. */
   client?: MultiServerClient;
@@ -40,28 +41,28 @@ export interface CreateGraphOptions {
   maxRouteRetries?: number;
   callTimeoutMs?: number;
   checkpointer?: BaseCheckpointSaver;
-  /** Where defaults come from (API key, base URL, server ports). `process.env` unless given. */
-  env?: Record<string, string | undefined>;
 }
 
 /**
- * Compiles the graph. Runs may override every default through `configurable`.
+ * Compiles the graph. It reads no environment: its creator (app/, a test, your code) hands it the
+ * servers and the model. Runs may override every default through `configurable`.
  * The returned graph has `close()`, which closes the connections it opened itself.
+ * @throws {TypeError} when neither `servers` nor `client` is given.
  */
-export function createGraph(options: CreateGraphOptions = {}) {
-  const { model: modelEnv, endpoints } = readEnvironment(options.env ?? process.env);
+export function createGraph(options: CreateGraphOptions) {
+  if (!options.servers && !options.client) throw new TypeError("createGraph needs `servers` or a `client`");
   const defaults: Configuration = {
-    model: typeof options.model === "string" ? options.model : options.model ? "custom" : defaultModelName(modelEnv),
-    servers: options.servers ?? defaultServersConfig(endpoints),
+    model: typeof options.model === "string" ? options.model : "custom",
+    servers: options.servers ?? {},
     maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
     maxRouteRetries: options.maxRouteRetries ?? DEFAULT_MAX_ROUTE_RETRIES,
     callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
   };
   const context = createGraphContext({
     defaults,
-    env: modelEnv,
     client: options.client,
     model: typeof options.model === "object" ? options.model : undefined,
+    resolveModel: options.resolveModel,
   });
   const compiled = buildGraph(context).compile({ checkpointer: options.checkpointer });
   compiled.name = "mcp-graph";
@@ -70,7 +71,21 @@ export function createGraph(options: CreateGraphOptions = {}) {
 
 export type McpGraph = ReturnType<typeof createGraph>;
 
-
-/** The compiled graph served by `langgraph.json` (LangGraph Studio) with the default configuration. */
-export const graph = createGraph();
-
+/**
+ * The route step alone, outside a compiled graph, for benchmarks and custom graphs: one model decides
+ * for every run, with the graph's defaults unless given.
+ */
+export function createRouteNode(model: BaseChatModel, defaults: Partial<Configuration> = {}) {
+  const context = createGraphContext({
+    defaults: {
+      model: "custom",
+      servers: {},
+      maxSteps: DEFAULT_MAX_STEPS,
+      maxRouteRetries: DEFAULT_MAX_ROUTE_RETRIES,
+      callTimeoutMs: DEFAULT_CALL_TIMEOUT_MS,
+      ...defaults,
+    },
+    model,
+  });
+  return route(context);
+}

@@ -1,6 +1,12 @@
-export { buildGraph, createGraph, graph, type CreateGraphOptions, type McpGraph } from "./graph.js";
+/**
+ * Public face of the graph: discover → route ⇄ callTool → respond over the tools of any MCP servers.
+ * Importing it reads no environment and starts nothing; `createGraph` is given its servers and model.
+ */
+export { buildGraph, createGraph, createRouteNode, DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_ROUTE_RETRIES, DEFAULT_MAX_STEPS, type CreateGraphOptions, type McpGraph } from "./graph.js";
 export { ConfigurationAnnotation, ensureConfiguration, type Configuration } from "./configuration.js";
-export { StateAnnotation, InputAnnotation, questionState, type GraphState, type CallRecord, type TokenUsage } from "./state.js";
-export { createChatModel, defaultModelName, ModelConfigError, OFFLINE_MODEL, DEFAULT_OPENAI_MODEL } from "./model.js";
+export { StateAnnotation, InputAnnotation, questionState, type GraphState, type GraphUpdate, type CallRecord, type TokenUsage } from "./state.js";
+export { UnknownModelError } from "./context.js";
+export { withRouteSchema, type ModelResolver, type StructuredReply } from "./route-model.js";
+export { ROUTE_SYSTEM_PROMPT } from "./prompts.js";
 export { InvalidQuestionError } from "./nodes/discover.js";
-export { readEnvironment, type ServerEndpoints } from "./environment.js";
+export { buildRouteSchema, parseRouteOutput, type ParseRouteResult, type RouteDecision, type RouteOutput } from "./routing/index.js";

@@ -6,6 +6,7 @@
  */
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import type { ServersConfig } from "../../adapters/index.js";
+import { OfflineRouterModel } from "../../offline/index.js";
 import { createGraph, type McpGraph } from "../../graph/index.js";
 import { checkAnswer, QUESTIONS, serversConfig } from "../questions.js";
 import { interleave, summarize, type Variant } from "../stats.js";
@@ -41,8 +42,8 @@ export const questionSuite: Suite = {
     const servers = serversConfig((await context.servers()).ready);
     const extra = (await context.manyServers()).ready.urls.slice(0, EXTRA_SERVERS);
     const large: ServersConfig = { ...servers, ...Object.fromEntries(extra.map((url, index) => [`svc${index}`, { url }])) };
-    const warm = createGraph({ model: "offline", servers });
-    const warmLarge = createGraph({ model: "offline", servers: large });
+    const warm = createGraph({ model: new OfflineRouterModel(), servers });
+    const warmLarge = createGraph({ model: new OfflineRouterModel(), servers: large });
     const floor = emptyGraphOfTheSameShape();
     try {
       let next = 0;
@@ -55,7 +56,7 @@ export const questionSuite: Suite = {
         {
           name: "per-question-connect",
           run: async () => {
-            const fresh = createGraph({ model: "offline", servers });
+            const fresh = createGraph({ model: new OfflineRouterModel(), servers });
             try {
               await ask(fresh);
             } finally {

@@ -6,13 +6,17 @@
  */
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import type { ToolInfo } from "../../adapters/index.js";
-import { withRouteSchema } from "../../graph/model.js";
-import { OfflineRouterModel } from "../../graph/offline/index.js";
-import { ROUTE_SYSTEM_PROMPT } from "../../graph/prompts.js";
-import { createGraphContext } from "../../graph/context.js";
-import { route } from "../../graph/nodes/route.js";
-import { buildRouteSchema, parseRouteOutput, type RouteDecision } from "../../graph/routing/index.js";
-import { questionState, type GraphUpdate } from "../../graph/state.js";
+import {
+  buildRouteSchema,
+  createRouteNode,
+  parseRouteOutput,
+  questionState,
+  ROUTE_SYSTEM_PROMPT,
+  withRouteSchema,
+  type GraphUpdate,
+  type RouteDecision,
+} from "../../graph/index.js";
+import { OfflineRouterModel } from "../../offline/index.js";
 import { syntheticTool } from "../catalog.js";
 import { interleave, summarize, type Variant } from "../stats.js";
 import type { Suite } from "../suite.js";
@@ -126,12 +130,7 @@ export const routeSuite: Suite = {
     // array (the first question after a server's tools or status changed).
     const size = SIZES.at(-1)!;
     const tools = syntheticCatalog(size);
-    const graphContext = createGraphContext({
-      defaults: { model: "offline", servers: {}, maxSteps: 5, maxRouteRetries: 2, callTimeoutMs: 30_000 },
-      env: {},
-      model,
-    });
-    const node = route(graphContext);
+    const node = createRouteNode(model);
     const sameState = questionState(String(question.content), tools, {});
     variants.push(
       {

@@ -3,6 +3,7 @@
  * latency and the CPU time each tool call costs the servers (read from their child process) and
  * each question costs this process.
  */
+import { OfflineRouterModel } from "../../offline/index.js";
 import { createGraph } from "../../graph/index.js";
 import { checkAnswer, QUESTIONS, serversConfig } from "../questions.js";
 import { summarize } from "../stats.js";
@@ -14,7 +15,7 @@ export const throughputSuite: Suite = {
   name: "throughput",
   async run(context) {
     const child = await context.servers();
-    const graph = createGraph({ model: "offline", servers: serversConfig(child.ready) });
+    const graph = createGraph({ model: new OfflineRouterModel(), servers: serversConfig(child.ready) });
     const durationMs = context.quick ? 500 : 5_000;
     try {
       let next = 0;

@@ -1,7 +1,7 @@
 import { AIMessage } from "@langchain/core/messages";
 import type { GraphState, GraphUpdate } from "../state.js";
 import { unavailableServersNote } from "../prompts.js";
-import { describeUnavailable } from "./servers.js";
+import { describeUnavailable } from "../server-status.js";
 
 /**
  * Settles the final answer: the model's own words (after tool calls, grounded in their results), or

@@ -4,7 +4,7 @@ import type { RunnableConfig } from "@langchain/core/runnables";
 import type { ToolInfo } from "../../adapters/index.js";
 import { ensureConfiguration } from "../configuration.js";
 import type { GraphContext } from "../context.js";
-import { withRouteSchema } from "../model.js";
+import { withRouteSchema } from "../route-model.js";
 import {
   invalidRouteAnswer,
   invalidRouteFeedback,
@@ -15,7 +15,7 @@ import {
 } from "../prompts.js";
 import { buildRouteSchema, parseRouteOutput } from "../routing/index.js";
 import type { GraphState, GraphUpdate, TokenUsage } from "../state.js";
-import { describeUnavailable } from "./servers.js";
+import { describeUnavailable } from "../server-status.js";
 
 /**
  * Asks the model for the next step, with a schema that only admits the discovered tools, and checks
@@ -42,7 +42,7 @@ export function route(context: GraphContext) {
       return { decision: null, answer: stepLimitAnswer(maxSteps, state.calls.at(-1)?.result) };
     }
 
-    const router = withRouteSchema(context.modelFor(model), schemaFor(state.catalog));
+    const router = withRouteSchema(await context.modelFor(model), schemaFor(state.catalog));
     let raw: AIMessage | undefined;
     let parsed: unknown;
     let malformed: string | undefined;

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { MultiServerClient, resultText } from "../../adapters/index.js";
 import { createGraph } from "../../graph/index.js";
+import { OfflineRouterModel } from "../../offline/index.js";
 import { startFaultServer, type FaultMode, type FaultServer } from "../support/fault-server.js";
 import { PROCESS_TIMEOUT_MS } from "../support/server-process.js";
 import { recordFigure } from "../support/figures.js";
@@ -140,7 +141,7 @@ describe("a server that hangs, drops the stream or sends garbage, through MultiS
   ])("through the graph (%s over %s): the failed call is recorded as an error and the answer does not invent a result", async (mode, transport) => {
     const client = await connect(fixtures.get(mode)!, transport);
     // The fixture's server is named "faulty"; the offline router finds its multiply by the tool name.
-    const graph = createGraph({ client, model: "offline", callTimeoutMs: CALL_TIMEOUT_MS, maxSteps: 3, env: {} });
+    const graph = createGraph({ client, model: new OfflineRouterModel(), callTimeoutMs: CALL_TIMEOUT_MS, maxSteps: 3 });
     try {
       const state = await within(20_000, graph.invoke({ question: "What is 6 times 7?" }), "graph.invoke");
       console.log(`[fault] graph, ${mode} over ${transport} → ${state.answer}`);

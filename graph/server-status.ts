@@ -1,4 +1,4 @@
-import type { ServerStatus } from "../../adapters/index.js";
+import type { ServerStatus } from "../adapters/index.js";
 
 /** "weather (connection refused), files (timed out)" for every server that is not connected. */
 export function describeUnavailable(servers: Record<string, ServerStatus>): string {

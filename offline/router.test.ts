@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { ToolInfo } from "../../adapters/index.js";
-import { buildRouteSchema } from "../routing/schema.js";
-import type { RouteOutput } from "../routing/types.js";
+import type { ToolInfo } from "../adapters/index.js";
+import { buildRouteSchema } from "../graph/index.js";
+import type { RouteOutput } from "../graph/index.js";
 import { catalogFromRouteSchema, type Catalog } from "./catalog.js";
-import { PROJECT_TOOLS } from "./dev-eval.js";
+import { projectTools } from "../test/support/project-tools.js";
+
+const PROJECT_TOOLS = await projectTools();
 import { decide, type Observation } from "./router.js";
 
 const catalogOf = (tools: ToolInfo[]): Catalog => catalogFromRouteSchema(buildRouteSchema(tools))!;

@@ -13,7 +13,7 @@ import { convertToOpenAITool } from "@langchain/core/utils/function_calling";
 import { toJsonSchema } from "@langchain/core/utils/json_schema";
 import { isSerializableSchema } from "@langchain/core/utils/standard_schema";
 import { isInteropZodSchema } from "@langchain/core/utils/types";
-import type { RouteOutput } from "../routing/types.js";
+import type { RouteOutput } from "../graph/index.js";
 import { catalogFromFunctions, catalogFromRouteSchema, type Catalog, type FunctionDefinition } from "./catalog.js";
 import { readConversation } from "./conversation.js";
 import { decide } from "./router.js";

@@ -3,9 +3,9 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ToolInfo } from "../../adapters/index.js";
-import { parseRouteOutput, type RouteOutput } from "../routing/parse.js";
-import { buildRouteSchema } from "../routing/schema.js";
+import type { ToolInfo } from "../adapters/index.js";
+import { parseRouteOutput, type RouteOutput } from "../graph/index.js";
+import { buildRouteSchema } from "../graph/index.js";
 import { OfflineRouterModel } from "./model.js";
 
 /**

@@ -3,7 +3,7 @@
  * servers: the three project tools are described as the servers list them, tool calls are answered
  * by exact local arithmetic and a weather stub, and the route loop runs the way the graph runs it.
  *
- *   npx tsx graph/offline/dev-eval.ts [dataset.jsonl] [--failures[=category]]
+ *   npx tsx evals/offline-dev.ts [dataset.jsonl] [--failures[=category]]
  *
  * Prints, per category: first-call accuracy (the eval's call accuracy), whole-plan accuracy where
  * `expectedCalls` is given, answer accuracy where `answer` is given, and routing time per route.
@@ -11,52 +11,13 @@
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
-import type { ToolInfo } from "../../adapters/index.js";
-import { parseRouteOutput, type RouteOutput } from "../routing/parse.js";
-import { buildRouteSchema } from "../routing/schema.js";
-import { OfflineRouterModel } from "./model.js";
-import { normalizeQuestion } from "./normalize.js";
-import { normalizeText, tokenize } from "./text.js";
-import { traceWordProblem } from "./word-problem.js";
-
-const INTEGER = (description: string) => ({
-  type: "integer",
-  minimum: -9007199254740991,
-  maximum: 9007199254740991,
-  description,
-});
-const OPERANDS = {
-  type: "object" as const,
-  properties: { a: INTEGER("First integer operand"), b: INTEGER("Second integer operand") },
-  required: ["a", "b"],
-  additionalProperties: false,
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-};
+import type { ToolInfo } from "../adapters/index.js";
+import { buildRouteSchema, parseRouteOutput, type RouteOutput } from "../graph/index.js";
+import { explainWordProblem, OfflineRouterModel } from "../offline/index.js";
+import { projectTools } from "../test/support/project-tools.js";
 
 /** The project's tools as `tools/list` describes them. */
-export const PROJECT_TOOLS: ToolInfo[] = [
-  { server: "math", name: "add", bridgedName: "math__add", description: "Add two integers exactly. Returns the sum as a decimal integer, e.g. 120.", inputSchema: OPERANDS },
-  {
-    server: "math",
-    name: "multiply",
-    bridgedName: "math__multiply",
-    description: "Multiply two integers exactly. Returns the product as a decimal integer, exact even beyond 2^53.",
-    inputSchema: OPERANDS,
-  },
-  {
-    server: "weather",
-    name: "get_weather",
-    bridgedName: "weather__get_weather",
-    description: "Get the current weather for a city. The data is SIMULATED (deterministic per city, not real observations).",
-    inputSchema: {
-      type: "object",
-      properties: { city: { type: "string", minLength: 1, maxLength: 100, description: 'City name, e.g. "Berlin" or "São Paulo"' } },
-      required: ["city"],
-      additionalProperties: false,
-      $schema: "https://json-schema.org/draft/2020-12/schema",
-    },
-  },
-];
+export const PROJECT_TOOLS: ToolInfo[] = await projectTools();
 
 interface ExpectedCall {
   server?: string;
@@ -182,7 +143,7 @@ async function main(): Promise<void> {
       console.log(`    expected ${JSON.stringify(item.expected)}${item.answer !== undefined ? ` answer ${item.answer}` : ""}`);
       console.log(`    got      ${JSON.stringify(run.calls)} → ${run.answer.slice(0, 200)}`);
       console.log(`    reason   ${run.routes[0]?.reason ?? "-"}`);
-      const readings = traceWordProblem(tokenize(normalizeQuestion(normalizeText(item.question)))).candidates.slice(0, 3);
+      const readings = explainWordProblem(item.question).slice(0, 3);
       for (const c of readings) console.log(`    reading  ${c.op} ${c.cues.join(", ")} (score ${c.score})`);
     }
   }

@@ -3,9 +3,11 @@ import { AIMessage, AIMessageChunk, HumanMessage, SystemMessage, ToolMessage, ty
 import { tool } from "@langchain/core/tools";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { parseRouteOutput, type RouteOutput } from "../routing/parse.js";
-import { buildRouteSchema } from "../routing/schema.js";
-import { PROJECT_TOOLS } from "./dev-eval.js";
+import { parseRouteOutput, type RouteOutput } from "../graph/index.js";
+import { buildRouteSchema } from "../graph/index.js";
+import { projectTools } from "../test/support/project-tools.js";
+
+const PROJECT_TOOLS = await projectTools();
 import { OfflineRouterModel } from "./model.js";
 
 const schema = buildRouteSchema(PROJECT_TOOLS);

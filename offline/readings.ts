@@ -2,7 +2,7 @@ import { conversionFactor, partCount, sidesOf } from "./facts.js";
 import type { ArithmeticPlan } from "./plan.js";
 import { pluralize, singular } from "./text.js";
 import { LENGTH, PRONOUNS, sameNoun } from "./vocabulary.js";
-import type { Candidate, Quantity, Reader } from "./word-problem.js";
+import type { Candidate, ProblemReader as Reader, Quantity } from "./quantities.js";
 
 /**
  * The readings of a word problem: each possible operation with its two operands and a score for how

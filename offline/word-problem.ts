@@ -1,6 +1,7 @@
 import { isKindOf } from "./facts.js";
 import { findNumbers, type NumberMention } from "./numbers.js";
-import type { AnswerShape, ArithmeticPlan, Operation, PlanStep } from "./plan.js";
+import type { AnswerShape, ArithmeticPlan, PlanStep } from "./plan.js";
+import type { Candidate, Multiplier, ProblemReader, Quantity, Target } from "./quantities.js";
 import { candidates as readingsOf, continuation, mismatched, takeaway as takeawayPlan } from "./readings.js";
 import type { Token } from "./text.js";
 import {
@@ -42,70 +43,6 @@ import {
  * which also covers inverse wording ("after giving away 9 he had 12 left; how many at the start?").
  * Each reading gets a score; the best one wins.
  */
-
-export interface Quantity {
-  id: number;
-  value: number;
-  mention: NumberMention;
-  sentence: number;
-  /** Singular head noun of what is counted ("pound"), possibly inherited from an earlier quantity. */
-  head?: string;
-  inherited: boolean;
-  modifiers: string[];
-  /** "23 pounds of oranges" → "orange". */
-  ofNoun?: string;
-  /** Adjectives of the "of" noun ("sacks of ripe oranges" → ripe). */
-  ofModifiers: string[];
-  money: boolean;
-  /** The unit this is "per": "each bag", "per day", "an hour"; "?" when it is each of the subject. */
-  per?: string;
-  /** A rate whose unit another quantity counts. */
-  pairedRate: boolean;
-  /** "7 more", "another 5": a change. */
-  more: boolean;
-  /** "N more/fewer … than X": a comparison with X. */
-  than?: string;
-  /** "4 feet long": a dimension. */
-  dimension?: string;
-  phraseEnd: number;
-  inAsk: boolean;
-  inQuestionSentence: boolean;
-  /** A "1"/"one" that only sets up a rate ("to bake one pan"). */
-  weak: boolean;
-  clause: Set<string>;
-  sentenceWords: Set<string>;
-}
-
-interface Multiplier {
-  factor: number;
-  index: number;
-  sentence: number;
-  label: string;
-}
-
-export interface Target {
-  head?: string;
-  ofNoun?: string;
-  /** Adjectives of the head and of the "of" noun. */
-  modifiers: string[];
-  kind?: "money" | "time" | "distance" | "length" | "age" | "area" | "perimeter" | "weight";
-  /** Stems of the other content words of the question ("monday", "chinese", "tower"), with weights. */
-  context: string[];
-  contextWeight: Map<string, number>;
-  words: Set<string>;
-}
-
-export interface Candidate {
-  op: Operation;
-  /** Quantity ids, or a negative number for a constant (a unit fact). */
-  a: number;
-  b: number;
-  score: number;
-  cues: string[];
-  answer: AnswerShape;
-  /** "3 cups a day for 2 weeks": operand `b` is first converted (2 × 7 days), as a step of its own. */
-  convertB?: number;
-}
 
 /** What the reader saw in a word problem: its quantities, the question's target and the ranked readings. */
 export interface WordProblemTrace {
@@ -172,7 +109,7 @@ function readWordProblem(tokens: readonly Token[]): { plan?: ArithmeticPlan; tra
   return { plan: { steps, cues, answer }, trace };
 }
 
-export class Reader {
+export class Reader implements ProblemReader {
   readonly sentenceOf: number[];
   readonly quantities: Quantity[] = [];
   readonly multipliers: Multiplier[] = [];
@@ -802,4 +739,4 @@ const KIND_FAMILY: Record<NonNullable<Target["kind"]>, string | undefined> = {
   weight: "weight",
 };
 
-export type { Candidate as WordProblemCandidate };
+export type { Candidate as WordProblemCandidate, Quantity, Target };

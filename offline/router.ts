@@ -1,4 +1,4 @@
-import type { RouteOutput } from "../routing/types.js";
+import type { RouteOutput } from "../graph/index.js";
 import type { Catalog, ParamProfile, ToolProfile } from "./catalog.js";
 import { parseExpression, type ExpressionResult } from "./expression.js";
 import { normalizeQuestion } from "./normalize.js";

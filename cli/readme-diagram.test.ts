@@ -6,8 +6,11 @@ import {
   readDiagramBlock,
   renderDiagram,
   replaceDiagramBlock,
-} from "../cli/studio-diagram.js";
-import { graph } from "./graph.js";
+} from "./readme-diagram.js";
+import { createGraph } from "../graph/index.js";
+
+// Drawing needs no server and no model: nothing is connected until a run starts.
+const graph = createGraph({ model: "offline", servers: {} });
 
 afterAll(async () => {
   await graph.close();

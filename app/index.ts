@@ -1,0 +1,10 @@
+/**
+ * The composition root: which servers, ports, environment variables, checkpointer and model this
+ * application uses. The entry points (cli/, evals/, bench/) build what they need from here and from
+ * the public faces of servers/, adapters/ and graph/.
+ */
+export { createAppGraph } from "./app-graph.js";
+export { createChatModel, defaultModelName, DEFAULT_OPENAI_MODEL, ModelConfigError, OFFLINE_MODEL } from "./models.js";
+export { NoServerReachableError, openServers, type ServerSession } from "./connect.js";
+export { defaultServers, ensureLocalServers, ServerAuthError, ServerPortInUseError, type EnsureOptions, type LocalServer, type LocalServers } from "./servers.js";
+export { readSettings, SettingsError, type ModelCredentials, type Settings } from "./settings.js";

@@ -1,0 +1,2 @@
+/** Small helpers every entry point shares; imports nothing of the project, so it loads in no time. */
+export { integerFlag, UsageError } from "./usage.js";

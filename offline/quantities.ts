@@ -1,0 +1,83 @@
+import type { AnswerShape, Operation } from "./plan.js";
+import type { NumberMention } from "./numbers.js";
+import type { Token } from "./text.js";
+
+/** The shapes the word-problem reader builds and the readings rank, shared without a cycle. */
+
+export interface Quantity {
+  id: number;
+  value: number;
+  mention: NumberMention;
+  sentence: number;
+  /** Singular head noun of what is counted ("pound"), possibly inherited from an earlier quantity. */
+  head?: string;
+  inherited: boolean;
+  modifiers: string[];
+  /** "23 pounds of oranges" → "orange". */
+  ofNoun?: string;
+  /** Adjectives of the "of" noun ("sacks of ripe oranges" → ripe). */
+  ofModifiers: string[];
+  money: boolean;
+  /** The unit this is "per": "each bag", "per day", "an hour"; "?" when it is each of the subject. */
+  per?: string;
+  /** A rate whose unit another quantity counts. */
+  pairedRate: boolean;
+  /** "7 more", "another 5": a change. */
+  more: boolean;
+  /** "N more/fewer … than X": a comparison with X. */
+  than?: string;
+  /** "4 feet long": a dimension. */
+  dimension?: string;
+  phraseEnd: number;
+  inAsk: boolean;
+  inQuestionSentence: boolean;
+  /** A "1"/"one" that only sets up a rate ("to bake one pan"). */
+  weak: boolean;
+  clause: Set<string>;
+  sentenceWords: Set<string>;
+}
+
+export interface Multiplier {
+  factor: number;
+  index: number;
+  sentence: number;
+  label: string;
+}
+
+export interface Target {
+  head?: string;
+  ofNoun?: string;
+  /** Adjectives of the head and of the "of" noun. */
+  modifiers: string[];
+  kind?: "money" | "time" | "distance" | "length" | "age" | "area" | "perimeter" | "weight";
+  /** Stems of the other content words of the question ("monday", "chinese", "tower"), with weights. */
+  context: string[];
+  contextWeight: Map<string, number>;
+  words: Set<string>;
+}
+
+export interface Candidate {
+  op: Operation;
+  /** Quantity ids, or a negative number for a constant (a unit fact). */
+  a: number;
+  b: number;
+  score: number;
+  cues: string[];
+  answer: AnswerShape;
+  /** "3 cups a day for 2 weeks": operand `b` is first converted (2 × 7 days), as a step of its own. */
+  convertB?: number;
+}
+
+/** What the readings need of the reader (implemented by `Reader` in word-problem.ts). */
+export interface ProblemReader {
+  readonly tokens: readonly Token[];
+  readonly quantities: Quantity[];
+  readonly multipliers: Multiplier[];
+  readonly target: Target;
+  readonly askStart: number;
+  readonly askEnd: number;
+  word(i: number): string;
+  lists(): Array<{ count: number; end: number; sentence: number }>;
+  relevance(q: Quantity): number;
+  context(q: Quantity): number;
+}
