@@ -62,10 +62,14 @@ async function openSqlite(file: string): Promise<Checkpointer> {
   } catch (error) {
     throw fail(error);
   }
-  const { SqliteSaver } = await import("@langchain/langgraph-checkpoint-sqlite");
+  const [{ SqliteSaver }, { default: Database }, { ThreadSerializer }] = await Promise.all([
+    import("@langchain/langgraph-checkpoint-sqlite"),
+    import("better-sqlite3"),
+    import("./checkpoint-serde.js"),
+  ]);
   let saver: InstanceType<typeof SqliteSaver>;
   try {
-    saver = SqliteSaver.fromConnString(file);
+    saver = new SqliteSaver(new Database(file), new ThreadSerializer());
   } catch (error) {
     throw fail(error);
   }
@@ -104,7 +108,10 @@ const SETUP_LOCK = 0x6d63_7067; // "mcpg"
 
 async function openPostgres(uri: string, connectTimeoutMs: number): Promise<Checkpointer> {
   const where = maskPassword(uri);
-  const { PostgresSaver } = await import("@langchain/langgraph-checkpoint-postgres");
+  const [{ PostgresSaver }, { ThreadSerializer }] = await Promise.all([
+    import("@langchain/langgraph-checkpoint-postgres"),
+    import("./checkpoint-serde.js"),
+  ]);
   // pg is the saver's dependency, not ours: load the copy it resolves, so both share one Pool.
   const saverRequire = createRequire(createRequire(import.meta.url).resolve("@langchain/langgraph-checkpoint-postgres"));
   const { Pool } = saverRequire("pg") as PgModule;
@@ -112,7 +119,7 @@ async function openPostgres(uri: string, connectTimeoutMs: number): Promise<Chec
   // An idle connection that breaks (a server restart) is dropped by the pool and the next query
   // connects again; without a listener Node would end the process on it.
   pool.on("error", () => undefined);
-  const saver = new PostgresSaver(pool);
+  const saver = new PostgresSaver(pool, new ThreadSerializer());
   try {
     // Two processes setting up one fresh database at once would both create the tables and one
     // would fail; an advisory lock makes the second wait and then find them.

@@ -1,10 +1,14 @@
 /**
- * (7) Conversations on a thread, with the SQLite checkpointer the CLI uses: a turn on a thread that
- * already has 50 turns against a thread's first turn, and the checkpoint bytes one turn writes with
- * our 3 tools and with ~500 (the catalog lives in the runtime context, so it must not show).
+ * (7) Conversations on a thread, with the SQLite checkpointer the CLI uses and its durability (one
+ * checkpoint per turn): a turn on a thread that already has 50 turns against a thread's first turn,
+ * and the checkpoint bytes one turn writes with our 3 tools and with ~500 (the catalog lives in the
+ * runtime context, so it must not show).
  */
-import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { ServersConfig } from "../../adapters/index.js";
+import { openCheckpointer, readSettings, type Checkpointer } from "../../app/index.js";
 import { createGraph, type McpGraph } from "../../graph/index.js";
 import { OfflineRouterModel } from "../../offline/index.js";
 import { checkAnswer, QUESTIONS, serversConfig } from "../questions.js";
@@ -16,16 +20,17 @@ const EARLIER_TURNS = 50;
 const EXTRA_SERVERS = 49;
 
 interface Store {
-  saver: SqliteSaver;
+  checkpointer: Checkpointer;
   /** Bytes of checkpoints, metadata and pending writes stored for a thread. */
   bytesOf(threadId: string): number;
 }
 
-function openStore(): Store {
-  const saver = SqliteSaver.fromConnString(":memory:");
-  const db = (saver as unknown as { db: { prepare(sql: string): { get(...args: unknown[]): unknown } } }).db;
+/** The CLI's own store: a SQLite file, here in a temporary directory. */
+async function openStore(dir: string): Promise<Store> {
+  const checkpointer = await openCheckpointer(readSettings({}), { db: join(dir, "threads.db") });
+  const db = (checkpointer.saver as unknown as { db: { prepare(sql: string): { get(...args: unknown[]): unknown } } }).db;
   return {
-    saver,
+    checkpointer,
     bytesOf(threadId) {
       const checkpoints = db.prepare("SELECT COALESCE(SUM(LENGTH(checkpoint) + LENGTH(metadata)), 0) AS n FROM checkpoints WHERE thread_id = ?").get(threadId) as { n: number };
       const writes = db.prepare("SELECT COALESCE(SUM(LENGTH(value)), 0) AS n FROM writes WHERE thread_id = ?").get(threadId) as { n: number };
@@ -40,9 +45,10 @@ export const threadSuite: Suite = {
     const servers = serversConfig((await context.servers()).ready);
     const extra = (await context.manyServers()).ready.urls.slice(0, EXTRA_SERVERS);
     const large: ServersConfig = { ...servers, ...Object.fromEntries(extra.map((url, index) => [`svc${index}`, { url }])) };
-    const store = openStore();
-    const graph = createGraph({ model: new OfflineRouterModel(), servers, checkpointer: store.saver });
-    const graphLarge = createGraph({ model: new OfflineRouterModel(), servers: large, checkpointer: store.saver });
+    const dir = await mkdtemp(join(tmpdir(), "mcp-graph-bench-"));
+    const store = await openStore(dir);
+    const graph = createGraph({ model: new OfflineRouterModel(), servers, checkpointer: store.checkpointer.saver });
+    const graphLarge = createGraph({ model: new OfflineRouterModel(), servers: large, checkpointer: store.checkpointer.saver });
     let threads = 0;
     let next = 0;
     const turn = async (target: McpGraph, configurable: Record<string, string>) => {
@@ -84,7 +90,8 @@ export const threadSuite: Suite = {
       recorder.target("thread: checkpoint bytes per turn, 500 tools ÷ 3 tools", "<=", 1.1, big / small);
     } finally {
       await Promise.allSettled([graph.close(), graphLarge.close()]);
-      (store.saver as unknown as { db: { close(): void } }).db.close();
+      await store.checkpointer.close();
+      await rm(dir, { recursive: true, force: true });
     }
   },
 };
