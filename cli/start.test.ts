@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startPostgres, type PostgresServer } from "../test/support/postgres.js";
 import { tsxCommand } from "../test/support/processes.js";
 
 interface Run {
@@ -165,5 +166,28 @@ describe("npm start holds conversations", () => {
     const run = await start(["--config", notesConfig], "Delete the note groceries\n\n/quit\n", {}, true);
     expect(run.stdout).toMatch(/\[answer\] I did not run notes\.delete_note, as you chose\./);
     expect(await notesCalls()).toEqual([]);
+  });
+});
+
+describe("npm start with POSTGRES_URI: several host processes share threads", () => {
+  let postgres: PostgresServer | undefined;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    postgres = await startPostgres();
+    env = { POSTGRES_URI: postgres.uri };
+  }, 60_000);
+  afterAll(async () => {
+    await postgres?.stop();
+  });
+  beforeEach(async () => {
+    await writeFile(notesLog, "");
+  });
+
+  it("an approval raised in one process is resumed in another", async () => {
+    const first = JSON.parse((await start(["--json", "--config", notesConfig, "Delete the note groceries"], undefined, env)).stdout);
+    expect(first.interrupt?.action).toBe("notes__delete_note");
+    const second = await start(["--json", "--config", notesConfig, "--thread", first.thread, "--yes"], undefined, env);
+    expect(JSON.parse(second.stdout)).toMatchObject({ thread: first.thread, approvals: [{ tool: "delete_note", decision: "accept" }] });
+    expect((await readFile(notesLog, "utf8")).trim().split("\n").map((line) => JSON.parse(line))).toEqual([{ tool: "delete_note", args: { name: "groceries" } }]);
   });
 });
