@@ -10,6 +10,7 @@ export const DEFAULT_THREADS_DB = fileURLToPath(new URL("../.mcp-graph/threads.d
 
 /** How long opening PostgreSQL may take to connect before it fails, unless told otherwise. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const IN_MEMORY = ":memory:";
 
 /** The checkpointer could not be opened; one line that names the file or `POSTGRES_URI` (password masked). */
 export class CheckpointerError extends Error {
@@ -52,13 +53,15 @@ export interface CheckpointerOptions {
  */
 export async function openCheckpointer(settings: Settings, options: CheckpointerOptions = {}): Promise<Checkpointer> {
   if (settings.postgresUri) return openPostgres(settings.postgresUri, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
-  return openSqlite(resolve(options.db ?? settings.db ?? DEFAULT_THREADS_DB));
+  const db = options.db ?? settings.db ?? DEFAULT_THREADS_DB;
+  // SQLite's own name for a database that lives and dies with the process.
+  return openSqlite(db === IN_MEMORY ? IN_MEMORY : resolve(db));
 }
 
 async function openSqlite(file: string): Promise<Checkpointer> {
   const fail = (error: unknown) => new CheckpointerError(`cannot keep threads in ${file}: ${reason(error)}`, "sqlite", file, { cause: error });
   try {
-    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+    if (file !== IN_MEMORY) await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   } catch (error) {
     throw fail(error);
   }

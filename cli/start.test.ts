@@ -1,45 +1,16 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { runStart, type CliRun } from "../test/support/cli-process.js";
 import { startPostgres, type PostgresServer } from "../test/support/postgres.js";
 import { tsxCommand } from "../test/support/processes.js";
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+/** `npm start` with its threads in a file of this test. */
+function start(args: string[], input?: string, env: Record<string, string> = {}, terminal = false): Promise<CliRun> {
+  return runStart(args, { input, terminal, env: { MCP_GRAPH_DB: join(dir, "threads.db"), ...env } });
 }
-
-/**
- * Runs `npm start`'s script as a user would, with its own servers on free ports and its threads in a
- * file of this test. With `terminal`, it runs under a pseudo-terminal (`script`), as a person types.
- */
-function start(args: string[], input?: string, env: Record<string, string> = {}, terminal = false): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const command = [process.execPath, "--import", "tsx", "cli/start.ts", ...args];
-    const [file, argv] = terminal ? ["script", ["-qefc", command.map(shellQuote).join(" "), "/dev/null"]] : [command[0]!, command.slice(1)];
-    const child = spawn(file, argv, {
-      env: { ...process.env, MATH_SERVER_PORT: "0", WEATHER_SERVER_PORT: "0", OPENAI_API_KEY: "", MCP_GRAPH_DB: join(dir, "threads.db"), ...env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(input ?? "");
-  });
-}
-
-const shellQuote = (word: string) => `'${word.replace(/'/g, "'\\''")}'`;
 
 let dir: string;
 let notesConfig: string;

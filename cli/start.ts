@@ -34,9 +34,13 @@ Options:
                      (default: offline, or openai:gpt-4o when OPENAI_API_KEY is set)
   --max-steps N      tool calls allowed per turn (default 5)
   --timeout MS       bound on each tool call in milliseconds (default 30000)
+  --model-timeout MS bound on each request to a real model in milliseconds (default 60000); a request
+                     that gets no answer, a 5xx or a 429 is retried at most twice, each time said so
   -h, --help         show this help
 
-In a terminal: /new starts a new thread, /quit (or Ctrl-D) ends.`;
+In a terminal: /new starts a new thread, /quit (or Ctrl-D) ends.
+
+Exit codes: 0 answered, 1 bad usage or configuration, 3 the model failed.`;
 
 interface Options {
   json: boolean;
@@ -48,8 +52,12 @@ interface Options {
   model?: string;
   maxSteps?: number;
   timeoutMs?: number;
+  modelTimeoutMs?: number;
   question?: string;
 }
+
+/** Exit codes: a model that failed is not the user's mistake, so it differs from bad usage. */
+const EXIT = { ok: 0, usage: 1, modelFailed: 3 } as const;
 
 function parseOptions(argv: string[]): Options | "help" {
   const { values, positionals } = parseArgs({
@@ -65,6 +73,7 @@ function parseOptions(argv: string[]): Options | "help" {
       model: { type: "string" },
       "max-steps": { type: "string" },
       timeout: { type: "string" },
+      "model-timeout": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -86,6 +95,7 @@ function parseOptions(argv: string[]): Options | "help" {
     model: values.model,
     maxSteps: integerFlag("max-steps", values["max-steps"]),
     timeoutMs: integerFlag("timeout", values.timeout),
+    modelTimeoutMs: integerFlag("model-timeout", values["model-timeout"]),
     ...(question ? { question } : {}),
   };
 }
@@ -121,6 +131,7 @@ async function main(argv: string[]): Promise<number> {
       model: options.model,
       maxSteps: options.maxSteps,
       callTimeoutMs: options.timeoutMs,
+      modelTimeoutMs: options.modelTimeoutMs,
       ...(options.approval ? { approval: options.approval } : {}),
     });
 
@@ -132,17 +143,15 @@ async function main(argv: string[]): Promise<number> {
     await chat.resumePending();
     if (options.question) {
       await chat.say(options.question);
-      return 0;
-    }
-    if (terminal) {
+    } else if (terminal) {
       await chat.converse();
-      return 0;
+    } else {
+      // Without a terminal: every line of standard input is the next message of the same thread.
+      for await (const line of createInterface({ input: process.stdin })) {
+        if (line.trim()) await chat.say(line.trim());
+      }
     }
-    // Without a terminal: every line of standard input is the next message of the same thread.
-    for await (const line of createInterface({ input: process.stdin })) {
-      if (line.trim()) await chat.say(line.trim());
-    }
-    return 0;
+    return chat.modelFailed ? EXIT.modelFailed : EXIT.ok;
   } catch (error) {
     return fail((error as Error).message);
   } finally {
@@ -155,6 +164,9 @@ async function main(argv: string[]): Promise<number> {
 
 /** One thread of the command line: turns, approvals, and how they are printed. */
 class Chat {
+  /** Set once a turn's model request failed. */
+  modelFailed = false;
+
   constructor(
     private readonly graph: McpGraph,
     private readonly servers: ServersView,
@@ -229,6 +241,7 @@ class Chat {
   }
 
   private report(turn: TurnResult, question: string, note?: string): void {
+    if (turn.state.modelFailure) this.modelFailed = true;
     if (this.options.json) {
       console.log(formatJson({ question, thread: this.threadId, state: turn.state, timingsMs: turn.timingsMs, pending: turn.pending, note }, this.servers));
       return;
@@ -284,5 +297,11 @@ function fail(message: string): number {
   console.error(`error: ${message}`);
   return 1;
 }
+
+// `npm start … | head -1` closes the pipe early: that ends the run, quietly.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(process.exitCode ?? 0);
+});
 
 process.exitCode = await main(process.argv.slice(2));

@@ -22,7 +22,7 @@ export interface GraphContext {
   catalogFor(config: RunnableConfig | undefined): Promise<Catalog>;
   /** The run's server statuses now. */
   statusFor(config: RunnableConfig | undefined): Promise<Record<string, ServerStatus>>;
-  modelFor(name: string): Promise<BaseChatModel>;
+  modelFor(name: string, timeoutMs: number): Promise<BaseChatModel>;
   /** Closes every client this context opened (not one passed in by the caller). */
   close(): Promise<void>;
 }
@@ -83,15 +83,16 @@ export function createGraphContext(options: GraphContextOptions): GraphContext {
     async statusFor(config) {
       return options.tools ? {} : (await clientFor(config)).status();
     },
-    modelFor(name) {
+    modelFor(name, timeoutMs) {
       if (options.model) return Promise.resolve(options.model);
-      let model = models.get(name);
+      const key = `${name}\u0000${timeoutMs}`;
+      let model = models.get(key);
       if (!model) {
         const resolve = options.resolveModel;
-        model = resolve ? Promise.resolve().then(() => resolve(name)) : Promise.reject(new UnknownModelError(name));
+        model = resolve ? Promise.resolve().then(() => resolve(name, { timeoutMs })) : Promise.reject(new UnknownModelError(name));
         // A name that failed (a missing key, say) is tried again by the next run.
-        model.catch(() => models.delete(name));
-        models.set(name, model);
+        model.catch(() => models.delete(key));
+        models.set(key, model);
       }
       return model;
     },

@@ -15,6 +15,7 @@ import { InputAnnotation, StateAnnotation } from "./state.js";
 export const DEFAULT_MAX_STEPS = 5;
 export const DEFAULT_MAX_ROUTE_RETRIES = 2;
 export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
+export const DEFAULT_MODEL_TIMEOUT_MS = 60_000;
 export const DEFAULT_APPROVAL: ApprovalPolicy = "writes";
 
 /**
@@ -48,6 +49,8 @@ export interface CreateGraphOptions {
   maxSteps?: number;
   maxRouteRetries?: number;
   callTimeoutMs?: number;
+  /** Bound on one request to a real model (passed to `resolveModel`), in milliseconds. */
+  modelTimeoutMs?: number;
   /** Which calls a person approves first (default `writes`: every tool not annotated read-only). */
   approval?: ApprovalPolicy;
   /** Where threads are kept; without one every run starts a new conversation and approvals cannot pause. */
@@ -68,6 +71,7 @@ export function createGraph(options: CreateGraphOptions) {
     maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
     maxRouteRetries: options.maxRouteRetries ?? DEFAULT_MAX_ROUTE_RETRIES,
     callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+    modelTimeoutMs: options.modelTimeoutMs ?? DEFAULT_MODEL_TIMEOUT_MS,
     approval: options.approval ?? DEFAULT_APPROVAL,
   };
   const context = createGraphContext({
@@ -95,6 +99,7 @@ export function createRouteNode(model: BaseChatModel, tools: readonly ToolInfo[]
       maxSteps: DEFAULT_MAX_STEPS,
       maxRouteRetries: DEFAULT_MAX_ROUTE_RETRIES,
       callTimeoutMs: DEFAULT_CALL_TIMEOUT_MS,
+      modelTimeoutMs: DEFAULT_MODEL_TIMEOUT_MS,
       approval: DEFAULT_APPROVAL,
       ...defaults,
     },

@@ -75,6 +75,8 @@ export const StateAnnotation = Annotation.Root({
   calls: latest<CallRecord[]>(() => []),
   approvals: latest<ApprovalRecord[]>(() => []),
   errors: latest<string[]>(() => []),
+  /** Set when this turn's model request failed (the provider was down, timed out, or answered nonsense). */
+  modelFailure: latest(() => ""),
   /** Why the last routes were invalid, sent back to the model with the thread; this turn only. */
   feedback: latest<string[]>(() => []),
   /** Tool calls made this turn, bounded by `maxSteps`. */
@@ -97,6 +99,7 @@ export function turnState(): Omit<GraphState, "messages" | "catalog"> {
     calls: [],
     approvals: [],
     errors: [],
+    modelFailure: "",
     feedback: [],
     steps: 0,
     invalidRoutes: 0,

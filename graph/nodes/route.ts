@@ -36,13 +36,13 @@ export function route(context: GraphContext) {
   };
 
   return async (state: GraphState, config: RunnableConfig): Promise<GraphUpdate> => {
-    const { model, maxSteps, maxRouteRetries } = ensureConfiguration(config, context.defaults);
+    const { model, maxSteps, maxRouteRetries, modelTimeoutMs } = ensureConfiguration(config, context.defaults);
     const { tools } = await context.catalogFor(config);
     if (tools.length === 0) {
       return { decision: null, answer: noServersAnswer(describeUnavailable(state.catalog) || "none is configured") };
     }
 
-    const router = withRouteSchema(await context.modelFor(model), schemaFor(tools));
+    const router = withRouteSchema(await context.modelFor(model, modelTimeoutMs), schemaFor(tools));
     const feedback = state.feedback.map((text) => new HumanMessage({ content: text, name: ROUTE_FEEDBACK_NAME }));
     let raw: AIMessage | undefined;
     let parsed: unknown;
@@ -52,11 +52,11 @@ export function route(context: GraphContext) {
       raw = reply.raw as AIMessage;
       parsed = reply.parsed;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = describeError(error);
       // Prose where JSON was asked for is the model's mistake, which it may correct when told; a provider
       // that is down or rejects the request is not something another attempt here fixes.
       if (!(error instanceof Error && error.name === "SyntaxError")) {
-        return { decision: null, errors: [...state.errors, message], answer: modelFailureAnswer(message) };
+        return { decision: null, errors: [...state.errors, message], modelFailure: message, answer: modelFailureAnswer(message) };
       }
       malformed = `the reply was not the JSON object the schema asks for (${message})`;
     }
@@ -77,6 +77,14 @@ export function route(context: GraphContext) {
     }
     return { decision: null, invalidRoutes: attempts, errors, usage, feedback: [...state.feedback, invalidRouteFeedback(result.error)] };
   };
+}
+
+/** The error's message, with the cause a provider client wrapped ("Connection error.") when it adds to it. */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause;
+  if (cause instanceof Error && cause.message && !error.message.includes(cause.message)) return `${error.message} (${cause.message})`;
+  return error.message;
 }
 
 function addUsage(total: TokenUsage, message: AIMessage | undefined): TokenUsage {
