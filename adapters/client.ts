@@ -113,7 +113,8 @@ export class MultiServerClient {
    * @throws {UnknownToolError} the server does not list the tool.
    * @throws {InvalidToolArgumentsError} the arguments do not match the tool's schema (nothing was sent).
    * @throws {ServerUnavailableError} the server is down and could not be reached within the timeout, or the client is closed.
-   * @throws {ToolTimeoutError} no result within `timeoutMs` (default: the server's `timeoutMs`, else `callTimeoutMs`).
+   * @throws {ToolTimeoutError} no result within `timeoutMs` (default: the server's `timeoutMs`, else `callTimeoutMs`);
+   *   the server may still run the call (`mayStillRun`), which was not repeated.
    * @throws {ToolCallAbortedError} `signal` fired.
    * @throws {ConnectionLostError} the connection dropped mid-call and the tool is not safe to repeat.
    * @throws {ToolProtocolError} the server answered with a JSON-RPC error.

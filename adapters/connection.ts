@@ -109,11 +109,12 @@ export class ServerConnection {
   async callTool(toolName: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<CallToolResult> {
     const timeoutMs = options.timeoutMs ?? this.config.timeoutMs ?? this.options.callTimeoutMs;
     const deadline = new Deadline(timeoutMs, options.signal);
+    const progress = { sent: 0 };
     try {
-      return await this.callWithRetry(toolName, args, deadline);
+      return await this.callWithRetry(toolName, args, deadline, progress);
     } catch (error) {
       if (deadline.cancelled) throw new ToolCallAbortedError(this.name, toolName, options.signal?.reason);
-      if (deadline.expired) throw new ToolTimeoutError(this.name, toolName, timeoutMs);
+      if (deadline.expired) throw new ToolTimeoutError(this.name, toolName, timeoutMs, progress.sent);
       throw error;
     } finally {
       deadline.dispose();
@@ -135,13 +136,20 @@ export class ServerConnection {
     if (session) this.emit("tools");
   }
 
-  private async callWithRetry(toolName: string, args: Record<string, unknown>, deadline: Deadline): Promise<CallToolResult> {
+  /** `progress.sent` counts the requests that may have reached the server, for the timeout's message. */
+  private async callWithRetry(
+    toolName: string,
+    args: Record<string, unknown>,
+    deadline: Deadline,
+    progress: { sent: number },
+  ): Promise<CallToolResult> {
     for (let attempt = 0; ; attempt++) {
       const session = await this.ready(deadline);
       const tool = session.tools.find((candidate) => candidate.name === toolName);
       if (!tool) throw new UnknownToolError(toolName, this.name, session.tools.map((candidate) => candidate.name));
       const check = validateToolArguments(tool, args);
       if (!check.ok) throw new InvalidToolArgumentsError(this.name, toolName, check.error);
+      progress.sent++;
       try {
         // Parsed with CallToolResultSchema, so never the pre-2024 `toolResult` shape the return type also admits.
         return (await session.client.callTool({ name: toolName, arguments: args }, CallToolResultSchema, {
@@ -150,15 +158,14 @@ export class ServerConnection {
         })) as CallToolResult;
       } catch (error) {
         if (deadline.signal.aborted) throw error;
-        if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
-          throw new ToolTimeoutError(this.name, toolName, deadline.timeoutMs);
-        }
+        if (isRequestTimeout(error)) throw new ToolTimeoutError(this.name, toolName, deadline.timeoutMs, progress.sent);
         const kind = failureKind(error);
         if (kind === "other") {
           const code = error instanceof McpError ? error.code : undefined;
           throw new ToolProtocolError(this.name, toolName, describeFailure(error), code, { cause: error });
         }
         this.lose(session.client, describeFailure(error));
+        if (kind === "not-delivered") progress.sent--;
         // Repeating is safe when nothing ran, or when running twice is harmless by the tool's own account.
         const repeatable = kind === "not-delivered" || tool.annotations?.readOnlyHint === true || tool.annotations?.idempotentHint === true;
         if (attempt === 0 && repeatable) continue;
@@ -284,8 +291,7 @@ export class ServerConnection {
       .then(
         () => undefined,
         (pingError: unknown) => {
-          const timedOut = pingError instanceof McpError && pingError.code === ErrorCode.RequestTimeout;
-          if (timedOut || failureKind(pingError) !== "other") {
+          if (isRequestTimeout(pingError) || failureKind(pingError) !== "other") {
             this.lose(client, `${describeFailure(error)}; ping failed: ${describeFailure(pingError)}`);
           }
         },
@@ -335,6 +341,10 @@ export class ServerConnection {
       // A listener's failure must not break the connection's state machine.
     }
   }
+}
+
+function isRequestTimeout(error: unknown): boolean {
+  return error instanceof McpError && error.code === ErrorCode.RequestTimeout;
 }
 
 /** All pages of `tools/list`. */
