@@ -11,7 +11,7 @@ import { ClientOptionsSchema, type ClientOptionsInput, type ServersConfig, type 
 export type { CallOptions };
 
 export interface MultiServerClientOptions extends ClientOptionsInput {
-  /** Called whenever a server's status changes (connected, reconnecting, failed, closed). */
+  /** Called whenever a server's status changes (connected, unresponsive, reconnecting, failed, closed). */
   onStatusChange?: (server: string, status: ServerStatus) => void;
   /** Called whenever a server's tools change: connected, refreshed after `list_changed`, or gone. */
   onToolsChanged?: (server: string, tools: ToolInfo[]) => void;
@@ -27,6 +27,8 @@ export interface MultiServerClientOptions extends ClientOptionsInput {
  * - A dropped session is reopened with bounded exponential backoff. A call that hits the drop is
  *   retried once when it provably never reached the server, or when the tool is annotated
  *   read-only or idempotent; otherwise it fails with {@link ConnectionLostError}.
+ * - A server that stops answering (a call gets no answer, nor does the ping after it) is
+ *   `unresponsive`: calls to it fail at once until a background ping is answered.
  *
  * @example
  * const client = new MultiServerClient({ calc: { url: "http://127.0.0.1:3000/mcp" }, files: { command: "npx", args: ["-y", "@modelcontextprotocol/server-filesystem", "/tmp"] } });
@@ -113,6 +115,7 @@ export class MultiServerClient {
    * @throws {UnknownToolError} the server does not list the tool.
    * @throws {InvalidToolArgumentsError} the arguments do not match the tool's schema (nothing was sent).
    * @throws {ServerUnavailableError} the server is down and could not be reached within the timeout, or the client is closed.
+   * @throws {ServerUnresponsiveError} the server is `unresponsive` (it stopped answering pings); nothing was sent.
    * @throws {ToolTimeoutError} no result within `timeoutMs` (default: the server's `timeoutMs`, else `callTimeoutMs`);
    *   the server may still run the call (`mayStillRun`), which was not repeated.
    * @throws {ToolCallAbortedError} `signal` fired.

@@ -14,6 +14,7 @@ import {
   ConnectionLostError,
   InvalidToolArgumentsError,
   ServerUnavailableError,
+  ServerUnresponsiveError,
   ToolCallAbortedError,
   ToolProtocolError,
   ToolTimeoutError,
@@ -29,6 +30,18 @@ const REFRESH_DEBOUNCE_MS = 50;
 const MAX_TOOL_PAGES = 1_000;
 /** Time a session-terminating DELETE may take on close before the transport is closed anyway. */
 const TERMINATE_GRACE_MS = 500;
+/** Shortest ping after a call that got no answer: a busy but healthy server must not be judged in milliseconds. */
+const MIN_CALL_PING_MS = 1_000;
+/** Shortest pause between background pings to an unresponsive server, whatever the backoff options say or wakes it. */
+const MIN_WATCH_DELAY_MS = 100;
+/**
+ * Over HTTP an unanswered ping (and the cancellation the SDK sends after it) holds a socket until the
+ * server answers or undici gives up (5 min), so an unresponsive server is pinged on the reconnect
+ * backoff this many times, then only every {@link SLOW_WATCH_DELAY_MS}, or at once when its session
+ * shows a sign of life (a late answer arrives as a transport error).
+ */
+const FULL_RATE_WATCH_PINGS = 8;
+const SLOW_WATCH_DELAY_MS = 30_000;
 
 interface Session {
   client: Client;
@@ -47,9 +60,11 @@ export interface CallOptions {
 
 /**
  * One configured server: its current session (at most one), its cached tool list, and the state
- * machine connecting → connected → reconnecting → connected | failed, closed at the end.
- * A dropped session is replaced by a new one with bounded exponential backoff; a failed server
- * gets one fresh attempt whenever a call or `connect()` asks for it.
+ * machine connecting → connected → reconnecting → connected | failed, closed at the end, with
+ * connected ⇄ unresponsive beside it. A dropped session is replaced by a new one with bounded
+ * exponential backoff; a failed server gets one fresh attempt whenever a call or `connect()` asks
+ * for it. A call that gets no answer leads to a ping; no answer to that either makes the server
+ * unresponsive: calls fail at once, and background pings bring it back when it answers.
  */
 export class ServerConnection {
   private state: ServerState = "connecting";
@@ -58,7 +73,11 @@ export class ServerConnection {
   private lastServerInfo: { name: string; version: string } | undefined;
   private error: string | undefined;
   private recovering: Promise<Session | undefined> | undefined;
+  // The verdict on a session under suspicion (a transport error, or a call without an answer).
   private healthCheck: Promise<void> | undefined;
+  // Background pings while unresponsive, and what cuts their pause short.
+  private watching: Promise<void> | undefined;
+  private wakeWatch: (() => void) | undefined;
   private lastEmitted: string | undefined;
   private readonly lifetime = new AbortController();
   // A list_changed that arrives while connecting would otherwise be lost between the initial
@@ -85,7 +104,9 @@ export class ServerConnection {
     return {
       state: this.state,
       ...(transport ? { transport } : {}),
-      ...(this.error !== undefined && (this.state === "failed" || this.state === "reconnecting") ? { error: this.error } : {}),
+      ...(this.error !== undefined && (this.state === "failed" || this.state === "reconnecting" || this.state === "unresponsive")
+        ? { error: this.error }
+        : {}),
       toolCount: this.session?.tools.length ?? 0,
       ...(serverInfo ? { serverInfo: { ...serverInfo } } : {}),
     };
@@ -131,7 +152,7 @@ export class ServerConnection {
       clearTimeout(session.refreshTimer);
       await terminate(session.client);
     }
-    await this.recovering;
+    await Promise.all([this.recovering, this.watching]);
     this.emit("status");
     if (session) this.emit("tools");
   }
@@ -149,16 +170,21 @@ export class ServerConnection {
       if (!tool) throw new UnknownToolError(toolName, this.name, session.tools.map((candidate) => candidate.name));
       const check = validateToolArguments(tool, args);
       if (!check.ok) throw new InvalidToolArgumentsError(this.name, toolName, check.error);
+      const budget = deadline.remaining();
+      const watch = this.watchCall(session, budget);
       progress.sent++;
       try {
         // Parsed with CallToolResultSchema, so never the pre-2024 `toolResult` shape the return type also admits.
         return (await session.client.callTool({ name: toolName, arguments: args }, CallToolResultSchema, {
-          timeout: deadline.remaining(),
+          timeout: budget,
           signal: deadline.signal,
         })) as CallToolResult;
       } catch (error) {
+        // The SDK reports the caller's abort as a RequestTimeout too; only a real timeout makes the server suspect.
+        const timedOut = !deadline.cancelled && (isRequestTimeout(error) || deadline.expired);
+        if (timedOut) watch.now();
         if (deadline.signal.aborted) throw error;
-        if (isRequestTimeout(error)) throw new ToolTimeoutError(this.name, toolName, deadline.timeoutMs, progress.sent);
+        if (timedOut) throw new ToolTimeoutError(this.name, toolName, deadline.timeoutMs, progress.sent);
         const kind = failureKind(error);
         if (kind === "other") {
           const code = error instanceof McpError ? error.code : undefined;
@@ -171,8 +197,30 @@ export class ServerConnection {
         if (attempt === 0 && repeatable) continue;
         if (kind === "not-delivered") throw new ServerUnavailableError(this.name, describeFailure(error), { cause: error });
         throw new ConnectionLostError(this.name, toolName, { cause: error, retried: attempt > 0 });
+      } finally {
+        watch.stop();
       }
     }
+  }
+
+  /**
+   * Arms the breaker for one request: if it has no answer by the time its deadline is near (at the
+   * latest half-way), ping the server, so that when the call times out the verdict on the server is
+   * in, and the next call either goes out or is refused at once instead of waiting its own timeout.
+   */
+  private watchCall(session: Session, budgetMs: number): { now(): void; stop(): void } {
+    const pingTimeoutMs = Math.round(Math.min(this.options.healthCheckTimeoutMs, Math.max(MIN_CALL_PING_MS, budgetMs / 2)));
+    const delayMs = Math.round(Math.max(budgetMs / 2, budgetMs - pingTimeoutMs));
+    let fired = false;
+    const fire = () => {
+      clearTimeout(timer);
+      if (fired) return;
+      fired = true;
+      this.verify(session.client, pingTimeoutMs, (ms) => this.becomeUnresponsive(session, `it stopped answering pings (a call got no answer, then a ping none within ${ms} ms)`));
+    };
+    const timer = setTimeout(fire, delayMs);
+    timer.unref();
+    return { now: fire, stop: () => clearTimeout(timer) };
   }
 
   /**
@@ -182,6 +230,7 @@ export class ServerConnection {
   private async ready(deadline: Deadline): Promise<Session> {
     for (;;) {
       if (this.closed) throw new ServerUnavailableError(this.name, "the client is closed");
+      if (this.state === "unresponsive") throw new ServerUnresponsiveError(this.name, this.error ?? "it stopped answering pings");
       if (this.session && this.healthCheck) {
         await deadline.race(this.healthCheck);
         continue;
@@ -285,21 +334,78 @@ export class ServerConnection {
   // Transports report errors that do not always mean the session is gone (a refused optional GET
   // stream, a failed cancellation); a ping tells the two apart.
   private checkHealth(client: Client, error: Error): void {
-    if (this.closed || this.healthCheck || this.session?.client !== client) return;
+    if (this.state === "unresponsive") {
+      // A late answer to an abandoned request, or a request that failed: time to ping again.
+      if (this.session?.client === client) this.wakeWatch?.();
+      return;
+    }
+    const reason = describeFailure(error);
+    this.verify(client, this.options.healthCheckTimeoutMs, (_ms, pingError) => this.lose(client, `${reason}; ping failed: ${describeFailure(pingError)}`), reason);
+  }
+
+  /**
+   * Pings the current session unless a ping is out already or it is not `connected`. No answer within
+   * `timeoutMs` calls `onNoAnswer`; a broken connection drops the session; any answer, even an error,
+   * clears it. Calls wait for the verdict rather than go into a session under suspicion.
+   */
+  private verify(client: Client, timeoutMs: number, onNoAnswer: (timeoutMs: number, error: unknown) => void, context?: string): void {
+    if (this.closed || this.healthCheck || this.state !== "connected" || this.session?.client !== client) return;
     const check: Promise<void> = client
-      .ping({ timeout: this.options.healthCheckTimeoutMs })
+      .ping({ timeout: timeoutMs })
       .then(
         () => undefined,
         (pingError: unknown) => {
-          if (isRequestTimeout(pingError) || failureKind(pingError) !== "other") {
-            this.lose(client, `${describeFailure(error)}; ping failed: ${describeFailure(pingError)}`);
-          }
+          if (isRequestTimeout(pingError)) onNoAnswer(timeoutMs, pingError);
+          else if (failureKind(pingError) !== "other") this.lose(client, `${context ? `${context}; ` : ""}ping failed: ${describeFailure(pingError)}`);
         },
       )
       .finally(() => {
         if (this.healthCheck === check) this.healthCheck = undefined;
       });
     this.healthCheck = check;
+  }
+
+  private becomeUnresponsive(session: Session, reason: string): void {
+    if (this.closed || this.session !== session || this.state !== "connected") return;
+    this.state = "unresponsive";
+    this.error = reason;
+    this.emit("status");
+    const watching: Promise<void> = this.watchUnresponsive(session).finally(() => {
+      if (this.watching === watching) this.watching = undefined;
+    });
+    this.watching = watching;
+  }
+
+  /**
+   * Pings an unresponsive server with backoff until it answers (back to `connected`), its connection
+   * breaks (reconnecting), or the client closes. The session and its tools are kept meanwhile.
+   */
+  private async watchUnresponsive(session: Session): Promise<void> {
+    const stillUnresponsive = () => !this.closed && this.session === session && this.state === "unresponsive";
+    for (let round = 0; ; round++) {
+      const delayMs = round < FULL_RATE_WATCH_PINGS ? this.backoff(round) : Math.max(SLOW_WATCH_DELAY_MS, this.backoff(round));
+      await sleep(MIN_WATCH_DELAY_MS, this.lifetime.signal);
+      await sleep(Math.max(0, delayMs - MIN_WATCH_DELAY_MS), this.lifetime.signal, (wake) => (this.wakeWatch = wake));
+      this.wakeWatch = undefined;
+      if (!stillUnresponsive()) return;
+      try {
+        // No signal: the SDK never removes its abort listener, and close() ends the request anyway.
+        await session.client.ping({ timeout: this.options.healthCheckTimeoutMs });
+      } catch (error) {
+        if (!stillUnresponsive()) return;
+        if (isRequestTimeout(error)) continue;
+        if (failureKind(error) !== "other") {
+          this.lose(session.client, `${this.error ?? "it stopped answering pings"}; then a ping failed: ${describeFailure(error)}`);
+          return;
+        }
+        // An error answer is an answer: the server is there.
+      }
+      if (!stillUnresponsive()) return;
+      this.state = "connected";
+      this.error = undefined;
+      this.emit("status");
+      return;
+    }
   }
 
   private toolsChanged(client: Client): void {
@@ -379,11 +485,13 @@ async function terminate(client: Client): Promise<void> {
   await client.close().catch(() => undefined);
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Resolves after `ms`, on abort, or when the function handed to `onWake` is called. */
+function sleep(ms: number, signal: AbortSignal, onWake?: (wake: () => void) => void): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const timer = setTimeout(done, ms);
     timer.unref();
+    onWake?.(done);
     function done() {
       clearTimeout(timer);
       signal.removeEventListener("abort", done);

@@ -75,6 +75,18 @@ export class ServerUnavailableError extends Error {
 }
 
 /**
+ * The server stopped answering pings: a call timed out and the ping that followed got no answer
+ * either. Calls to it are refused at once, without being sent, until a background ping is answered.
+ * A {@link ServerUnavailableError} too, so code that handles "server down" handles this.
+ */
+export class ServerUnresponsiveError extends ServerUnavailableError {
+  constructor(serverName: string, reason: string) {
+    super(serverName, `${reason}; calls to it are refused until it answers a ping again`);
+    this.name = "ServerUnresponsiveError";
+  }
+}
+
+/**
  * The call (including any wait for a reconnection) took longer than its timeout. Unless the request
  * provably never reached the server (`mayStillRun` false), the server may still be running it, or
  * run it once it catches up; either way it was not repeated.
