@@ -70,10 +70,46 @@ export class MultiServerClient {
   /**
    * Connects every server that is not connected yet, all at once. Resolves when each has connected
    * or failed (or timed out); never rejects because a server failed. Calling it again retries the
-   * failed ones.
+   * failed ones; a server waiting out a reconnect backoff makes its next attempt at once, and only
+   * that attempt is waited for.
    */
   async connect(): Promise<Record<string, ServerStatus>> {
     await Promise.all([...this.connections.values()].map((connection) => connection.connect()));
+    return this.status();
+  }
+
+  /**
+   * Waits briefly for connections already under way: resolves once no server is `connecting` or
+   * `reconnecting`, or after `timeoutMs`, whichever comes first. A server waiting out a reconnect
+   * backoff makes its next attempt at once. Starts nothing new (a `failed` server stays failed; see
+   * {@link connect}) and does not wait for an `unresponsive` one. Never rejects.
+   *
+   * For a host about to read the catalog: a question asked just after a server restarted should find
+   * it back rather than be told it is unavailable.
+   * @returns {@link status} at that moment.
+   */
+  async settle(timeoutMs = 1_000): Promise<Record<string, ServerStatus>> {
+    const end = Date.now() + timeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, timeoutMs));
+      timer.unref();
+    });
+    try {
+      // A reconnection that ends may be followed by another (the new session dropped at once), so look again.
+      while (Date.now() < end) {
+        const pending = [...this.connections.values()].flatMap((connection) => {
+          const settling = connection.settling();
+          connection.hurry();
+          return settling ? [settling] : [];
+        });
+        if (pending.length === 0) break;
+        const done = await Promise.race([Promise.all(pending).then(() => true), expired.then(() => false)]);
+        if (!done) break;
+      }
+    } finally {
+      clearTimeout(timer);
+    }
     return this.status();
   }
 

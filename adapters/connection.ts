@@ -78,6 +78,10 @@ export class ServerConnection {
   // Background pings while unresponsive, and what cuts their pause short.
   private watching: Promise<void> | undefined;
   private wakeWatch: (() => void) | undefined;
+  // Ends the current reconnect backoff early (connect(), settle()).
+  private wakeBackoff: (() => void) | undefined;
+  // Resolved after each connection attempt, for connect() calls that wait for the next one.
+  private attemptWaiters: Array<() => void> = [];
   private lastEmitted: string | undefined;
   private readonly lifetime = new AbortController();
   // A list_changed that arrives while connecting would otherwise be lost between the initial
@@ -117,10 +121,33 @@ export class ServerConnection {
     return this.session?.tools ?? [];
   }
 
-  /** Connects unless connected; waits for an attempt already running. Never rejects. */
+  /**
+   * Connects unless connected. A reconnection waiting out its backoff makes its next attempt now;
+   * this waits for that one attempt (or the one already running), not for the whole schedule.
+   * Never rejects.
+   */
   async connect(): Promise<void> {
     if (this.closed || this.session) return;
-    await (this.recovering ?? this.recover("connecting", 1));
+    if (!this.recovering) {
+      await this.recover("connecting", 1);
+      return;
+    }
+    const attempted = new Promise<void>((resolve) => this.attemptWaiters.push(resolve));
+    this.hurry();
+    await attempted;
+  }
+
+  /** Resolves when the connection attempts under way end (connected or failed); undefined when there are none. */
+  settling(): Promise<void> | undefined {
+    return this.recovering?.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /** Ends a reconnect backoff early: the next attempt starts now. */
+  hurry(): void {
+    this.wakeBackoff?.();
   }
 
   /**
@@ -247,7 +274,7 @@ export class ServerConnection {
     this.emit("status");
     const run = async (): Promise<Session | undefined> => {
       for (let attempt = 0; attempt < attempts; attempt++) {
-        if (attempt > 0) await sleep(this.backoff(attempt - 1), this.lifetime.signal);
+        if (attempt > 0) await this.pause(this.backoff(attempt - 1));
         if (this.closed) return undefined;
         try {
           return this.install(await this.open());
@@ -255,6 +282,8 @@ export class ServerConnection {
           if (this.closed) return undefined;
           this.error = describeFailure(error);
           this.emit("status");
+        } finally {
+          this.attemptDone();
         }
       }
       this.state = "failed";
@@ -263,9 +292,20 @@ export class ServerConnection {
     };
     const promise: Promise<Session | undefined> = run().finally(() => {
       if (this.recovering === promise) this.recovering = undefined;
+      this.attemptDone();
     });
     this.recovering = promise;
     return promise;
+  }
+
+  /** A backoff delay that {@link hurry} or close() can end early. */
+  private async pause(ms: number): Promise<void> {
+    await sleep(ms, this.lifetime.signal, (wake) => (this.wakeBackoff = wake));
+    this.wakeBackoff = undefined;
+  }
+
+  private attemptDone(): void {
+    for (const resolve of this.attemptWaiters.splice(0)) resolve();
   }
 
   private backoff(retry: number): number {

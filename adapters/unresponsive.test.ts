@@ -1,10 +1,12 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { MultiServerClient, resultText, type MultiServerClientOptions, type ServersConfig, type ServerState } from "./index.js";
-import { startChild, tsxCommand, type ChildHandle } from "../test/support/processes.js";
+import { standbyChild, startChild, tsxCommand, type ChildHandle, type Standby } from "../test/support/processes.js";
 
 // Real server processes: frozen with SIGSTOP (the kernel still accepts their connections, nothing
-// answers) and thawed with SIGCONT. Every one is thawed and killed by its PID at the end, whatever happened.
+// answers), thawed with SIGCONT, killed and started again on the same port. Every one is thawed and
+// killed by its PID at the end, whatever happened.
 const children = new Set<ChildHandle>();
+const standbys = new Set<Standby>();
 const clients: MultiServerClient[] = [];
 
 async function server(): Promise<ChildHandle> {
@@ -45,6 +47,7 @@ afterAll(async () => {
   for (const child of children) thaw(child);
   await Promise.all(clients.splice(0).map((client) => client.close()));
   await Promise.all([...children].map((child) => child.kill()));
+  await Promise.all([...standbys].map((standby) => standby.kill()));
 }, 30_000);
 
 describe.concurrent("a server that stops answering (SIGSTOP)", () => {
@@ -162,5 +165,59 @@ describe.concurrent("a server that stops answering (SIGSTOP)", () => {
     } finally {
       thaw(frozen);
     }
+  }, 30_000);
+});
+
+describe.concurrent("settle() and connect() during a reconnect backoff", () => {
+  it("find a server restarted on the same port without waiting out the backoff", async () => {
+    const second = standbyChild("./fixture-servers/child-server.ts");
+    standbys.add(second);
+    const first = await server();
+    // A long backoff, so that only hurrying the next attempt can explain a quick reconnection.
+    const options = { reconnect: { initialDelayMs: 10_000, maxDelayMs: 10_000, maxAttempts: 5 } };
+    const settling = connectTo({ counter: { url: `http://127.0.0.1:${first.port}/mcp` } }, options);
+    const connecting = connectTo({ counter: { url: `http://127.0.0.1:${first.port}/mcp` } }, options);
+    await Promise.all([settling.connect(), connecting.connect()]);
+
+    await first.kill("SIGKILL");
+    // The first attempt after the drop was refused: both are now in a 10 s backoff.
+    for (const client of [settling, connecting]) {
+      await vi.waitFor(() => expect(client.status().counter).toMatchObject({ state: "reconnecting", error: expect.stringContaining("ECONNREFUSED") }), {
+        timeout: 5_000,
+        interval: 20,
+      });
+    }
+    const restarted = await second.start(first.port);
+    children.add(restarted);
+
+    const [settled, connected] = await Promise.all([outcome(settling.settle(5_000)), outcome(connecting.connect())]);
+    console.log(`[figure] settle() found the restarted server in ${Math.round(settled.ms)} ms, connect() in ${Math.round(connected.ms)} ms (backoff 10000 ms)`);
+    expect(settled.value?.counter?.state).toBe("connected");
+    expect(connected.value?.counter?.state).toBe("connected");
+    expect(settled.ms).toBeLessThan(5_000);
+    expect(connected.ms).toBeLessThan(5_000);
+    for (const client of [settling, connecting]) expect(resultText(await client.callTool("counter", "pid", {}))).toBe(String(restarted.pid));
+  }, 60_000);
+
+  it("settle() returns within its bound when nothing settles; a call that waited for the server says it was never sent", async () => {
+    const gone = await server();
+    const client = connectTo({ gone: { url: `http://127.0.0.1:${gone.port}/mcp` } }, { reconnect: { initialDelayMs: 4_000, maxDelayMs: 4_000, maxAttempts: 5 } });
+    await client.connect();
+    await gone.kill("SIGKILL");
+    await vi.waitFor(() => expect(client.status().gone?.state).toBe("reconnecting"), { timeout: 5_000, interval: 20 });
+
+    const settled = await outcome(client.settle(500));
+    expect(settled.error).toBeUndefined();
+    expect(settled.value?.gone?.state).toBe("reconnecting");
+    expect(settled.ms).toBeGreaterThanOrEqual(450);
+    expect(settled.ms).toBeLessThan(1_500);
+    expect((await outcome(client.settle(0))).ms).toBeLessThan(100);
+
+    const waited = await outcome(client.callTool("gone", "increment", {}, { timeoutMs: 300 }));
+    expect(waited.error).toMatchObject({
+      name: "ToolTimeoutError",
+      mayStillRun: false,
+      message: "gone.increment timed out after 300 ms; it was never sent (it was still waiting for the server to be ready), so nothing ran",
+    });
   }, 30_000);
 });
