@@ -231,13 +231,14 @@ export class ServerConnection {
   }
 
   /**
-   * Arms the breaker for one request: if it has no answer by the time its deadline is near (at the
-   * latest half-way), ping the server, so that when the call times out the verdict on the server is
-   * in, and the next call either goes out or is refused at once instead of waiting its own timeout.
+   * Arms the breaker for one request: if it has no answer after a third of its time (for long
+   * timeouts: two ping timeouts before its deadline), ping the server, so that the verdict is in
+   * before the call times out, with room for a busy event loop, and the next call either goes out or
+   * is refused at once instead of waiting for the verdict or its own timeout.
    */
   private watchCall(session: Session, budgetMs: number): { now(): void; stop(): void } {
-    const pingTimeoutMs = Math.round(Math.min(this.options.healthCheckTimeoutMs, Math.max(MIN_CALL_PING_MS, budgetMs / 2)));
-    const delayMs = Math.round(Math.max(budgetMs / 2, budgetMs - pingTimeoutMs));
+    const pingTimeoutMs = Math.round(Math.min(this.options.healthCheckTimeoutMs, Math.max(MIN_CALL_PING_MS, budgetMs / 3)));
+    const delayMs = Math.round(Math.max(budgetMs / 3, budgetMs - 2 * pingTimeoutMs));
     let fired = false;
     const fire = () => {
       clearTimeout(timer);

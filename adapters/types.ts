@@ -64,8 +64,8 @@ export const ClientOptionsSchema = z.strictObject({
     .prefault({}),
   /**
    * How long a liveness ping may take: after a transport error (no answer: the session counts as
-   * lost), after a call that got no answer (no answer: the server is `unresponsive`; capped by half
-   * the call's time, floor 1 s), and while unresponsive.
+   * lost), after a call that got no answer (no answer: the server is `unresponsive`; capped by a
+   * third of the call's time, floor 1 s), and while unresponsive.
    */
   healthCheckTimeoutMs: z.number().int().positive().default(3_000),
   /** Name and version this client reports in `initialize`. */

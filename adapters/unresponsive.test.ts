@@ -126,7 +126,7 @@ describe.concurrent("a server that stops answering (SIGSTOP)", () => {
   it("works the same over stdio", async () => {
     const client = connectTo(
       { local: { ...tsxCommand("./fixture-servers/stdio-server.ts"), stderr: "ignore" } },
-      { connectTimeoutMs: 40_000, callTimeoutMs: 2_000, reconnect: { initialDelayMs: 50, maxDelayMs: 300 } },
+      { connectTimeoutMs: 40_000, callTimeoutMs: 3_000, reconnect: { initialDelayMs: 50, maxDelayMs: 300 } },
     );
     expect((await client.connect()).local?.state).toBe("connected");
     const pid = Number(resultText(await client.callTool("local", "pid", {})));
