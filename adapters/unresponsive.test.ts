@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { MultiServerClient, resultText, type MultiServerClientOptions, type ServersConfig, type ServerState } from "./index.js";
+import { recordFigure } from "../test/support/figures.js";
 import { standbyChild, startChild, tsxCommand, type ChildHandle, type Standby } from "../test/support/processes.js";
 
 // Real server processes: frozen with SIGSTOP (the kernel still accepts their connections, nothing
@@ -82,7 +83,8 @@ describe.concurrent("a server that stops answering (SIGSTOP)", () => {
       const results = [];
       for (let i = 0; i < 5; i++) results.push(await outcome(client.callTool("frozen", "increment", {})));
       const totalMs = performance.now() - started;
-      console.log(`[figure] ${path}: 5 calls to a frozen server (3 s call timeout) took ${(totalMs / 1000).toFixed(2)} s; each: ${results.map((r) => `${r.error?.name} ${Math.round(r.ms)} ms`).join(", ")}`);
+      recordFigure(`adapters.frozen.${path.slice(1)}.fiveCallsS`, (totalMs / 1000).toFixed(2));
+      console.log(`each: ${results.map((r) => `${r.error?.name} ${Math.round(r.ms)} ms`).join(", ")}`);
 
       expect(totalMs).toBeLessThan(10_000);
       expect(results[0]?.error).toMatchObject({
@@ -110,7 +112,7 @@ describe.concurrent("a server that stops answering (SIGSTOP)", () => {
       thaw(frozen);
       const thawed = performance.now();
       await vi.waitFor(() => expect(client.status().frozen?.state).toBe("connected"), { timeout: 5_000, interval: 20 });
-      console.log(`[figure] ${path}: back to connected ${Math.round(performance.now() - thawed)} ms after SIGCONT`);
+      recordFigure(`adapters.frozen.${path.slice(1)}.connectedAfterSigcontMs`, Math.round(performance.now() - thawed));
       expect(client.status().frozen).toMatchObject({ state: "connected", toolCount: 6 });
       expect(client.status().frozen?.error).toBeUndefined();
       // The timed-out call ran once the server woke up (counter 1); the refused ones never went out.
@@ -191,7 +193,8 @@ describe.concurrent("settle() and connect() during a reconnect backoff", () => {
     children.add(restarted);
 
     const [settled, connected] = await Promise.all([outcome(settling.settle(5_000)), outcome(connecting.connect())]);
-    console.log(`[figure] settle() found the restarted server in ${Math.round(settled.ms)} ms, connect() in ${Math.round(connected.ms)} ms (backoff 10000 ms)`);
+    recordFigure("adapters.restart.settleMs", Math.round(settled.ms));
+    recordFigure("adapters.restart.connectMs", Math.round(connected.ms));
     expect(settled.value?.counter?.state).toBe("connected");
     expect(connected.value?.counter?.state).toBe("connected");
     expect(settled.ms).toBeLessThan(5_000);
