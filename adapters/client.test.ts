@@ -111,7 +111,8 @@ describe("one server", () => {
     await expect(mcp.callTool("math", "slow", { ms: 5_000 }, { timeoutMs: 200 })).rejects.toMatchObject({
       name: "ToolTimeoutError",
       timeoutMs: 200,
-      message: "math.slow timed out after 200 ms",
+      mayStillRun: true,
+      message: "math.slow timed out after 200 ms; the call may still be running on the server and was not repeated",
     });
     expect(Date.now() - started).toBeLessThan(1_500);
     expect(await mcp.callTool("math", "add", { a: 1, b: 2 })).toMatchObject({ content: [{ text: "3" }] });
@@ -242,6 +243,27 @@ describe("several servers", () => {
       expect(Date.now() - started).toBeLessThan(2_000);
       expect(status.silent).toMatchObject({ state: "failed", error: "timed out after 300 ms connecting" });
       expect(status.fast?.state).toBe("connected");
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+});
+
+describe("a call that times out before it could be sent", () => {
+  it("says it was never sent", async () => {
+    const sockets = new Set<Socket>();
+    const silent: HttpServer = createServer(() => undefined);
+    silent.on("connection", (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      // Never connected: the call waits for the connection attempt, which the silent server never answers.
+      const mcp = client({ silent: { url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/mcp`, connectTimeoutMs: 5_000 } });
+      await expect(mcp.callTool("silent", "add", { a: 1, b: 2 }, { timeoutMs: 200 })).rejects.toMatchObject({
+        name: "ToolTimeoutError",
+        mayStillRun: false,
+        message: "silent.add timed out after 200 ms; it was never sent (it was still waiting for the server to be ready), so nothing ran",
+      });
     } finally {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => silent.close(() => resolve()));

@@ -11,7 +11,7 @@ import { ClientOptionsSchema, type ClientOptionsInput, type ServersConfig, type 
 export type { CallOptions };
 
 export interface MultiServerClientOptions extends ClientOptionsInput {
-  /** Called whenever a server's status changes (connected, reconnecting, failed, closed). */
+  /** Called whenever a server's status changes (connected, unresponsive, reconnecting, failed, closed). */
   onStatusChange?: (server: string, status: ServerStatus) => void;
   /** Called whenever a server's tools change: connected, refreshed after `list_changed`, or gone. */
   onToolsChanged?: (server: string, tools: ToolInfo[]) => void;
@@ -27,6 +27,8 @@ export interface MultiServerClientOptions extends ClientOptionsInput {
  * - A dropped session is reopened with bounded exponential backoff. A call that hits the drop is
  *   retried once when it provably never reached the server, or when the tool is annotated
  *   read-only or idempotent; otherwise it fails with {@link ConnectionLostError}.
+ * - A server that stops answering (a call gets no answer, nor does the ping after it) is
+ *   `unresponsive`: calls to it fail at once until a background ping is answered.
  *
  * @example
  * const client = new MultiServerClient({ calc: { url: "http://127.0.0.1:3000/mcp" }, files: { command: "npx", args: ["-y", "@modelcontextprotocol/server-filesystem", "/tmp"] } });
@@ -68,10 +70,46 @@ export class MultiServerClient {
   /**
    * Connects every server that is not connected yet, all at once. Resolves when each has connected
    * or failed (or timed out); never rejects because a server failed. Calling it again retries the
-   * failed ones.
+   * failed ones; a server waiting out a reconnect backoff makes its next attempt at once, and only
+   * that attempt is waited for.
    */
   async connect(): Promise<Record<string, ServerStatus>> {
     await Promise.all([...this.connections.values()].map((connection) => connection.connect()));
+    return this.status();
+  }
+
+  /**
+   * Waits briefly for connections already under way: resolves once no server is `connecting` or
+   * `reconnecting`, or after `timeoutMs`, whichever comes first. A server waiting out a reconnect
+   * backoff makes its next attempt at once. Starts nothing new (a `failed` server stays failed; see
+   * {@link connect}) and does not wait for an `unresponsive` one. Never rejects.
+   *
+   * For a host about to read the catalog: a question asked just after a server restarted should find
+   * it back rather than be told it is unavailable.
+   * @returns {@link status} at that moment.
+   */
+  async settle(timeoutMs = 1_000): Promise<Record<string, ServerStatus>> {
+    const end = Date.now() + timeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, timeoutMs));
+      timer.unref();
+    });
+    try {
+      // A reconnection that ends may be followed by another (the new session dropped at once), so look again.
+      while (Date.now() < end) {
+        const pending = [...this.connections.values()].flatMap((connection) => {
+          const settling = connection.settling();
+          connection.hurry();
+          return settling ? [settling] : [];
+        });
+        if (pending.length === 0) break;
+        const done = await Promise.race([Promise.all(pending).then(() => true), expired.then(() => false)]);
+        if (!done) break;
+      }
+    } finally {
+      clearTimeout(timer);
+    }
     return this.status();
   }
 
@@ -113,7 +151,9 @@ export class MultiServerClient {
    * @throws {UnknownToolError} the server does not list the tool.
    * @throws {InvalidToolArgumentsError} the arguments do not match the tool's schema (nothing was sent).
    * @throws {ServerUnavailableError} the server is down and could not be reached within the timeout, or the client is closed.
-   * @throws {ToolTimeoutError} no result within `timeoutMs` (default: the server's `timeoutMs`, else `callTimeoutMs`).
+   * @throws {ServerUnresponsiveError} the server is `unresponsive` (it stopped answering pings); nothing was sent.
+   * @throws {ToolTimeoutError} no result within `timeoutMs` (default: the server's `timeoutMs`, else `callTimeoutMs`);
+   *   the server may still run the call (`mayStillRun`), which was not repeated.
    * @throws {ToolCallAbortedError} `signal` fired.
    * @throws {ConnectionLostError} the connection dropped mid-call and the tool is not safe to repeat.
    * @throws {ToolProtocolError} the server answered with a JSON-RPC error.

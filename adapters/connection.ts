@@ -14,6 +14,7 @@ import {
   ConnectionLostError,
   InvalidToolArgumentsError,
   ServerUnavailableError,
+  ServerUnresponsiveError,
   ToolCallAbortedError,
   ToolProtocolError,
   ToolTimeoutError,
@@ -29,6 +30,18 @@ const REFRESH_DEBOUNCE_MS = 50;
 const MAX_TOOL_PAGES = 1_000;
 /** Time a session-terminating DELETE may take on close before the transport is closed anyway. */
 const TERMINATE_GRACE_MS = 500;
+/** Shortest ping after a call that got no answer: a busy but healthy server must not be judged in milliseconds. */
+const MIN_CALL_PING_MS = 1_000;
+/** Shortest pause between background pings to an unresponsive server, whatever the backoff options say or wakes it. */
+const MIN_WATCH_DELAY_MS = 100;
+/**
+ * Over HTTP an unanswered ping (and the cancellation the SDK sends after it) holds a socket until the
+ * server answers or undici gives up (5 min), so an unresponsive server is pinged on the reconnect
+ * backoff this many times, then only every {@link SLOW_WATCH_DELAY_MS}, or at once when its session
+ * shows a sign of life (a late answer arrives as a transport error).
+ */
+const FULL_RATE_WATCH_PINGS = 8;
+const SLOW_WATCH_DELAY_MS = 30_000;
 
 interface Session {
   client: Client;
@@ -47,9 +60,11 @@ export interface CallOptions {
 
 /**
  * One configured server: its current session (at most one), its cached tool list, and the state
- * machine connecting → connected → reconnecting → connected | failed, closed at the end.
- * A dropped session is replaced by a new one with bounded exponential backoff; a failed server
- * gets one fresh attempt whenever a call or `connect()` asks for it.
+ * machine connecting → connected → reconnecting → connected | failed, closed at the end, with
+ * connected ⇄ unresponsive beside it. A dropped session is replaced by a new one with bounded
+ * exponential backoff; a failed server gets one fresh attempt whenever a call or `connect()` asks
+ * for it. A call that gets no answer leads to a ping; no answer to that either makes the server
+ * unresponsive: calls fail at once, and background pings bring it back when it answers.
  */
 export class ServerConnection {
   private state: ServerState = "connecting";
@@ -58,7 +73,15 @@ export class ServerConnection {
   private lastServerInfo: { name: string; version: string } | undefined;
   private error: string | undefined;
   private recovering: Promise<Session | undefined> | undefined;
+  // The verdict on a session under suspicion (a transport error, or a call without an answer).
   private healthCheck: Promise<void> | undefined;
+  // Background pings while unresponsive, and what cuts their pause short.
+  private watching: Promise<void> | undefined;
+  private wakeWatch: (() => void) | undefined;
+  // Ends the current reconnect backoff early (connect(), settle()).
+  private wakeBackoff: (() => void) | undefined;
+  // Resolved after each connection attempt, for connect() calls that wait for the next one.
+  private attemptWaiters: Array<() => void> = [];
   private lastEmitted: string | undefined;
   private readonly lifetime = new AbortController();
   // A list_changed that arrives while connecting would otherwise be lost between the initial
@@ -85,7 +108,9 @@ export class ServerConnection {
     return {
       state: this.state,
       ...(transport ? { transport } : {}),
-      ...(this.error !== undefined && (this.state === "failed" || this.state === "reconnecting") ? { error: this.error } : {}),
+      ...(this.error !== undefined && (this.state === "failed" || this.state === "reconnecting" || this.state === "unresponsive")
+        ? { error: this.error }
+        : {}),
       toolCount: this.session?.tools.length ?? 0,
       ...(serverInfo ? { serverInfo: { ...serverInfo } } : {}),
     };
@@ -96,10 +121,33 @@ export class ServerConnection {
     return this.session?.tools ?? [];
   }
 
-  /** Connects unless connected; waits for an attempt already running. Never rejects. */
+  /**
+   * Connects unless connected. A reconnection waiting out its backoff makes its next attempt now;
+   * this waits for that one attempt (or the one already running), not for the whole schedule.
+   * Never rejects.
+   */
   async connect(): Promise<void> {
     if (this.closed || this.session) return;
-    await (this.recovering ?? this.recover("connecting", 1));
+    if (!this.recovering) {
+      await this.recover("connecting", 1);
+      return;
+    }
+    const attempted = new Promise<void>((resolve) => this.attemptWaiters.push(resolve));
+    this.hurry();
+    await attempted;
+  }
+
+  /** Resolves when the connection attempts under way end (connected or failed); undefined when there are none. */
+  settling(): Promise<void> | undefined {
+    return this.recovering?.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /** Ends a reconnect backoff early: the next attempt starts now. */
+  hurry(): void {
+    this.wakeBackoff?.();
   }
 
   /**
@@ -109,11 +157,12 @@ export class ServerConnection {
   async callTool(toolName: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<CallToolResult> {
     const timeoutMs = options.timeoutMs ?? this.config.timeoutMs ?? this.options.callTimeoutMs;
     const deadline = new Deadline(timeoutMs, options.signal);
+    const progress = { sent: 0 };
     try {
-      return await this.callWithRetry(toolName, args, deadline);
+      return await this.callWithRetry(toolName, args, deadline, progress);
     } catch (error) {
       if (deadline.cancelled) throw new ToolCallAbortedError(this.name, toolName, options.signal?.reason);
-      if (deadline.expired) throw new ToolTimeoutError(this.name, toolName, timeoutMs);
+      if (deadline.expired) throw new ToolTimeoutError(this.name, toolName, timeoutMs, progress.sent);
       throw error;
     } finally {
       deadline.dispose();
@@ -130,42 +179,76 @@ export class ServerConnection {
       clearTimeout(session.refreshTimer);
       await terminate(session.client);
     }
-    await this.recovering;
+    await Promise.all([this.recovering, this.watching]);
     this.emit("status");
     if (session) this.emit("tools");
   }
 
-  private async callWithRetry(toolName: string, args: Record<string, unknown>, deadline: Deadline): Promise<CallToolResult> {
+  /** `progress.sent` counts the requests that may have reached the server, for the timeout's message. */
+  private async callWithRetry(
+    toolName: string,
+    args: Record<string, unknown>,
+    deadline: Deadline,
+    progress: { sent: number },
+  ): Promise<CallToolResult> {
     for (let attempt = 0; ; attempt++) {
       const session = await this.ready(deadline);
       const tool = session.tools.find((candidate) => candidate.name === toolName);
       if (!tool) throw new UnknownToolError(toolName, this.name, session.tools.map((candidate) => candidate.name));
       const check = validateToolArguments(tool, args);
       if (!check.ok) throw new InvalidToolArgumentsError(this.name, toolName, check.error);
+      const budget = deadline.remaining();
+      const watch = this.watchCall(session, budget);
+      progress.sent++;
       try {
         // Parsed with CallToolResultSchema, so never the pre-2024 `toolResult` shape the return type also admits.
         return (await session.client.callTool({ name: toolName, arguments: args }, CallToolResultSchema, {
-          timeout: deadline.remaining(),
+          timeout: budget,
           signal: deadline.signal,
         })) as CallToolResult;
       } catch (error) {
+        // The SDK reports the caller's abort as a RequestTimeout too; only a real timeout makes the server suspect.
+        const timedOut = !deadline.cancelled && (isRequestTimeout(error) || deadline.expired);
+        if (timedOut) watch.now();
         if (deadline.signal.aborted) throw error;
-        if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
-          throw new ToolTimeoutError(this.name, toolName, deadline.timeoutMs);
-        }
+        if (timedOut) throw new ToolTimeoutError(this.name, toolName, deadline.timeoutMs, progress.sent);
         const kind = failureKind(error);
         if (kind === "other") {
           const code = error instanceof McpError ? error.code : undefined;
           throw new ToolProtocolError(this.name, toolName, describeFailure(error), code, { cause: error });
         }
         this.lose(session.client, describeFailure(error));
+        if (kind === "not-delivered") progress.sent--;
         // Repeating is safe when nothing ran, or when running twice is harmless by the tool's own account.
         const repeatable = kind === "not-delivered" || tool.annotations?.readOnlyHint === true || tool.annotations?.idempotentHint === true;
         if (attempt === 0 && repeatable) continue;
         if (kind === "not-delivered") throw new ServerUnavailableError(this.name, describeFailure(error), { cause: error });
         throw new ConnectionLostError(this.name, toolName, { cause: error, retried: attempt > 0 });
+      } finally {
+        watch.stop();
       }
     }
+  }
+
+  /**
+   * Arms the breaker for one request: if it has no answer after a third of its time (for long
+   * timeouts: two ping timeouts before its deadline), ping the server, so that the verdict is in
+   * before the call times out, with room for a busy event loop, and the next call either goes out or
+   * is refused at once instead of waiting for the verdict or its own timeout.
+   */
+  private watchCall(session: Session, budgetMs: number): { now(): void; stop(): void } {
+    const pingTimeoutMs = Math.round(Math.min(this.options.healthCheckTimeoutMs, Math.max(MIN_CALL_PING_MS, budgetMs / 3)));
+    const delayMs = Math.round(Math.max(budgetMs / 3, budgetMs - 2 * pingTimeoutMs));
+    let fired = false;
+    const fire = () => {
+      clearTimeout(timer);
+      if (fired) return;
+      fired = true;
+      this.verify(session.client, pingTimeoutMs, (ms) => this.becomeUnresponsive(session, `it stopped answering pings (a call got no answer, then a ping none within ${ms} ms)`));
+    };
+    const timer = setTimeout(fire, delayMs);
+    timer.unref();
+    return { now: fire, stop: () => clearTimeout(timer) };
   }
 
   /**
@@ -175,6 +258,7 @@ export class ServerConnection {
   private async ready(deadline: Deadline): Promise<Session> {
     for (;;) {
       if (this.closed) throw new ServerUnavailableError(this.name, "the client is closed");
+      if (this.state === "unresponsive") throw new ServerUnresponsiveError(this.name, this.error ?? "it stopped answering pings");
       if (this.session && this.healthCheck) {
         await deadline.race(this.healthCheck);
         continue;
@@ -191,7 +275,7 @@ export class ServerConnection {
     this.emit("status");
     const run = async (): Promise<Session | undefined> => {
       for (let attempt = 0; attempt < attempts; attempt++) {
-        if (attempt > 0) await sleep(this.backoff(attempt - 1), this.lifetime.signal);
+        if (attempt > 0) await this.pause(this.backoff(attempt - 1));
         if (this.closed) return undefined;
         try {
           return this.install(await this.open());
@@ -199,6 +283,8 @@ export class ServerConnection {
           if (this.closed) return undefined;
           this.error = describeFailure(error);
           this.emit("status");
+        } finally {
+          this.attemptDone();
         }
       }
       this.state = "failed";
@@ -207,9 +293,20 @@ export class ServerConnection {
     };
     const promise: Promise<Session | undefined> = run().finally(() => {
       if (this.recovering === promise) this.recovering = undefined;
+      this.attemptDone();
     });
     this.recovering = promise;
     return promise;
+  }
+
+  /** A backoff delay that {@link hurry} or close() can end early. */
+  private async pause(ms: number): Promise<void> {
+    await sleep(ms, this.lifetime.signal, (wake) => (this.wakeBackoff = wake));
+    this.wakeBackoff = undefined;
+  }
+
+  private attemptDone(): void {
+    for (const resolve of this.attemptWaiters.splice(0)) resolve();
   }
 
   private backoff(retry: number): number {
@@ -278,22 +375,78 @@ export class ServerConnection {
   // Transports report errors that do not always mean the session is gone (a refused optional GET
   // stream, a failed cancellation); a ping tells the two apart.
   private checkHealth(client: Client, error: Error): void {
-    if (this.closed || this.healthCheck || this.session?.client !== client) return;
+    if (this.state === "unresponsive") {
+      // A late answer to an abandoned request, or a request that failed: time to ping again.
+      if (this.session?.client === client) this.wakeWatch?.();
+      return;
+    }
+    const reason = describeFailure(error);
+    this.verify(client, this.options.healthCheckTimeoutMs, (_ms, pingError) => this.lose(client, `${reason}; ping failed: ${describeFailure(pingError)}`), reason);
+  }
+
+  /**
+   * Pings the current session unless a ping is out already or it is not `connected`. No answer within
+   * `timeoutMs` calls `onNoAnswer`; a broken connection drops the session; any answer, even an error,
+   * clears it. Calls wait for the verdict rather than go into a session under suspicion.
+   */
+  private verify(client: Client, timeoutMs: number, onNoAnswer: (timeoutMs: number, error: unknown) => void, context?: string): void {
+    if (this.closed || this.healthCheck || this.state !== "connected" || this.session?.client !== client) return;
     const check: Promise<void> = client
-      .ping({ timeout: this.options.healthCheckTimeoutMs })
+      .ping({ timeout: timeoutMs })
       .then(
         () => undefined,
         (pingError: unknown) => {
-          const timedOut = pingError instanceof McpError && pingError.code === ErrorCode.RequestTimeout;
-          if (timedOut || failureKind(pingError) !== "other") {
-            this.lose(client, `${describeFailure(error)}; ping failed: ${describeFailure(pingError)}`);
-          }
+          if (isRequestTimeout(pingError)) onNoAnswer(timeoutMs, pingError);
+          else if (failureKind(pingError) !== "other") this.lose(client, `${context ? `${context}; ` : ""}ping failed: ${describeFailure(pingError)}`);
         },
       )
       .finally(() => {
         if (this.healthCheck === check) this.healthCheck = undefined;
       });
     this.healthCheck = check;
+  }
+
+  private becomeUnresponsive(session: Session, reason: string): void {
+    if (this.closed || this.session !== session || this.state !== "connected") return;
+    this.state = "unresponsive";
+    this.error = reason;
+    this.emit("status");
+    const watching: Promise<void> = this.watchUnresponsive(session).finally(() => {
+      if (this.watching === watching) this.watching = undefined;
+    });
+    this.watching = watching;
+  }
+
+  /**
+   * Pings an unresponsive server with backoff until it answers (back to `connected`), its connection
+   * breaks (reconnecting), or the client closes. The session and its tools are kept meanwhile.
+   */
+  private async watchUnresponsive(session: Session): Promise<void> {
+    const stillUnresponsive = () => !this.closed && this.session === session && this.state === "unresponsive";
+    for (let round = 0; ; round++) {
+      const delayMs = round < FULL_RATE_WATCH_PINGS ? this.backoff(round) : Math.max(SLOW_WATCH_DELAY_MS, this.backoff(round));
+      await sleep(MIN_WATCH_DELAY_MS, this.lifetime.signal);
+      await sleep(Math.max(0, delayMs - MIN_WATCH_DELAY_MS), this.lifetime.signal, (wake) => (this.wakeWatch = wake));
+      this.wakeWatch = undefined;
+      if (!stillUnresponsive()) return;
+      try {
+        // No signal: the SDK never removes its abort listener, and close() ends the request anyway.
+        await session.client.ping({ timeout: this.options.healthCheckTimeoutMs });
+      } catch (error) {
+        if (!stillUnresponsive()) return;
+        if (isRequestTimeout(error)) continue;
+        if (failureKind(error) !== "other") {
+          this.lose(session.client, `${this.error ?? "it stopped answering pings"}; then a ping failed: ${describeFailure(error)}`);
+          return;
+        }
+        // An error answer is an answer: the server is there.
+      }
+      if (!stillUnresponsive()) return;
+      this.state = "connected";
+      this.error = undefined;
+      this.emit("status");
+      return;
+    }
   }
 
   private toolsChanged(client: Client): void {
@@ -337,6 +490,10 @@ export class ServerConnection {
   }
 }
 
+function isRequestTimeout(error: unknown): boolean {
+  return error instanceof McpError && error.code === ErrorCode.RequestTimeout;
+}
+
 /** All pages of `tools/list`. */
 async function listAllTools(client: Client, options: { timeout: number; signal?: AbortSignal }): Promise<Tool[]> {
   const tools: Tool[] = [];
@@ -369,11 +526,13 @@ async function terminate(client: Client): Promise<void> {
   await client.close().catch(() => undefined);
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Resolves after `ms`, on abort, or when the function handed to `onWake` is called. */
+function sleep(ms: number, signal: AbortSignal, onWake?: (wake: () => void) => void): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const timer = setTimeout(done, ms);
     timer.unref();
+    onWake?.(done);
     function done() {
       clearTimeout(timer);
       signal.removeEventListener("abort", done);

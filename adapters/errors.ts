@@ -74,15 +74,43 @@ export class ServerUnavailableError extends Error {
   }
 }
 
-/** The call (including any wait for a reconnection) took longer than its timeout. */
+/**
+ * The server stopped answering pings: a call timed out and the ping that followed got no answer
+ * either. Calls to it are refused at once, without being sent, until a background ping is answered.
+ * A {@link ServerUnavailableError} too, so code that handles "server down" handles this.
+ */
+export class ServerUnresponsiveError extends ServerUnavailableError {
+  constructor(serverName: string, reason: string) {
+    super(serverName, `${reason}; calls to it are refused until it answers a ping again`);
+    this.name = "ServerUnresponsiveError";
+  }
+}
+
+/**
+ * The call (including any wait for a reconnection) took longer than its timeout. Unless the request
+ * provably never reached the server (`mayStillRun` false), the server may still be running it, or
+ * run it once it catches up; either way it was not repeated.
+ */
 export class ToolTimeoutError extends ToolCallFailure {
-  constructor(
-    serverName: string,
-    toolName: string,
-    readonly timeoutMs: number,
-  ) {
-    super(serverName, toolName, `${serverName}.${toolName} timed out after ${timeoutMs} ms`);
+  /** False only when no request went out (it timed out waiting for a reconnection or a health check). */
+  readonly mayStillRun: boolean;
+  /**
+   * @param sent how many requests may have reached the server: 0, 1, or 2 when a read-only or
+   *   idempotent call was repeated after a dropped connection.
+   */
+  constructor(serverName: string, toolName: string, readonly timeoutMs: number, sent = 1) {
+    super(
+      serverName,
+      toolName,
+      `${serverName}.${toolName} timed out after ${timeoutMs} ms; ` +
+        (sent === 0
+          ? "it was never sent (it was still waiting for the server to be ready), so nothing ran"
+          : sent === 1
+            ? "the call may still be running on the server and was not repeated"
+            : "the call may still be running on the server; it was sent twice (the first attempt hit a dropped connection) and not repeated again"),
+    );
     this.name = "ToolTimeoutError";
+    this.mayStillRun = sent > 0;
   }
 }
 

@@ -9,6 +9,7 @@ export {
   ConnectionLostError,
   InvalidToolArgumentsError,
   ServerUnavailableError,
+  ServerUnresponsiveError,
   ToolCallAbortedError,
   ToolExecutionError,
   ToolProtocolError,

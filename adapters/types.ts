@@ -62,7 +62,11 @@ export const ClientOptionsSchema = z.strictObject({
       factor: z.number().min(1).default(2),
     })
     .prefault({}),
-  /** How long a liveness ping may take after a transport error before the session counts as lost. */
+  /**
+   * How long a liveness ping may take: after a transport error (no answer: the session counts as
+   * lost), after a call that got no answer (no answer: the server is `unresponsive`; capped by a
+   * third of the call's time, floor 1 s), and while unresponsive.
+   */
   healthCheckTimeoutMs: z.number().int().positive().default(3_000),
   /** Name and version this client reports in `initialize`. */
   clientInfo: z.strictObject({ name: z.string(), version: z.string() }).default({ name: "mcp-graph", version: "0.1.0" }),
@@ -91,14 +95,24 @@ export interface ToolInfo {
   annotations?: ToolAnnotations;
 }
 
-export type ServerState = "connecting" | "connected" | "reconnecting" | "failed" | "closed";
+/**
+ * - `connecting`: the first attempt (or a fresh one after `failed`) is under way.
+ * - `connected`: a session is open; calls go out.
+ * - `unresponsive`: the session is open but the server stopped answering (a call timed out and the
+ *   ping after it did too). Its tools stay in the catalog, calls to it fail at once with
+ *   `ServerUnresponsiveError`, and it is pinged in the background until it answers (`connected`).
+ * - `reconnecting`: the session dropped; a new one is being opened with backoff. Calls wait for it.
+ * - `failed`: down at start, or reconnecting gave up. A call or `connect()` makes one fresh attempt.
+ * - `closed`: the client was closed.
+ */
+export type ServerState = "connecting" | "connected" | "unresponsive" | "reconnecting" | "failed" | "closed";
 export type TransportKind = "http" | "sse" | "stdio";
 
 export interface ServerStatus {
   state: ServerState;
   /** The transport of the current (or last) session. */
   transport?: TransportKind;
-  /** Why the server is failed or reconnecting (the last error). */
+  /** Why the server is failed, reconnecting or unresponsive (the last error). */
   error?: string;
   /** Tools currently offered; 0 unless connected. */
   toolCount: number;
