@@ -5,6 +5,9 @@ import type { GraphContext } from "../context.js";
 import { messageText } from "../messages.js";
 import { turnState, type CatalogSummary, type GraphState, type GraphUpdate } from "../state.js";
 
+/** How long a turn waits for a reconnect already under way before routing without that server. */
+const SETTLE_MS = 1000;
+
 export class InvalidQuestionError extends Error {
   constructor(message: string) {
     super(message);
@@ -37,6 +40,9 @@ export function discover(context: GraphContext) {
     // attempt with each question, so one that comes back is used again without restarting the host.
     const states = Object.values(client.status()).map((status) => status.state);
     if (states.includes("failed") || states.includes("connecting")) await client.connect();
+    // A reconnect already under way (a server restarted a moment ago) gets a short, bounded wait, so
+    // the question is not told the server is unavailable.
+    if (Object.values(client.status()).some((status) => status.state === "reconnecting")) await client.settle(SETTLE_MS);
     const { tools, version } = await context.catalogFor(config);
     return { ...turnState(), messages: added, catalog: summarize(version, tools, client.status()) };
   };

@@ -14,6 +14,11 @@ export interface CliRun {
 export interface CliOptions {
   /** Standard input, then end of file. */
   input?: string;
+  /**
+   * Called with each line of standard output; standard input stays open until it calls `end`. For a
+   * conversation that waits on the answers (instead of `input`).
+   */
+  onLine?: (line: string, stdin: { write(text: string): void; end(): void }) => void;
   env?: Record<string, string>;
   /** Run under a pseudo-terminal (`script`), as a person types. */
   terminal?: boolean;
@@ -42,9 +47,13 @@ export function runStart(args: string[], options: CliOptions = {}): Promise<CliR
     });
     let stdout = "";
     let stderr = "";
+    let seen = 0;
+    const stdin = { write: (text: string) => void child.stdin.write(text), end: () => void child.stdin.end() };
     child.stdout.on("data", (chunk: Buffer) => {
       stdout += chunk;
       if (options.closeAfterFirstLine && stdout.includes("\n")) child.stdout.destroy();
+      const lines = stdout.split("\n");
+      for (; seen < lines.length - 1; seen++) options.onLine?.(lines[seen]!, stdin);
     });
     child.stderr.on("data", (chunk) => (stderr += chunk));
     const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
@@ -53,6 +62,10 @@ export function runStart(args: string[], options: CliOptions = {}): Promise<CliR
       clearTimeout(timer);
       resolve({ code, stdout, stderr, durationMs: performance.now() - started });
     });
-    child.stdin.end(options.input ?? "");
+    if (options.onLine) {
+      if (options.input) child.stdin.write(options.input);
+    } else {
+      child.stdin.end(options.input ?? "");
+    }
   });
 }
