@@ -1,19 +1,30 @@
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage, type MessageContent } from "@langchain/core/messages";
 import type { Observation } from "./router.js";
 
-/** What the route model reads from the conversation the route node sends. */
-export interface Conversation {
-  /** The first human message: the user's question. */
-  question: string;
-  /** Each completed tool call with its result, in order. */
+/** The name the graph gives retry feedback on an invalid route; no user message has it. */
+export const ROUTE_FEEDBACK_NAME = "route_feedback";
+
+/** One exchange of a thread: what the user said, the calls made for it, and the reply. */
+export interface Turn {
+  /** The user's message that opened the turn. */
+  message: string;
+  /** The turn's tool calls with their results, in order. */
   observations: Observation[];
-  /** A later human message that ends the conversation: feedback on an invalid route. */
+  /** The final AI message (no tool calls): the answer, or a question back to the user. Absent while the turn runs. */
+  reply?: string;
+}
+
+/** What the route model reads from the thread the route node sends. */
+export interface Conversation {
+  /** Every turn, oldest first; the last is the current one (the last user message). */
+  turns: Turn[];
+  /** Retry feedback on an invalid route, after the current message. */
   feedback?: string;
-  /** Tool calls made so far, for deterministic call ids. */
+  /** Tool calls in the whole thread, for call ids that stay unique in it. */
   callCount: number;
 }
 
-function contentText(content: MessageContent): string {
+export function contentText(content: MessageContent): string {
   if (typeof content === "string") return content;
   return content
     .map((part) => (typeof part === "string" ? part : part.type === "text" && typeof part.text === "string" ? part.text : ""))
@@ -21,25 +32,34 @@ function contentText(content: MessageContent): string {
 }
 
 /**
- * Reads the question (first human message), the observations (AI tool calls matched with their tool
- * messages by id) and trailing retry feedback.
+ * Splits a thread into turns. Each user message opens a turn; AI tool calls and the tool messages
+ * answering them (matched by id) are that turn's observations; an AI message without tool calls
+ * closes it. Human messages named {@link ROUTE_FEEDBACK_NAME} are retry feedback, not turns.
  */
 export function readConversation(messages: readonly BaseMessage[]): Conversation {
-  let question: string | undefined;
+  const turns: Turn[] = [];
   const calls = new Map<string, { name: string; args: Record<string, unknown> }>();
-  const observations: Observation[] = [];
+  let feedback: string | undefined;
   let callCount = 0;
   for (const message of messages) {
+    const turn = turns.at(-1);
     if (HumanMessage.isInstance(message)) {
-      question ??= contentText(message.content);
+      if (message.name === ROUTE_FEEDBACK_NAME) feedback = contentText(message.content);
+      else {
+        turns.push({ message: contentText(message.content), observations: [] });
+        feedback = undefined;
+      }
     } else if (AIMessage.isInstance(message)) {
-      for (const call of message.tool_calls ?? []) {
+      const toolCalls = message.tool_calls ?? [];
+      for (const call of toolCalls) {
         callCount++;
         calls.set(call.id ?? `#${callCount}`, { name: call.name, args: call.args as Record<string, unknown> });
       }
-    } else if (ToolMessage.isInstance(message)) {
+      const text = contentText(message.content).trim();
+      if (turn && toolCalls.length === 0 && text !== "") turn.reply = text;
+    } else if (ToolMessage.isInstance(message) && turn) {
       const call = calls.get(message.tool_call_id);
-      observations.push({
+      turn.observations.push({
         tool: call?.name ?? message.name ?? "tool",
         args: call?.args ?? {},
         result: contentText(message.content),
@@ -47,10 +67,6 @@ export function readConversation(messages: readonly BaseMessage[]): Conversation
       });
     }
   }
-  const last = messages.at(-1);
-  const feedback =
-    last && HumanMessage.isInstance(last) && messages.findIndex((m) => HumanMessage.isInstance(m)) !== messages.length - 1
-      ? contentText(last.content)
-      : undefined;
-  return { question: question ?? "", observations, callCount, ...(feedback ? { feedback } : {}) };
+  if (turns.length === 0) turns.push({ message: "", observations: [] });
+  return { turns, callCount, ...(feedback ? { feedback } : {}) };
 }
