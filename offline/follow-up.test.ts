@@ -99,6 +99,11 @@ describe("a reply to the question the graph asked", () => {
     expect(callsOf(outcomes)).toEqual([[], [add(3, 4)]]);
   });
 
+  it("routes a complete question behind an opener as that question", async () => {
+    const outcomes = await converse("What's 8 times 12?", "And 8 times 13?", "How's the weather?", "Never mind, what's 5 times 6?");
+    expect(callsOf(outcomes)).toEqual([[multiply(8, 12)], [multiply(8, 13)], [], [multiply(5, 6)]]);
+  });
+
   it("does not take a withdrawal for a place", async () => {
     const outcomes = await converse("What's the weather like?", "Never mind");
     expect(outcomes[1]!.calls).toEqual([]);
@@ -124,6 +129,11 @@ describe("the same question for a new place", () => {
     expect(outcomes[1]!.calls).toEqual([weather(city)]);
   });
 
+  it("gives a place to an earlier question that lacked one, even when it was not asked for", async () => {
+    const outcomes = await converse("Wie ist die Temperatur?", "Für Bremen");
+    expect(callsOf(outcomes)).toEqual([[], [weather("Bremen")]]);
+  });
+
   it("reads a place after courtesy in between, and not after a question of another kind", async () => {
     const thanked = await converse("Is it raining in Oslo?", "Thanks!", "And in Bergen?");
     expect(thanked[2]!.calls).toEqual([weather("Bergen")]);
@@ -147,6 +157,11 @@ describe("arithmetic on the previous result", () => {
   ])("%s → %s", async (first, followUp, call) => {
     const outcomes = await converse(first, followUp);
     expect(outcomes[1]!.calls).toEqual([call]);
+  });
+
+  it("keeps the latest result across a turn that made no call", async () => {
+    const outcomes = await converse("What's 5 times 5?", "Now divide it by 5", "OK, add 5 to it then");
+    expect(callsOf(outcomes)).toEqual([[multiply(5, 5)], [], [add(5, 25)]]);
   });
 
   it("needs a numeric result to work on", async () => {

@@ -26,6 +26,8 @@ export interface Resolution {
 interface Previous {
   resolution: Resolution;
   turn: Turn;
+  /** The latest numeric result: this turn's, or an earlier one's when this turn made no call. */
+  result?: string;
 }
 
 /** A follow-up reduced to its value: places, or numbers with the noun they count. */
@@ -45,11 +47,12 @@ interface Value {
 
 const ALL = Object.values(FOLLOW_UP_WORDS);
 const byLength = (phrases: string[]) => [...new Set(phrases)].sort((a, b) => b.length - a.length);
-const LEADS = byLength(ALL.flatMap((w) => [...w.leads, ...w.intros]));
+/** Openers of a message that carry no content, withdrawals included ("never mind, …"). */
+const OPENERS = byLength(ALL.flatMap((w) => [...w.leads, ...w.dismissals]));
+const LEADS = byLength([...OPENERS, ...ALL.flatMap((w) => w.intros)]);
 const TIMES = new Set(ALL.flatMap((w) => w.times));
 /** Courtesy and times, which may close a follow-up as well as open it. */
 const EXTRAS = byLength(ALL.flatMap((w) => [...w.courtesy, ...w.times]));
-const DISMISSALS = new Set(ALL.flatMap((w) => w.dismissals));
 const PREFIXES = byLength(ALL.flatMap((w) => w.prefixes ?? []));
 const SUFFIXES = byLength(ALL.flatMap((w) => w.suffixes ?? []));
 const INDEFINITES = wordPattern(ALL.flatMap((w) => w.indefinites));
@@ -73,20 +76,30 @@ function wordPattern(phrases: string[], flags = ""): RegExp {
  */
 export function resolveTurns(turns: readonly Turn[], catalog: Catalog): Resolution {
   const [first, ...later] = turns;
-  let previous: Previous = { resolution: { question: first?.message ?? "", slots: {} }, turn: first ?? { message: "", observations: [] } };
+  const opening = first ?? { message: "", observations: [] };
+  let previous = after(undefined, { question: opening.message, slots: {} }, opening);
   let resolution = previous.resolution;
   for (const turn of later) {
     resolution = resolveFollowUp(turn.message, previous, catalog);
     // "Thanks!" between a question and its follow-up changes no subject: the next message reads the question.
-    if (!readValue(turn.message).empty) previous = { resolution, turn };
+    if (!readValue(turn.message).empty) previous = after(previous, resolution, turn);
   }
   return resolution;
+}
+
+/** What the next turn reads: this one, and the latest result, which a turn without calls leaves as it was. */
+function after(previous: Previous | undefined, resolution: Resolution, turn: Turn): Previous {
+  const result = turn.observations.length > 0 ? lastResult(turn) : previous?.result;
+  return { resolution, turn, ...(result === undefined ? {} : { result }) };
 }
 
 function resolveFollowUp(message: string, previous: Previous, catalog: Catalog): Resolution {
   const standalone: Resolution = { question: message, slots: {} };
   const own = outlinePlan(message, catalog);
   if (own.complete) return standalone;
+  // "And 8 times 13?", "Never mind, what's 5 times 6?": a complete question behind an opener is new too.
+  const core = withoutOpeners(message);
+  if (core !== "" && outlinePlan(core, catalog).complete) return { question: core, slots: {}, note: "a question of its own after an opener" };
 
   const earlier = previous.resolution;
   const before = outlinePlan(earlier.question, catalog, earlier.slots);
@@ -105,11 +118,13 @@ function resolveFollowUp(message: string, previous: Previous, catalog: Catalog):
     const operands = [...given.map(String), ...value.numbers.mentions];
     return { question: operands.join(` ${OPERATION_SYMBOL[op]} `), slots: {}, note: `the reply gives the number asked for (${operands.join(", ")})` };
   }
-  if (before.places.length > 0 && value.places && (value.cued || value.known)) {
-    return { question: earlier.question, slots: { ...earlier.slots, places: value.places }, note: `the same question for ${value.places.join(", ")}` };
+  if (value.places && (value.cued || value.known)) {
+    // The earlier question calls for a place with these ("And in Berlin?", or "For Bremen" after a bare "What's the temperature?").
+    const slots = { ...earlier.slots, places: value.places };
+    if (outlinePlan(earlier.question, catalog, slots).places.length > 0) return { question: earlier.question, slots, note: `the same question for ${value.places.join(", ")}` };
   }
   if (before.places.length > 0 && value.timeOnly) return { ...earlier, note: "the same question again, for another time" };
-  const result = lastResult(previous.turn);
+  const result = previous.result;
   if (result !== undefined && !INDEFINITES.test(normalizeText(message).toLowerCase())) {
     const arithmetic = rewriteArithmetic(message);
     if (outlinePlan(arithmetic, catalog).missingOperand) {
@@ -150,6 +165,17 @@ function stripCues(message: string): { rest: string; cued: boolean; time: boolea
   }
 }
 
+/** The message after the openers at its start, as written. */
+function withoutOpeners(message: string): string {
+  let rest = normalizeText(message).trim();
+  for (;;) {
+    const trimmed = rest.replace(/^[\s¿¡"'(,.;:!?-]+/u, "");
+    const opener = [...OPENERS, ...EXTRAS].find((p) => startsWithWord(trimmed.toLowerCase(), p));
+    if (!opener) return trimmed === rest ? rest : trimmed;
+    rest = trimmed.slice(opener.length);
+  }
+}
+
 function startsWithWord(text: string, phrase: string): boolean {
   return text.startsWith(phrase) && !/[\p{L}\p{N}]/u.test(text[phrase.length] ?? " ");
 }
@@ -162,7 +188,6 @@ function readValue(message: string): Value {
   const { rest, cued, time } = stripCues(message);
   const none: Value = { timeOnly: false, cued, known: false, empty: false };
   if (rest === "") return { ...none, timeOnly: time, empty: !time };
-  if (DISMISSALS.has(rest.toLowerCase())) return none;
   const tokens = tokenize(rest);
   const numbers = readNumbers(rest, tokens);
   if (numbers) return { ...none, numbers };
@@ -230,7 +255,7 @@ function replaceNumbers(question: string, numbers: NonNullable<Value["numbers"]>
   return out;
 }
 
-/** The previous turn's result as a number, from its last successful tool result. */
+/** The turn's result as a number, from its last successful tool result. */
 function lastResult(turn: Turn): string | undefined {
   const last = turn.observations.findLast((o) => !o.isError);
   const text = last?.result.trim().replace(/(?<=\d),(?=\d{3}\b)/g, "");
