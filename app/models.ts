@@ -1,6 +1,6 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { AsyncCaller, type FailedAttemptHandler } from "@langchain/core/utils/async_caller";
 import { OfflineRouterModel } from "../offline/index.js";
+import { modelFetch } from "./model-http.js";
 import type { ModelCredentials } from "./settings.js";
 
 export const OFFLINE_MODEL = "offline";
@@ -18,13 +18,27 @@ export function defaultModelName(credentials: ModelCredentials): string {
   return credentials.OPENAI_API_KEY ? DEFAULT_OPENAI_MODEL : OFFLINE_MODEL;
 }
 
+/** How a real model's requests are bounded and retried (see `modelFetch`). */
+export interface ModelRequestOptions {
+  /** Bound on one request, in milliseconds (default 60 000). */
+  timeoutMs?: number;
+  /** Further attempts after a request that got no answer, a 5xx or a 429 (default 2). */
+  retries?: number;
+  retryDelayMs?: (attempt: number) => number;
+  /** Where each retry is announced; standard error unless given. */
+  onRetry?: (message: string) => void;
+}
+
+export const DEFAULT_MODEL_RETRIES = 2;
+
 /**
  * Turns a model name into a chat model: "offline", "openai:<name>", or a bare name for ChatOpenAI
  * (which is what Ollama, vLLM, LM Studio and llama.cpp speak through `OPENAI_BASE_URL`). The OpenAI
- * package is loaded only here, when a real model is asked for.
+ * package is loaded only here, when a real model is asked for. Its requests go through
+ * {@link modelFetch}: bounded, retried at most twice with an announcement, never silently.
  * @throws {ModelConfigError} for a ChatOpenAI model with neither an API key nor a base URL.
  */
-export async function createChatModel(name: string, credentials: ModelCredentials): Promise<BaseChatModel> {
+export async function createChatModel(name: string, credentials: ModelCredentials, options: ModelRequestOptions = {}): Promise<BaseChatModel> {
   const trimmed = name.trim();
   if (trimmed === OFFLINE_MODEL) return new OfflineRouterModel();
   const modelName = trimmed.startsWith("openai:") ? trimmed.slice("openai:".length) : trimmed;
@@ -36,27 +50,23 @@ export async function createChatModel(name: string, credentials: ModelCredential
     );
   }
   const { ChatOpenAI } = await import("@langchain/openai");
+  const baseUrl = credentials.OPENAI_BASE_URL ?? "https://api.openai.com/v1";
   return new ChatOpenAI({
     model: modelName,
     temperature: 0,
-    onFailedAttempt: retryUnlessMalformed,
+    // Retries are modelFetch's, bounded and announced; LangChain's own would add six silent ones.
+    maxRetries: 0,
     // Local OpenAI-compatible servers ignore the key, but the client refuses to start without one.
     apiKey: credentials.OPENAI_API_KEY || "not-needed",
-    configuration: credentials.OPENAI_BASE_URL ? { baseURL: credentials.OPENAI_BASE_URL } : undefined,
+    configuration: {
+      ...(credentials.OPENAI_BASE_URL ? { baseURL: credentials.OPENAI_BASE_URL } : {}),
+      fetch: modelFetch({
+        baseUrl,
+        timeoutMs: options.timeoutMs ?? 60_000,
+        retries: options.retries ?? DEFAULT_MODEL_RETRIES,
+        ...(options.retryDelayMs ? { retryDelayMs: options.retryDelayMs } : {}),
+        onRetry: options.onRetry ?? ((message) => console.error(message)),
+      }),
+    },
   });
-}
-
-// LangChain's own policy (retry network errors, 5xx and rate limits with backoff; stop on other 4xx),
-// read off a default caller because the package does not export it.
-const providerRetryPolicy = (new AsyncCaller({}) as unknown as { onFailedAttempt: FailedAttemptHandler }).onFailedAttempt;
-
-/**
- * In strict JSON-schema mode the OpenAI client parses the reply inside its retry loop, so a server that
- * ignores the schema and answers prose would be asked the same thing again six times with backoff.
- * A reply that is not JSON is not a transient fault: stop at once and let the route node hand the
- * problem back to the model, within its own bounded retries.
- */
-function retryUnlessMalformed(error: unknown): unknown {
-  if (error instanceof SyntaxError) throw error;
-  return providerRetryPolicy(error);
 }

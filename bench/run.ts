@@ -20,6 +20,7 @@ const SUITES: Array<{ name: string; load: () => Promise<Suite> }> = [
   { name: "route", load: async () => (await import("./suites/route.js")).routeSuite },
   { name: "scale", load: async () => (await import("./suites/scale.js")).scaleSuite },
   { name: "memory", load: async () => (await import("./suites/memory.js")).memorySuite },
+  { name: "thread", load: async () => (await import("./suites/thread.js")).threadSuite },
 ];
 
 const USAGE = `Usage: npm run bench -- [--json OUT] [--quick] [--only NAME,…]

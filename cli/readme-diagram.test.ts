@@ -25,7 +25,7 @@ describe("README diagram", () => {
   it("shows every node of the graph and the loop back to route", async () => {
     const block = await renderDiagram(graph);
     expect(block.startsWith("```mermaid\n")).toBe(true);
-    for (const node of ["__start__", "discover", "route", "callTool", "respond", "__end__"]) {
+    for (const node of ["__start__", "discover", "route", "approve", "callTool", "respond", "__end__"]) {
       expect(block).toContain(node);
     }
     expect(block).toMatch(/callTool\s*-->\s*route/);

@@ -1,39 +1,26 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFile } from "node:fs/promises";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { runStart, type CliRun } from "../test/support/cli-process.js";
+import { startPostgres, type PostgresServer } from "../test/support/postgres.js";
+import { tsxCommand } from "../test/support/processes.js";
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `npm start`'s script as a user would, with its own servers on free ports. */
-function start(args: string[], input?: string, env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "cli/start.ts", ...args], {
-      env: { ...process.env, MATH_SERVER_PORT: "0", WEATHER_SERVER_PORT: "0", OPENAI_API_KEY: "", ...env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(input ?? "");
-  });
+/** `npm start` with its threads in a file of this test. */
+function start(args: string[], input?: string, env: Record<string, string> = {}, terminal = false): Promise<CliRun> {
+  return runStart(args, { input, terminal, env: { MCP_GRAPH_DB: join(dir, "threads.db"), ...env } });
 }
 
 let dir: string;
+let notesConfig: string;
+let notesLog: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "mcp-graph-cli-"));
+  notesLog = join(dir, "notes.log");
+  notesConfig = join(dir, "notes.json");
+  const notes = tsxCommand("./fixture-servers/notes-server.ts", [notesLog]);
+  await writeFile(notesConfig, JSON.stringify({ mcpServers: { notes: { ...notes, stderr: "ignore" } } }));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -97,5 +84,81 @@ describe("npm start", () => {
     const run = await start(["--max-steps", "zero", "add 2 and 3"]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/--max-steps must be a positive integer/);
+  });
+});
+
+describe("npm start holds conversations", () => {
+  beforeEach(async () => {
+    await writeFile(notesLog, "");
+  });
+  const notesCalls = async () => (await readFile(notesLog, "utf8")).split("\n").filter(Boolean).map((line) => JSON.parse(line));
+
+  it("without a terminal and without --yes, a tool that needs approval is not run; the answer names the flag", async () => {
+    const run = await start(["--json", "--config", notesConfig, "Delete the note groceries"]);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.interrupt).toEqual({
+      action: "notes__delete_note",
+      args: { name: "groceries" },
+      description: expect.stringContaining("notes.delete_note"),
+    });
+    expect(report.answer).toMatch(/Not run: notes\.delete_note \{"name":"groceries"\} needs approval.*--yes/);
+    expect(report.thread).toMatch(/^[\w-]+$/);
+    expect(await notesCalls()).toEqual([]);
+  });
+
+  it("continues a thread in another process: the approval left pending is given with --thread ID --yes", async () => {
+    const first = JSON.parse((await start(["--json", "--config", notesConfig, "Delete the note groceries"])).stdout);
+    const second = await start(["--json", "--config", notesConfig, "--thread", first.thread, "--yes"]);
+    expect(second.code).toBe(0);
+    const report = JSON.parse(second.stdout);
+    expect(report.thread).toBe(first.thread);
+    expect(report.approvals).toEqual([{ server: "notes", tool: "delete_note", decision: "accept" }]);
+    expect(report.answer).toMatch(/Deleted/);
+    expect(await notesCalls()).toEqual([{ tool: "delete_note", args: { name: "groceries" } }]);
+  });
+
+  it("--yes runs it at once", async () => {
+    const run = await start(["--json", "--yes", "--config", notesConfig, "Delete the note todo"]);
+    expect(JSON.parse(run.stdout).answer).toMatch(/Deleted/);
+    expect(await notesCalls()).toEqual([{ tool: "delete_note", args: { name: "todo" } }]);
+  });
+
+  it("on a terminal: prints the thread id and the hint, asks [y/N/e] at an approval, and runs what was approved", async () => {
+    const run = await start(["--config", notesConfig], "Delete the note groceries\ny\n/quit\n", {}, true);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/thread [\w-]+ {2}\(\/new starts a new thread, \/quit ends\)/);
+    expect(run.stdout).toContain('Run notes.delete_note {"name":"groceries"}? [y/N/e]');
+    expect(run.stdout).toMatch(/\[answer\] Deleted the note/);
+    expect(await notesCalls()).toEqual([{ tool: "delete_note", args: { name: "groceries" } }]);
+  });
+
+  it("on a terminal, a plain Enter at the approval does not run the tool", async () => {
+    const run = await start(["--config", notesConfig], "Delete the note groceries\n\n/quit\n", {}, true);
+    expect(run.stdout).toMatch(/\[answer\] I did not run notes\.delete_note, as you chose\./);
+    expect(await notesCalls()).toEqual([]);
+  });
+});
+
+describe("npm start with POSTGRES_URI: several host processes share threads", () => {
+  let postgres: PostgresServer | undefined;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    postgres = await startPostgres();
+    env = { POSTGRES_URI: postgres.uri };
+  }, 60_000);
+  afterAll(async () => {
+    await postgres?.stop();
+  });
+  beforeEach(async () => {
+    await writeFile(notesLog, "");
+  });
+
+  it("an approval raised in one process is resumed in another", async () => {
+    const first = JSON.parse((await start(["--json", "--config", notesConfig, "Delete the note groceries"], undefined, env)).stdout);
+    expect(first.interrupt?.action).toBe("notes__delete_note");
+    const second = await start(["--json", "--config", notesConfig, "--thread", first.thread, "--yes"], undefined, env);
+    expect(JSON.parse(second.stdout)).toMatchObject({ thread: first.thread, approvals: [{ tool: "delete_note", decision: "accept" }] });
+    expect((await readFile(notesLog, "utf8")).trim().split("\n").map((line) => JSON.parse(line))).toEqual([{ tool: "delete_note", args: { name: "groceries" } }]);
   });
 });

@@ -1,39 +1,63 @@
 /**
- * The main command: answers questions with the graph, printing each step as it happens.
+ * The main command: a conversation with the graph on a thread, printing each step as it happens.
  *
  *   npm start -- "How many hours do 5 days have?"
- *   npm start -- --json "What's the weather in Paris?"
+ *   npm start                                  (a terminal: one thread, reply to the graph's questions)
+ *   npm start -- --thread 3f2c… "And 7 days?"  (continue a thread, across processes)
  *   echo "add 2 and 3" | npm start -- --json
  */
-import { createInterface } from "node:readline";
+import { randomUUID } from "node:crypto";
+import { createInterface, type Interface } from "node:readline";
 import { parseArgs } from "node:util";
-import { createAppGraph, openServers, readSettings, type ServerSession } from "../app/index.js";
-import { integerFlag } from "../lib/index.js";
-import type { GraphState, McpGraph } from "../graph/index.js";
-import { formatJson, formatUpdate } from "./report.js";
+import { createAppGraph, openCheckpointer, openServers, readSettings, type Checkpointer, type ServerSession } from "../app/index.js";
+import { APPROVAL_POLICIES, type ApprovalPolicy, type HumanResponse, type McpGraph } from "../graph/index.js";
+import { integerFlag, UsageError } from "../lib/index.js";
+import { describeTool, formatJson, type ServersView } from "./report.js";
+import { currentTurn, runTurn, type TurnResult } from "./turns.js";
 
 const USAGE = `Usage: npm start -- [options] [question]
 
-Answers the question (or each line of standard input) with tools from the MCP servers.
+Talks with the graph on a thread: answers the question, or (with no question) each line of standard
+input as the next message of one thread. On a terminal it asks before running a tool that may change
+things, and you can reply to the graph's own questions.
 
 Options:
-  --json             print one JSON object per question instead of the step-by-step view
+  --json             print one JSON object per turn instead of the step-by-step view
+  --thread ID        continue this thread (its id is printed with every answer)
+  --db FILE          the SQLite file that keeps threads (default .mcp-graph/threads.db; MCP_GRAPH_DB;
+                     with POSTGRES_URI set, threads are kept in PostgreSQL instead)
+  --yes              approve every tool call that needs approval
+  --approval POLICY  writes (default: ask before tools not marked read-only) | always | never
   --config FILE      an {"mcpServers": {...}} JSON file (default: the math and weather servers,
                      started here when they do not answer at their configured ports)
   --model NAME       offline | openai:<model> | <ChatOpenAI model name>
                      (default: offline, or openai:gpt-4o when OPENAI_API_KEY is set)
-  --max-steps N      tool calls allowed per question (default 5)
+  --max-steps N      tool calls allowed per turn (default 5)
   --timeout MS       bound on each tool call in milliseconds (default 30000)
-  -h, --help         show this help`;
+  --model-timeout MS bound on each request to a real model in milliseconds (default 60000); a request
+                     that gets no answer, a 5xx or a 429 is retried at most twice, each time said so
+  -h, --help         show this help
+
+In a terminal: /new starts a new thread, /quit (or Ctrl-D) ends.
+
+Exit codes: 0 answered, 1 bad usage or configuration, 3 the model failed.`;
 
 interface Options {
   json: boolean;
+  yes: boolean;
+  thread?: string;
+  db?: string;
+  approval?: ApprovalPolicy;
   config?: string;
   model?: string;
   maxSteps?: number;
   timeoutMs?: number;
+  modelTimeoutMs?: number;
   question?: string;
 }
+
+/** Exit codes: a model that failed is not the user's mistake, so it differs from bad usage. */
+const EXIT = { ok: 0, usage: 1, modelFailed: 3 } as const;
 
 function parseOptions(argv: string[]): Options | "help" {
   const { values, positionals } = parseArgs({
@@ -41,22 +65,38 @@ function parseOptions(argv: string[]): Options | "help" {
     allowPositionals: true,
     options: {
       json: { type: "boolean", default: false },
+      yes: { type: "boolean", short: "y", default: false },
+      thread: { type: "string" },
+      db: { type: "string" },
+      approval: { type: "string" },
       config: { type: "string" },
       model: { type: "string" },
       "max-steps": { type: "string" },
       timeout: { type: "string" },
+      "model-timeout": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) return "help";
+  if (values.approval !== undefined && !(APPROVAL_POLICIES as readonly string[]).includes(values.approval)) {
+    throw new UsageError(`--approval must be one of ${APPROVAL_POLICIES.join(", ")}, got "${values.approval}"`);
+  }
+  if (values.thread !== undefined && !/^[\w.:-]{1,200}$/.test(values.thread)) {
+    throw new UsageError(`--thread must be a thread id (letters, digits, "_", "-", ".", ":"), got "${values.thread}"`);
+  }
   const question = positionals.join(" ").trim();
   return {
     json: values.json,
+    yes: values.yes,
+    ...(values.thread ? { thread: values.thread } : {}),
+    ...(values.db ? { db: values.db } : {}),
+    ...(values.approval ? { approval: values.approval as ApprovalPolicy } : {}),
     config: values.config,
     model: values.model,
     maxSteps: integerFlag("max-steps", values["max-steps"]),
     timeoutMs: integerFlag("timeout", values.timeout),
-    question: question || undefined,
+    modelTimeoutMs: integerFlag("model-timeout", values["model-timeout"]),
+    ...(question ? { question } : {}),
   };
 }
 
@@ -73,74 +113,195 @@ async function main(argv: string[]): Promise<number> {
   }
 
   let session: ServerSession | undefined;
+  let checkpointer: Checkpointer | undefined;
   let graph: McpGraph | undefined;
+  let terminal: Interface | undefined;
   try {
     const settings = readSettings(process.env);
+    checkpointer = await openCheckpointer(settings, { db: options.db });
     session = await openServers(settings, { configFile: options.config });
+    if (!options.json) {
+      const used = session.local.map((server) => `${server.name} at ${server.url} (${server.reused ? "found running" : "started here"})`);
+      if (used.length > 0) console.log(`[servers] ${used.join("; ")}`);
+    }
     graph = createAppGraph(settings, {
       client: session.client,
       servers: session.config,
+      checkpointer: checkpointer.saver,
       model: options.model,
       maxSteps: options.maxSteps,
       callTimeoutMs: options.timeoutMs,
+      modelTimeoutMs: options.modelTimeoutMs,
+      ...(options.approval ? { approval: options.approval } : {}),
     });
 
+    const interactive = process.stdin.isTTY === true && !options.json;
+    terminal = interactive ? createInterface({ input: process.stdin, output: process.stdout, terminal: true }) : undefined;
+    const chat = new Chat(graph, session.client, options, terminal ? new Lines(terminal) : undefined, options.thread ?? randomUUID());
+
+    // A thread left waiting at an approval (by a run without a terminal) is answered first.
+    await chat.resumePending();
     if (options.question) {
-      await answer(graph, options.question, options.json);
-      return 0;
+      await chat.say(options.question);
+    } else if (terminal) {
+      await chat.converse();
+    } else {
+      // Without a terminal: every line of standard input is the next message of the same thread.
+      for await (const line of createInterface({ input: process.stdin })) {
+        if (line.trim()) await chat.say(line.trim());
+      }
     }
-    for await (const question of readQuestions()) await answer(graph, question, options.json);
-    return 0;
+    return chat.modelFailed ? EXIT.modelFailed : EXIT.ok;
   } catch (error) {
     return fail((error as Error).message);
   } finally {
+    terminal?.close();
     await graph?.close();
     await session?.close();
+    await checkpointer?.close();
   }
 }
 
-async function answer(graph: McpGraph, question: string, json: boolean): Promise<void> {
-  const started = performance.now();
-  const timingsMs: Record<string, number> = {};
-  let last = started;
-  let final: GraphState | undefined;
-  const stream = await graph.stream({ question }, { streamMode: ["updates", "values"] });
-  for await (const [mode, chunk] of stream) {
-    if (mode === "values") {
-      final = chunk as GraphState;
-      continue;
+/** One thread of the command line: turns, approvals, and how they are printed. */
+class Chat {
+  /** Set once a turn's model request failed. */
+  modelFailed = false;
+
+  constructor(
+    private readonly graph: McpGraph,
+    private readonly servers: ServersView,
+    private readonly options: Options,
+    private readonly terminal: Lines | undefined,
+    private threadId: string,
+  ) {}
+
+  async say(question: string): Promise<void> {
+    await this.settle(await runTurn(this.graph, { question }, this.threadId, this.servers, this.printer()), question);
+  }
+
+  /** Answers an approval the thread was left waiting on, when this run can (`--yes`, or a terminal). */
+  async resumePending(): Promise<void> {
+    if (!this.options.thread || !(this.options.yes || this.terminal)) return;
+    const turn = await currentTurn(this.graph, this.threadId);
+    if (turn.pending) await this.settle(turn, "");
+  }
+
+  /** A terminal conversation: prompts, `/new`, `/quit`. */
+  async converse(): Promise<void> {
+    console.log(`thread ${this.threadId}  (/new starts a new thread, /quit ends)`);
+    for (;;) {
+      const line = await this.terminal!.next("you> ");
+      if (line === undefined || line.trim() === "/quit") return;
+      const text = line.trim();
+      if (!text) continue;
+      if (text === "/new") {
+        this.threadId = randomUUID();
+        console.log(`thread ${this.threadId}`);
+        continue;
+      }
+      await this.say(text);
     }
-    const now = performance.now();
-    for (const [node, update] of Object.entries(chunk as Record<string, Partial<GraphState>>)) {
-      timingsMs[node] = (timingsMs[node] ?? 0) + (now - last);
-      if (!json) for (const line of formatUpdate(node, update, final)) console.log(line);
+  }
+
+  /** Prints the turn's outcome; at an approval, asks (terminal), approves (--yes) or leaves it pending. */
+  private async settle(turn: TurnResult, question: string): Promise<void> {
+    while (turn.pending) {
+      const target = `${describeTool(turn.pending.action, this.servers, ".")} ${JSON.stringify(turn.pending.args)}`;
+      let response: HumanResponse | undefined;
+      if (this.options.yes) response = { type: "accept", args: null };
+      else if (this.terminal) response = await this.approve(target, turn.pending.action);
+      if (!response) {
+        const note =
+          `Not run: ${target} needs approval. Run again with --yes to allow it ` +
+          `(npm start -- --thread ${this.threadId} --yes), or answer it on a terminal.`;
+        this.report(turn, question, note);
+        return;
+      }
+      turn = await runTurn(this.graph, { resume: response }, this.threadId, this.servers, this.printer());
     }
-    last = now;
+    this.report(turn, question);
   }
-  timingsMs.total = performance.now() - started;
-  if (!final) throw new Error("the graph produced no state");
-  if (json) console.log(formatJson({ question, state: final, timingsMs }));
-  else console.log("");
+
+  private async approve(target: string, action: string): Promise<HumanResponse> {
+    for (;;) {
+      const answer = ((await this.terminal!.next(`Run ${target}? [y/N/e] `)) ?? "").trim().toLowerCase();
+      if (answer === "y" || answer === "yes") return { type: "accept", args: null };
+      if (answer === "" || answer === "n" || answer === "no") return { type: "ignore", args: null };
+      if (answer === "e" || answer === "edit") {
+        const text = (await this.terminal!.next("arguments (JSON)> ")) ?? "";
+        try {
+          const args = JSON.parse(text) as unknown;
+          if (args && typeof args === "object" && !Array.isArray(args)) return { type: "edit", args: { action, args: args as Record<string, unknown> } };
+          console.log("The arguments must be a JSON object, e.g. {\"name\": \"todo\"}.");
+        } catch (error) {
+          console.log(`Not JSON: ${(error as Error).message}`);
+        }
+      }
+    }
+  }
+
+  private report(turn: TurnResult, question: string, note?: string): void {
+    if (turn.state.modelFailure) this.modelFailed = true;
+    if (this.options.json) {
+      console.log(formatJson({ question, thread: this.threadId, state: turn.state, timingsMs: turn.timingsMs, pending: turn.pending, note }, this.servers));
+      return;
+    }
+    if (note) console.log(`[approve] ${note}`);
+    console.log(`[thread] ${this.threadId}`);
+    console.log("");
+  }
+
+  private printer(): ((line: string) => void) | undefined {
+    return this.options.json ? undefined : (line) => console.log(line);
+  }
 }
 
-/** Questions from standard input, one per line; with a prompt when a person is typing. */
-async function* readQuestions(): AsyncGenerator<string> {
-  const lines = createInterface({ input: process.stdin, output: process.stdin.isTTY ? process.stdout : undefined, terminal: process.stdin.isTTY });
-  if (process.stdin.isTTY) {
-    lines.setPrompt("question> ");
-    lines.prompt();
+/**
+ * Lines from the terminal, in order, each after its prompt. Lines typed ahead (while a turn runs) are
+ * kept for the next prompt rather than lost, as readline's own `question()` would lose them.
+ */
+class Lines {
+  private readonly queued: string[] = [];
+  private waiting: ((line: string | undefined) => void) | undefined;
+  private closed = false;
+
+  constructor(private readonly terminal: Interface) {
+    terminal.on("line", (line) => {
+      if (this.waiting) this.take(line);
+      else this.queued.push(line);
+    });
+    terminal.once("close", () => {
+      this.closed = true;
+      this.take(undefined);
+    });
   }
-  for await (const line of lines) {
-    const question = line.trim();
-    if (question) yield question;
-    if (process.stdin.isTTY) lines.prompt();
+
+  /** The next line after `prompt`; undefined once the terminal closed (Ctrl-D). */
+  next(prompt: string): Promise<string | undefined> {
+    this.terminal.setPrompt(prompt);
+    this.terminal.prompt();
+    // Typed ahead: the terminal showed it as it was typed.
+    if (this.queued.length > 0) return Promise.resolve(this.queued.shift()!);
+    if (this.closed) return Promise.resolve(undefined);
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  private take(line: string | undefined): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.(line);
   }
 }
-
 
 function fail(message: string): number {
   console.error(`error: ${message}`);
   return 1;
 }
+
+// `npm start … | head -1` closes the pipe early: that ends the run, quietly.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(process.exitCode ?? 0);
+});
 
 process.exitCode = await main(process.argv.slice(2));

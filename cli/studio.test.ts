@@ -13,7 +13,7 @@ const QUESTION = "How many hours do 5 days have?";
 
 /** The fields of the node updates the test looks at (see graph/state.ts). */
 interface NodeUpdate {
-  catalog?: Array<{ bridgedName: string }>;
+  catalog?: { version: number; servers: number; tools: number; unavailable: Record<string, string> };
   decision?: { reason: string; decision: { action: string; tool?: string } } | null;
   calls?: Array<Record<string, unknown>>;
   answer?: string;
@@ -92,13 +92,13 @@ describe("npm run studio", () => {
     expect(studio!.output()).toMatch(/MathServer\s+http:\/\/127\.0\.0\.1:\d+\/mcp \(started here\)/);
   });
 
-  it("streams a run node by node, calling math__multiply and answering 120", async () => {
+  it("runs Chat mode's {messages} input node by node, calling math__multiply and answering 120", async () => {
     const client = new Client({ apiUrl });
     const thread = await client.threads.create();
     try {
       const updates: Array<[string, NodeUpdate]> = [];
       for await (const chunk of client.runs.stream(thread.thread_id, GRAPH_ID, {
-        input: { question: QUESTION },
+        input: { messages: [{ role: "user", content: QUESTION }] },
         streamMode: "updates",
       })) {
         if (chunk.event === "error") throw new Error(`run failed: ${JSON.stringify(chunk.data)}`);
@@ -107,21 +107,50 @@ describe("npm run studio", () => {
           updates.push([node, update]);
         }
       }
-      expect(updates.map(([node]) => node)).toEqual(["discover", "route", "callTool", "route", "respond"]);
-      const [discover, route, callTool, , respond] = updates.map(([, update]) => update);
+      expect(updates.map(([node]) => node)).toEqual(["discover", "route", "approve", "callTool", "route", "respond"]);
+      const [discover, route, , callTool, , respond] = updates.map(([, update]) => update);
 
-      expect(discover?.catalog?.map((tool) => tool.bridgedName).sort()).toEqual([
-        "math__add",
-        "math__multiply",
-        "weather__get_weather",
-      ]);
+      expect(discover?.catalog).toEqual({ version: expect.any(Number), servers: 2, tools: 3, unavailable: {} });
       expect(route?.decision?.reason).toEqual(expect.stringMatching(/\S/));
       expect(route?.decision?.decision).toMatchObject({ action: "call_tool", tool: "math__multiply" });
       expect(callTool?.calls).toEqual([expect.objectContaining({ server: "math", tool: "multiply", result: "120", isError: false })]);
       expect(respond?.answer).toMatch(/\b120\b/);
 
-      const state = await client.threads.getState<{ answer: string }>(thread.thread_id);
-      expect(state.values.answer).toBe(respond?.answer);
+      // A second run on the same thread: a new turn of the same conversation.
+      await client.runs.wait(thread.thread_id, GRAPH_ID, { input: { messages: [{ role: "user", content: "What's the weather in Oslo?" }] } });
+      const state = await client.threads.getState<{ answer: string; messages: Array<{ type: string; content: unknown }> }>(thread.thread_id);
+      expect(state.values.answer).toMatch(/Oslo/);
+      expect(state.values.messages.map((message) => message.type)).toEqual(["human", "ai", "tool", "ai", "human", "ai", "tool", "ai"]);
+      expect(state.values.messages.at(-1)?.content).toBe(state.values.answer);
+    } finally {
+      await client.threads.delete(thread.thread_id);
+    }
+  }, 30_000);
+
+  it("shows an approval as an interrupt, and resumes from a command", async () => {
+    const client = new Client({ apiUrl });
+    const thread = await client.threads.create();
+    try {
+      // Our tools are read-only, so only the `always` policy asks before them.
+      await client.runs.wait(thread.thread_id, GRAPH_ID, {
+        input: { messages: [{ role: "user", content: "add 2 and 3" }] },
+        config: { configurable: { approval: "always" } },
+      });
+      const waiting = await client.threads.get(thread.thread_id);
+      expect(waiting.status).toBe("interrupted");
+      const interrupts = Object.values(waiting.interrupts ?? {}).flat();
+      expect(interrupts.map((interrupt) => interrupt.value)).toEqual([
+        [expect.objectContaining({ action_request: { action: "math__add", args: { a: 2, b: 3 } } })],
+      ]);
+
+      await client.runs.wait(thread.thread_id, GRAPH_ID, {
+        command: { resume: { type: "accept", args: null } },
+        config: { configurable: { approval: "always" } },
+      });
+      const state = await client.threads.getState<{ answer: string; calls: Array<{ result: string }> }>(thread.thread_id);
+      expect(state.values.calls.map((call) => call.result)).toEqual(["5"]);
+      expect(state.values.answer).toMatch(/\b5\b/);
+      expect((await client.threads.get(thread.thread_id)).status).toBe("idle");
     } finally {
       await client.threads.delete(thread.thread_id);
     }
@@ -131,11 +160,11 @@ describe("npm run studio", () => {
     const response = await schemas!;
     expect(response.status).toBe(200);
     const body = (await response.json()) as Record<string, { properties?: Record<string, unknown> } | undefined>;
-    expect(Object.keys(body.input_schema?.properties ?? {})).toContain("question");
-    // The CLI's type-based extractor reports the graph's input type as `state_schema` when the graph
-    // declares a separate input (ours: just the question); the full state is the output schema.
-    expect(Object.keys(body.output_schema?.properties ?? {})).toEqual(expect.arrayContaining(["catalog", "decision", "calls", "answer"]));
-    expect(Object.keys(body.config_schema?.properties ?? {})).toEqual(expect.arrayContaining(["model", "maxSteps", "servers"]));
+    expect(Object.keys(body.input_schema?.properties ?? {})).toEqual(expect.arrayContaining(["messages", "question"]));
+    expect(Object.keys(body.output_schema?.properties ?? {})).toEqual(expect.arrayContaining(["messages", "decision", "calls", "approvals", "answer"]));
+    // The catalog is a summary in the state; the tool definitions stay in the runtime context.
+    expect(JSON.stringify(body.output_schema?.properties?.catalog)).not.toContain("inputSchema");
+    expect(Object.keys(body.config_schema?.properties ?? {})).toEqual(expect.arrayContaining(["model", "maxSteps", "servers", "approval"]));
   }, 120_000);
 
   it("stops the dev server and the MCP servers on Ctrl-C, exiting 0", async () => {

@@ -17,7 +17,17 @@ export const ConfigurationAnnotation = Annotation.Root({
   maxRouteRetries: Annotation<number>,
   /** Bound on one tool call, in milliseconds. */
   callTimeoutMs: Annotation<number>,
+  /** Bound on one request to a real model, in milliseconds (its retries each get their own). */
+  modelTimeoutMs: Annotation<number>,
+  /**
+   * When a person approves a call first: `writes` (default) for every tool whose MCP annotations do
+   * not say `readOnlyHint: true`, `always`, or `never`.
+   */
+  approval: Annotation<ApprovalPolicy>,
 });
+
+export const APPROVAL_POLICIES = ["writes", "always", "never"] as const;
+export type ApprovalPolicy = (typeof APPROVAL_POLICIES)[number];
 
 export type Configuration = typeof ConfigurationAnnotation.State;
 
@@ -34,8 +44,13 @@ export function ensureConfiguration(config: RunnableConfig | undefined, defaults
     maxSteps: configurable.maxSteps ?? defaults.maxSteps,
     maxRouteRetries: configurable.maxRouteRetries ?? defaults.maxRouteRetries,
     callTimeoutMs: configurable.callTimeoutMs ?? defaults.callTimeoutMs,
+    modelTimeoutMs: configurable.modelTimeoutMs ?? defaults.modelTimeoutMs,
+    approval: configurable.approval ?? defaults.approval,
   };
-  for (const key of ["maxSteps", "callTimeoutMs"] as const) {
+  if (!APPROVAL_POLICIES.includes(resolved.approval)) {
+    throw new RangeError(`configurable.approval must be one of ${APPROVAL_POLICIES.map((p) => `"${p}"`).join(", ")}, got ${JSON.stringify(resolved.approval)}`);
+  }
+  for (const key of ["maxSteps", "callTimeoutMs", "modelTimeoutMs"] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 1) {
       throw new RangeError(`configurable.${key} must be a positive integer, got ${JSON.stringify(resolved[key])}`);
     }

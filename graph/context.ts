@@ -1,14 +1,28 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { MultiServerClient, type ServersConfig } from "../adapters/index.js";
-import type { Configuration } from "./configuration.js";
+import type { RunnableConfig } from "@langchain/core/runnables";
+import { MultiServerClient, type ServersConfig, type ServerStatus, type ToolInfo } from "../adapters/index.js";
+import { ensureConfiguration, type Configuration } from "./configuration.js";
 import type { ModelResolver } from "./route-model.js";
 
-/** What the nodes share for the lifetime of a compiled graph: defaults, clients and models. */
+/** The tools a run may use, with the version the state records. */
+export interface Catalog {
+  tools: readonly ToolInfo[];
+  version: number;
+}
+
+/**
+ * What the nodes share for the lifetime of a compiled graph: defaults, clients, models, and the tool
+ * catalog (kept here rather than in every checkpoint).
+ */
 export interface GraphContext {
   defaults: Configuration;
-  /** A connected client for these servers; the same one for every run that names the same servers. */
-  clientFor(servers: ServersConfig): Promise<MultiServerClient>;
-  modelFor(name: string): Promise<BaseChatModel>;
+  /** A connected client for the run's servers; the same one for every run that names the same servers. */
+  clientFor(config: RunnableConfig | undefined): Promise<MultiServerClient>;
+  /** The run's tools as the client holds them now. */
+  catalogFor(config: RunnableConfig | undefined): Promise<Catalog>;
+  /** The run's server statuses now. */
+  statusFor(config: RunnableConfig | undefined): Promise<Record<string, ServerStatus>>;
+  modelFor(name: string, timeoutMs: number): Promise<BaseChatModel>;
   /** Closes every client this context opened (not one passed in by the caller). */
   close(): Promise<void>;
 }
@@ -17,6 +31,8 @@ export interface GraphContextOptions {
   defaults: Configuration;
   /** A client owned by the caller, used for every run whatever servers the run names. */
   client?: MultiServerClient;
+  /** A fixed catalog instead of a client's (the route step benchmarked alone). */
+  tools?: readonly ToolInfo[];
   /** A model instance owned by the caller, used whatever model name the run names. */
   model?: BaseChatModel;
   resolveModel?: ModelResolver;
@@ -34,30 +50,49 @@ export function createGraphContext(options: GraphContextOptions): GraphContext {
   // while every other run reuses the warm ones.
   const clients = new Map<string, Promise<MultiServerClient>>();
   const models = new Map<string, Promise<BaseChatModel>>();
+  // The client hands out one frozen catalog array until its tools change, so identity is the version.
+  const versions = new WeakMap<readonly ToolInfo[], number>();
+  let lastVersion = 0;
+  const versionOf = (tools: readonly ToolInfo[]) => {
+    let version = versions.get(tools);
+    if (version === undefined) versions.set(tools, (version = ++lastVersion));
+    return version;
+  };
+
+  const clientFor = (config: RunnableConfig | undefined): Promise<MultiServerClient> => {
+    if (options.client) return Promise.resolve(options.client);
+    const { servers } = ensureConfiguration(config, options.defaults);
+    const key = JSON.stringify(servers satisfies ServersConfig);
+    const cached = clients.get(key);
+    if (cached) return cached;
+    const created = new MultiServerClient(servers);
+    const connected = created.connect().then(() => created);
+    // A failed connect must not be cached: the next run tries again.
+    connected.catch(() => clients.delete(key));
+    clients.set(key, connected);
+    return connected;
+  };
 
   return {
     defaults: options.defaults,
-    clientFor(servers) {
-      if (options.client) return Promise.resolve(options.client);
-      const key = JSON.stringify(servers);
-      const cached = clients.get(key);
-      if (cached) return cached;
-      const created = new MultiServerClient(servers);
-      const connected = created.connect().then(() => created);
-      // A failed connect must not be cached: the next run tries again.
-      connected.catch(() => clients.delete(key));
-      clients.set(key, connected);
-      return connected;
+    clientFor,
+    async catalogFor(config) {
+      const tools = options.tools ?? (await clientFor(config)).catalog();
+      return { tools, version: versionOf(tools) };
     },
-    modelFor(name) {
+    async statusFor(config) {
+      return options.tools ? {} : (await clientFor(config)).status();
+    },
+    modelFor(name, timeoutMs) {
       if (options.model) return Promise.resolve(options.model);
-      let model = models.get(name);
+      const key = `${name}\u0000${timeoutMs}`;
+      let model = models.get(key);
       if (!model) {
         const resolve = options.resolveModel;
-        model = resolve ? Promise.resolve().then(() => resolve(name)) : Promise.reject(new UnknownModelError(name));
+        model = resolve ? Promise.resolve().then(() => resolve(name, { timeoutMs })) : Promise.reject(new UnknownModelError(name));
         // A name that failed (a missing key, say) is tried again by the next run.
-        model.catch(() => models.delete(name));
-        models.set(name, model);
+        model.catch(() => models.delete(key));
+        models.set(key, model);
       }
       return model;
     },

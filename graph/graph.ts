@@ -1,8 +1,10 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { END, START, StateGraph, type BaseCheckpointSaver } from "@langchain/langgraph";
 import type { MultiServerClient, ServersConfig } from "../adapters/index.js";
-import { ConfigurationAnnotation, type Configuration } from "./configuration.js";
+import { ConfigurationAnnotation, type ApprovalPolicy, type Configuration } from "./configuration.js";
 import { createGraphContext, type GraphContext } from "./context.js";
+import type { ToolInfo } from "../adapters/index.js";
+import { afterApprove, approve } from "./nodes/approve.js";
 import { callTool } from "./nodes/call-tool.js";
 import { discover } from "./nodes/discover.js";
 import { respond } from "./nodes/respond.js";
@@ -13,17 +15,24 @@ import { InputAnnotation, StateAnnotation } from "./state.js";
 export const DEFAULT_MAX_STEPS = 5;
 export const DEFAULT_MAX_ROUTE_RETRIES = 2;
 export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
+export const DEFAULT_MODEL_TIMEOUT_MS = 60_000;
+export const DEFAULT_APPROVAL: ApprovalPolicy = "writes";
 
-/** The graph's shape: discover → route ⇄ callTool, route → respond. Static; nodes decide the branch. */
+/**
+ * The graph's shape: discover → route → approve → callTool → route … → respond. Static; nodes decide
+ * the branch. `approve` is where a call that needs a person interrupts the run.
+ */
 export function buildGraph(context: GraphContext) {
   return new StateGraph({ stateSchema: StateAnnotation, input: InputAnnotation }, ConfigurationAnnotation)
     .addNode("discover", discover(context))
     .addNode("route", route(context))
+    .addNode("approve", approve(context))
     .addNode("callTool", callTool(context))
     .addNode("respond", respond)
     .addEdge(START, "discover")
     .addEdge("discover", "route")
-    .addConditionalEdges("route", afterRoute, ["callTool", "respond", "route"])
+    .addConditionalEdges("route", afterRoute, ["approve", "respond", "route"])
+    .addConditionalEdges("approve", afterApprove, ["callTool", "respond", "route"])
     .addEdge("callTool", "route")
     .addEdge("respond", END);
 }
@@ -40,6 +49,11 @@ export interface CreateGraphOptions {
   maxSteps?: number;
   maxRouteRetries?: number;
   callTimeoutMs?: number;
+  /** Bound on one request to a real model (passed to `resolveModel`), in milliseconds. */
+  modelTimeoutMs?: number;
+  /** Which calls a person approves first (default `writes`: every tool not annotated read-only). */
+  approval?: ApprovalPolicy;
+  /** Where threads are kept; without one every run starts a new conversation and approvals cannot pause. */
   checkpointer?: BaseCheckpointSaver;
 }
 
@@ -57,6 +71,8 @@ export function createGraph(options: CreateGraphOptions) {
     maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
     maxRouteRetries: options.maxRouteRetries ?? DEFAULT_MAX_ROUTE_RETRIES,
     callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+    modelTimeoutMs: options.modelTimeoutMs ?? DEFAULT_MODEL_TIMEOUT_MS,
+    approval: options.approval ?? DEFAULT_APPROVAL,
   };
   const context = createGraphContext({
     defaults,
@@ -73,9 +89,9 @@ export type McpGraph = ReturnType<typeof createGraph>;
 
 /**
  * The route step alone, outside a compiled graph, for benchmarks and custom graphs: one model decides
- * for every run, with the graph's defaults unless given.
+ * over a fixed set of tools, with the graph's defaults unless given.
  */
-export function createRouteNode(model: BaseChatModel, defaults: Partial<Configuration> = {}) {
+export function createRouteNode(model: BaseChatModel, tools: readonly ToolInfo[], defaults: Partial<Configuration> = {}) {
   const context = createGraphContext({
     defaults: {
       model: "custom",
@@ -83,9 +99,12 @@ export function createRouteNode(model: BaseChatModel, defaults: Partial<Configur
       maxSteps: DEFAULT_MAX_STEPS,
       maxRouteRetries: DEFAULT_MAX_ROUTE_RETRIES,
       callTimeoutMs: DEFAULT_CALL_TIMEOUT_MS,
+      modelTimeoutMs: DEFAULT_MODEL_TIMEOUT_MS,
+      approval: DEFAULT_APPROVAL,
       ...defaults,
     },
     model,
+    tools,
   });
   return route(context);
 }

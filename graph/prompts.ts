@@ -23,3 +23,18 @@ export const unavailableServersNote = (failures: string): string =>
   `Note: some servers were unavailable, so their tools could not be used: ${failures}.`;
 
 export const modelFailureAnswer = (error: string): string => `The model could not route the question: ${error}`;
+
+/** The `name` of the human messages that carry retry feedback, so a model can tell them from the user. */
+export const ROUTE_FEEDBACK_NAME = "route_feedback";
+
+export const declinedAnswer = (target: string): string => `I did not run ${target}, as you chose.`;
+
+export const declinedToolResult = (reply: string): string =>
+  `Not run: the user declined this call${reply ? ` and replied: ${reply}` : ""}.`;
+
+export const approvalDescription = (target: string, args: Record<string, unknown>, why: string): string =>
+  `${target} ${JSON.stringify(args)} — ${why}. Accept to run it, edit the arguments, ignore it, or reply instead.`;
+
+export const cannotAskAnswer = (target: string, why: string): string =>
+  `I did not run ${target}: it needs your approval first (${why}), and this graph keeps no threads to wait for it. ` +
+  `Give the graph a checkpointer, or set approval to "never" to run such tools unasked.`;

@@ -3,7 +3,7 @@ import type { BaseMessage } from "@langchain/core/messages";
 import type { Runnable } from "@langchain/core/runnables";
 
 /** Turns a model name from a run's configuration into a chat model; given by whoever creates the graph. */
-export type ModelResolver = (name: string) => BaseChatModel | Promise<BaseChatModel>;
+export type ModelResolver = (name: string, request: { timeoutMs: number }) => BaseChatModel | Promise<BaseChatModel>;
 
 export interface StructuredReply {
   raw: BaseMessage;

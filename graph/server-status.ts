@@ -1,9 +1,8 @@
-import type { ServerStatus } from "../adapters/index.js";
+import type { CatalogSummary } from "./state.js";
 
-/** "weather (connection refused), files (timed out)" for every server that is not connected. */
-export function describeUnavailable(servers: Record<string, ServerStatus>): string {
-  return Object.entries(servers)
-    .filter(([, status]) => status.state !== "connected")
-    .map(([name, status]) => `${name} (${status.error ?? status.state})`)
+/** "weather (failed: connection refused), files (reconnecting)" for every server that is not connected. */
+export function describeUnavailable(catalog: CatalogSummary): string {
+  return Object.entries(catalog.unavailable)
+    .map(([name, why]) => `${name} (${why})`)
     .join(", ");
 }

@@ -40,7 +40,30 @@ function importsOf(file: string): string[] {
 
 const graph = new Map(files.map((file) => [file, importsOf(file).filter((target) => files.includes(target))]));
 
+/** The environment variables this application reads (app/settings.ts, servers/shared/run.ts). */
+const OURS = /^(MCP_|MATH_|WEATHER_|OPENAI_|POSTGRES_)/;
+
+function variablesReadOnImport(module: string): string[] {
+  const output = execFileSync(process.execPath, ["--import", "tsx", "test/support/env-probe.ts", module], { cwd: ROOT, encoding: "utf8" });
+  return (JSON.parse(output.trim().split("\n").at(-1)!) as string[]).filter((name) => OURS.test(name));
+}
+
 describe("architecture", () => {
+  it("reads none of our environment variables when graph/, adapters/ or app/ is imported", () => {
+    for (const module of ["graph/index.ts", "adapters/index.ts", "app/index.ts", "servers/index.ts"]) {
+      expect({ module, read: variablesReadOnImport(module) }).toEqual({ module, read: [] });
+    }
+    // The probe sees reads: the one module meant to read the environment on import does.
+    expect(variablesReadOnImport("app/studio-graph.ts")).toContain("MATH_SERVER_PORT");
+  }, 60_000);
+
+  it("has no server name, port or variable of this application in adapters/ or graph/", () => {
+    const leaks = files
+      .filter((file) => /^(adapters|graph)\//.test(file) && !isTest(file))
+      .filter((file) => /\b(58000|58001|MATH_SERVER_PORT|WEATHER_SERVER_PORT|MCP_AUTH_TOKEN|MathServer|WeatherServer)\b/.test(readFileSync(join(ROOT, file), "utf8")));
+    expect(leaks).toEqual([]);
+  });
+
   it("knows the layer of every folder", () => {
     const unknown = [...new Set(files.map(folderOf))].filter((folder) => folder !== "." && !rank.has(folder));
     expect(unknown).toEqual([]);

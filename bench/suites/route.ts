@@ -10,9 +10,10 @@ import {
   buildRouteSchema,
   createRouteNode,
   parseRouteOutput,
-  questionState,
+  turnState,
   ROUTE_SYSTEM_PROMPT,
   withRouteSchema,
+  type GraphState,
   type GraphUpdate,
   type RouteDecision,
 } from "../../graph/index.js";
@@ -130,8 +131,8 @@ export const routeSuite: Suite = {
     // array (the first question after a server's tools or status changed).
     const size = SIZES.at(-1)!;
     const tools = syntheticCatalog(size);
-    const node = createRouteNode(model);
-    const sameState = questionState(String(question.content), tools, {});
+    const node = createRouteNode(model, tools);
+    const sameState = firstTurn(question);
     variants.push(
       {
         name: "node/seen-catalog",
@@ -141,9 +142,9 @@ export const routeSuite: Suite = {
         name: "node/new-catalog",
         selfTimed: true,
         run: async () => {
-          const state = questionState(String(question.content), structuredClone(tools), {});
+          const fresh = createRouteNode(model, structuredClone(tools));
           const started = performance.now();
-          const update = await node(state, {});
+          const update = await fresh(sameState, {});
           const elapsed = performance.now() - started;
           checkRoute(size, decisionOf(update));
           return elapsed;
@@ -164,3 +165,8 @@ export const routeSuite: Suite = {
     recorder.target(`${name} (median: the route step of a question)`, "<", 2, recorder.get(name));
   },
 };
+
+/** The state the route node sees on a thread's first turn. */
+function firstTurn(question: HumanMessage): GraphState {
+  return { ...turnState(), messages: [question], catalog: { version: 1, servers: 0, tools: 0, unavailable: {} } };
+}

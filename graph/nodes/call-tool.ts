@@ -13,21 +13,23 @@ export function callTool(context: GraphContext) {
   return async (state: GraphState, config: RunnableConfig): Promise<GraphUpdate> => {
     const decision = state.decision?.decision;
     if (decision?.action !== "call_tool") throw new Error("callTool ran without a call_tool decision");
-    const tool = state.catalog.find((entry) => entry.bridgedName === decision.tool);
-    if (!tool) throw new Error(`callTool ran for a tool missing from the catalog: ${decision.tool}`);
-
-    const { servers, callTimeoutMs } = ensureConfiguration(config, context.defaults);
-    const client = await context.clientFor(servers);
+    const { callTimeoutMs } = ensureConfiguration(config, context.defaults);
+    const client = await context.clientFor(config);
+    const { tools } = await context.catalogFor(config);
+    const listed = tools.find((entry) => entry.bridgedName === decision.tool);
+    // A tool whose server went away since the route still resolves, and its call fails with the reason.
+    const known = listed ? { server: listed.server, tool: listed.name } : client.resolveTool(decision.tool);
+    if (!known) throw new Error(`callTool ran for a tool this client never listed: ${decision.tool}`);
     const started = performance.now();
     let record: CallRecord;
     try {
-      const result = await client.callTool(tool.server, tool.name, decision.args, {
+      const result = await client.callTool(known.server, known.tool, decision.args, {
         timeoutMs: callTimeoutMs,
         signal: config.signal,
       });
       record = {
-        server: tool.server,
-        tool: tool.name,
+        server: known.server,
+        tool: known.tool,
         args: decision.args,
         result: resultText(result),
         isError: result.isError === true,
@@ -36,8 +38,8 @@ export function callTool(context: GraphContext) {
       };
     } catch (error) {
       record = {
-        server: tool.server,
-        tool: tool.name,
+        server: known.server,
+        tool: known.tool,
         args: decision.args,
         result: error instanceof Error ? error.message : String(error),
         isError: true,
@@ -45,18 +47,17 @@ export function callTool(context: GraphContext) {
       };
     }
 
-    const id = `call_${state.steps + 1}`;
+    // Unique within the thread, whose turns each start counting steps again.
+    const id = `call_${state.messages.length + 1}`;
     return {
       steps: state.steps + 1,
       calls: [...state.calls, record],
-      errors: record.isError ? [...state.errors, `${tool.server}.${tool.name}: ${record.result}`] : state.errors,
-      servers: client.status(),
+      errors: record.isError ? [...state.errors, `${known.server}.${known.tool}: ${record.result}`] : state.errors,
       messages: [
-        ...state.messages,
-        new AIMessage({ content: "", tool_calls: [{ id, name: tool.bridgedName, args: decision.args, type: "tool_call" }] }),
+        new AIMessage({ content: "", tool_calls: [{ id, name: decision.tool, args: decision.args, type: "tool_call" }] }),
         new ToolMessage({
           tool_call_id: id,
-          name: tool.bridgedName,
+          name: decision.tool,
           content: record.result,
           status: record.isError ? "error" : "success",
         }),

@@ -1,7 +1,9 @@
+import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
-import { ensureConfiguration } from "../configuration.js";
+import type { ServerStatus, ToolInfo } from "../../adapters/index.js";
 import type { GraphContext } from "../context.js";
-import { questionState, type GraphState, type GraphUpdate } from "../state.js";
+import { messageText } from "../messages.js";
+import { turnState, type CatalogSummary, type GraphState, type GraphUpdate } from "../state.js";
 
 export class InvalidQuestionError extends Error {
   constructor(message: string) {
@@ -11,22 +13,40 @@ export class InvalidQuestionError extends Error {
 }
 
 /**
- * Connects to the configured servers (once; later only to retry failed ones) and records what they
- * offer now. A server that is down is recorded with its reason and skipped; routing works with the
- * tools of the rest.
- * @throws {InvalidQuestionError} when the input has no question.
+ * Starts a turn: takes the user's new message (a `question`, or the last message the input added),
+ * resets this turn's fields, connects to the configured servers (once; later only to retry failed
+ * ones) and records what they offer now. A server that is down is recorded with its reason and
+ * skipped; routing works with the tools of the rest.
+ * @throws {InvalidQuestionError} when the input brings no user message.
  */
 export function discover(context: GraphContext) {
   return async (state: GraphState, config: RunnableConfig): Promise<GraphUpdate> => {
     const question = typeof state.question === "string" ? state.question.trim() : "";
-    if (!question) throw new InvalidQuestionError('the input needs a non-empty "question" string');
-    const { servers } = ensureConfiguration(config, context.defaults);
-    const client = await context.clientFor(servers);
+    const added: BaseMessage[] = [];
+    if (question) {
+      added.push(new HumanMessage(question));
+    } else {
+      const last = state.messages.at(-1);
+      if (!last || !HumanMessage.isInstance(last) || !messageText(last).trim()) {
+        throw new InvalidQuestionError('the input needs a user message: {"messages": [{"role": "user", "content": "…"}]} or {"question": "…"}');
+      }
+    }
+
+    const client = await context.clientFor(config);
     // A client handed in unconnected is connected here, and a server that failed earlier gets a fresh
     // attempt with each question, so one that comes back is used again without restarting the host.
-    // One that is reconnecting after a drop is not waited for: its backoff can take seconds.
     const states = Object.values(client.status()).map((status) => status.state);
     if (states.includes("failed") || states.includes("connecting")) await client.connect();
-    return questionState(question, client.catalog(), client.status());
+    const { tools, version } = await context.catalogFor(config);
+    return { ...turnState(), messages: added, catalog: summarize(version, tools, client.status()) };
   };
+}
+
+export function summarize(version: number, tools: readonly ToolInfo[], status: Record<string, ServerStatus>): CatalogSummary {
+  const unavailable = Object.fromEntries(
+    Object.entries(status)
+      .filter(([, server]) => server.state !== "connected")
+      .map(([name, server]) => [name, server.error ? `${server.state}: ${server.error}` : server.state]),
+  );
+  return { version, servers: Object.keys(status).length - Object.keys(unavailable).length, tools: tools.length, unavailable };
 }

@@ -15,9 +15,9 @@ export function respond(state: GraphState): GraphUpdate {
   if (!answer && decision?.action === "ask") answer = decision.question;
   if (!answer) answer = "I could not answer the question.";
 
-  const unavailable = describeUnavailable(state.servers);
-  const foundNoTool = state.calls.length === 0 && state.catalog.length > 0;
+  const unavailable = describeUnavailable(state.catalog);
+  const foundNoTool = state.calls.length === 0 && state.catalog.tools > 0;
   if (unavailable && foundNoTool) answer = `${answer} ${unavailableServersNote(unavailable)}`;
 
-  return { answer, messages: [...state.messages, new AIMessage(answer)] };
+  return { answer, messages: [new AIMessage(answer)] };
 }

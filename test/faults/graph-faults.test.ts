@@ -75,7 +75,7 @@ describe("the graph under a misbehaving model and a hanging server, in a host pr
         env: { OPENAI_API_KEY: "test-key", OPENAI_BASE_URL: stub.url },
       },
     });
-    hangHost = startHost({ servers: { math: { url: `${hang.url}/mcp` } }, graph: { model: "offline", callTimeoutMs: CALL_TIMEOUT_MS, maxSteps: MAX_STEPS } });
+    hangHost = startHost({ servers: { math: { url: `${hang.url}/mcp` } }, graph: { model: "offline", callTimeoutMs: CALL_TIMEOUT_MS, maxSteps: MAX_STEPS, approval: "never" } });
     // The graph uses a caller-owned client as it is; connecting it is the caller's job.
     for (const host of [modelHost, hangHost]) {
       const { status } = (await host.send({ op: "connect" })) as HostReply & { status: Record<string, { state: string }> };

@@ -2,7 +2,18 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** A reply the stub sends: the assistant's text, or a function of the request body that makes it. */
-export type ScriptedReply = string | Record<string, unknown> | ((body: ChatRequest) => string | Record<string, unknown>);
+export type ScriptedReply = string | Record<string, unknown> | HttpFault | ((body: ChatRequest) => string | Record<string, unknown>);
+
+/** A provider misbehaving on the wire: no answer at all, or a status and body of the test's choosing. */
+export type HttpFault = { fault: "hang" } | { fault: "reply"; status: number; contentType: string; body: string };
+
+/** Faults the stub can play: `faults.hang`, `faults.reply(500, "text/plain", "boom")`. */
+export const faults = {
+  hang: { fault: "hang" } as HttpFault,
+  reply: (status: number, contentType: string, body: string): HttpFault => ({ fault: "reply", status, contentType, body }),
+};
+
+const isFault = (reply: unknown): reply is HttpFault => typeof reply === "object" && reply !== null && "fault" in reply;
 
 export interface ChatRequest {
   model: string;
@@ -40,6 +51,12 @@ export async function startOpenAIStub(script: ScriptedReply[]): Promise<OpenAISt
     const reply = script[next++];
     // 400, not 5xx: the client retries server errors with backoff, which would only slow the test.
     if (reply === undefined) return send(400, { error: { message: "the stub's script ran out", type: "invalid_request_error" } });
+    if (isFault(reply)) {
+      // A hang holds the socket until the client gives up or the stub closes.
+      if (reply.fault === "hang") return;
+      response.writeHead(reply.status, { "content-type": reply.contentType });
+      return response.end(reply.body);
+    }
     const made = typeof reply === "function" ? reply(body) : reply;
     const content = typeof made === "string" ? made : JSON.stringify(made);
     send(200, {
