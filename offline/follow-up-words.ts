@@ -8,7 +8,7 @@ export interface FollowUpWords {
   leads: string[];
   /** Words that introduce the value itself: "the city is", "in", "the other number is". */
   intros: string[];
-  /** Courtesy that can sit at either end: "please", "thanks". */
+  /** Courtesy that can sit at either end: "please", "merci". */
   courtesy: string[];
   /** Times of day the tools take no argument for; a follow-up may name one beside its value. */
   times: string[];

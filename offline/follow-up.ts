@@ -41,7 +41,7 @@ interface Value {
   timeOnly: boolean;
   /** An opener, an introducing word or a question mark marked it as a follow-up. */
   cued: boolean;
-  /** Nothing but courtesy ("Thanks!", "Great"): it changes no subject. */
+  /** Nothing but courtesy ("Danke!", "perfect, thank you"): it changes no subject. */
   empty: boolean;
 }
 
@@ -81,7 +81,7 @@ export function resolveTurns(turns: readonly Turn[], catalog: Catalog): Resoluti
   let resolution = previous.resolution;
   for (const turn of later) {
     resolution = resolveFollowUp(turn.message, previous, catalog);
-    // "Thanks!" between a question and its follow-up changes no subject: the next message reads the question.
+    // Courtesy between a question and its follow-up changes no subject: the next message reads the question.
     if (!readValue(turn.message).empty) previous = after(previous, resolution, turn);
   }
   return resolution;
@@ -97,7 +97,7 @@ function resolveFollowUp(message: string, previous: Previous, catalog: Catalog):
   const standalone: Resolution = { question: message, slots: {} };
   const own = outlinePlan(message, catalog);
   if (own.complete) return standalone;
-  // "And 8 times 13?", "Never mind, what's 5 times 6?": a complete question behind an opener is new too.
+  // "And 4 times 9?", "Sorry, what's 2 plus 9?": a complete question behind an opener is new too.
   const core = withoutOpeners(message);
   if (core !== "" && outlinePlan(core, catalog).complete) return { question: core, slots: {}, note: "a question of its own after an opener" };
 
@@ -119,7 +119,7 @@ function resolveFollowUp(message: string, previous: Previous, catalog: Catalog):
     return { question: operands.join(` ${OPERATION_SYMBOL[op]} `), slots: {}, note: `the reply gives the number asked for (${operands.join(", ")})` };
   }
   if (value.places && (value.cued || value.known)) {
-    // The earlier question calls for a place with these ("And in Berlin?", or "For Bremen" after a bare "What's the temperature?").
+    // The earlier question calls for a place with these ("And in Utrecht?", or "for Graz" after a bare question for the temperature).
     const slots = { ...earlier.slots, places: value.places };
     if (outlinePlan(earlier.question, catalog, slots).places.length > 0) return { question: earlier.question, slots, note: `the same question for ${value.places.join(", ")}` };
   }
@@ -230,8 +230,8 @@ function spanText(text: string, tokens: Token[], mention: NumberMention): string
 }
 
 /**
- * The earlier question with its numbers replaced: by the one before the same noun ("And 7 days?"),
- * or else the last ones it names ("what about 12?").
+ * The earlier question with its numbers replaced: by the one before the same noun ("And 11 hours?"),
+ * or else the last ones it names ("what about 40?").
  */
 function replaceNumbers(question: string, numbers: NonNullable<Value["numbers"]>): string | undefined {
   const text = normalizeText(question);

@@ -48,7 +48,7 @@ export class OfflineModelError extends Error {
  * It reads the tool definitions it is given, either as a route schema through `withStructuredOutput`
  * (the route node's path) or as tools through `bindTools` (like any tool-calling chat model), and
  * decides the next step from the thread: the last user message, read in the light of the turn
- * before it (a reply to a question it asked, "and in Berlin?", "double it"), and the tool results of
+ * before it (a reply to a question it asked, "and in Utrecht?", "triple that"), and the tool results of
  * the current turn. It calls a tool, answers (grounded in the results, or saying that no tool can
  * help), or asks for a missing input. With nothing bound it answers in plain text.
  */

@@ -57,7 +57,7 @@ export interface PlanOutline {
   asks?: Slot;
   /** The places its calls to place tools use. */
   places: string[];
-  /** The question is arithmetic short of an operand ("add 5", "double it"), whichever tools exist. */
+  /** The question is arithmetic short of an operand ("add 11", "triple that"), whichever tools exist. */
   missingOperand: boolean;
 }
 
