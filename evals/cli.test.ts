@@ -112,6 +112,31 @@ describe("npm run eval (in process, real servers)", () => {
     // The first run loads LangChain and the SDK, which takes seconds on a loaded two-core machine.
   }, 60_000);
 
+  it("runs a dialogue on one thread of the graph: the second turn is read after the first", async () => {
+    const file = await dataset("dialogue.jsonl", [
+      {
+        id: "ask",
+        category: "reply",
+        turns: [
+          { user: "What's the weather like?", expected: null },
+          { user: "Lisbon", expected: { server: "weather", tool: "get_weather", args: { city: "Lisbon" } }, answer: "Lisbon" },
+          { user: "And in Porto?", expected: { tool: "get_weather", args: { city: "Porto" } } },
+        ],
+      },
+      // The same message with no turn before it: nothing to carry over.
+      { id: "alone", category: "no-history", turns: [{ user: "Lisbon", expected: null }] },
+    ]);
+    const io = capture();
+    const code = await main(["--dataset", file, "--json", "dialogue.json", "--md", "dialogue.md", "--concurrency", "2", "--min-call-accuracy", "1"], io);
+    expect(io.errText()).not.toMatch(/error:/);
+    expect(code).toBe(EXIT.ok);
+    const report = JSON.parse(await readFile(join(dir, "dialogue.json"), "utf8")) as EvalReport;
+    expect(report.items.map((i) => [i.id, i.ok])).toEqual([["ask#1", true], ["ask#2", true], ["ask#3", true], ["alone#1", true]]);
+    expect(report.items[1]!.got.calls).toEqual([expect.objectContaining({ tool: "get_weather", args: { city: "Lisbon" } })]);
+    expect(report.summary).toMatchObject({ total: 4, dialogueAccuracy: 1, dialogueTotal: 2 });
+    expect(Object.keys(report.byTurn ?? {})).toEqual(["turn 1", "turn 2", "turn 3"]);
+  }, 60_000);
+
   it("sums the token usage a provider reports", async () => {
     const stub: OpenAIStub = await startOpenAIStub([
       { reason: "5 days × 24", decision: { action: "call_tool", tool: "math__multiply", args: { a: 5, b: 24 } } },

@@ -8,7 +8,7 @@ import { loadDataset } from "./dataset.js";
 import { langsmithEnabled, logToLangSmith } from "./langsmith.js";
 import { Progress, type ProgressSink } from "./progress.js";
 import { buildReport, formatConsoleReport, formatMarkdownReport, percent, type EvalReport } from "./report.js";
-import { runItems } from "./runner.js";
+import { askOnThreads, runItems } from "./runner.js";
 import { integerFlag, UsageError } from "../lib/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -170,13 +170,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return EXIT.usage;
     }
     const model = options.model ?? defaultModelName(settings.model);
-    // One client for every item, as a long-running app would hold it.
-    graph = createAppGraph(settings, { client: session.client, servers: session.config, model });
-    const compiled = graph;
+    const { MemorySaver } = await import("@langchain/langgraph");
+    // One client for every item, as a long-running app would hold it; each question and each dialogue
+    // on a thread of its own, kept in memory for the run.
+    graph = createAppGraph(settings, { client: session.client, servers: session.config, model, checkpointer: new MemorySaver() });
+    const ask = askOnThreads(graph);
 
     const startedAt = new Date();
     const progress = new Progress(io.stderr, items.length);
-    const results = await runItems(items, (question) => compiled.invoke({ question }), {
+    const results = await runItems(items, ask, {
       concurrency: options.concurrency,
       onResult: (r) => progress.tick(r.score.ok),
     });
