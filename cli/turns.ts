@@ -23,6 +23,8 @@ export async function runTurn(
   threadId: string,
   servers: ServersView,
   print?: (line: string) => void,
+  /** Whether the discover lines of a catalog with this version are worth printing (default: always). */
+  showCatalog: (version: number) => boolean = () => true,
 ): Promise<TurnResult> {
   const started = performance.now();
   const timingsMs: Record<string, number> = {};
@@ -39,6 +41,7 @@ export async function runTurn(
     for (const [node, update] of Object.entries(chunk as Record<string, Partial<GraphState>>)) {
       if (node === "__interrupt__") continue;
       timingsMs[node] = (timingsMs[node] ?? 0) + (now - last);
+      if (node === "discover" && !showCatalog(update.catalog?.version ?? 0)) continue;
       if (print) for (const line of formatUpdate(node, update, servers)) print(line);
     }
     last = now;
