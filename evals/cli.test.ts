@@ -186,6 +186,18 @@ describe("npm run eval (in process, real servers)", () => {
     }
   }, 60_000);
 
+  it("exits 2 and leaves the reports alone when every item failed for the same setup reason", async () => {
+    const file = await dataset("setup.jsonl", SMALL);
+    await writeFile(join(dir, "kept.json"), "previous report\n");
+    // A real model with no key: every item fails the same way before anything is scored.
+    const io = capture({ OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined });
+    const code = await main(["--dataset", file, "--model", "openai:gpt-4o-mini", "--json", "kept.json", "--md", "kept.md"], io);
+    expect(code).toBe(EXIT.usage);
+    expect(io.errText()).toMatch(/error: every item failed the same way, so no report was written: .*OPENAI_API_KEY/);
+    expect(await readFile(join(dir, "kept.json"), "utf8")).toBe("previous report\n");
+    await expect(readFile(join(dir, "kept.md"), "utf8")).rejects.toThrow(/ENOENT/);
+  });
+
   it("names the line of an invalid dataset and exits 2", async () => {
     const file = await dataset("bad.jsonl", [SMALL[0], { id: "x", question: "q", expected: { tool: "add", arguments: {} } }]);
     const io = capture();

@@ -38,7 +38,8 @@ Options:
   --min-abstain-accuracy X     exit 1 when abstention accuracy is below X
   -h, --help                   show this help
 
-Exit codes: 0 thresholds met, 1 a threshold not met, 2 bad usage, dataset or servers.
+Exit codes: 0 thresholds met, 1 a threshold not met, 2 bad usage, dataset or servers, or every item
+failed the same way (no API key, a model that is down): then no report is written.
 With LANGSMITH_API_KEY set, results are also logged to LangSmith as an experiment.`;
 
 export interface CliOptions {
@@ -183,6 +184,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       onResult: (r) => progress.tick(r.score.ok),
     });
     progress.finish();
+    // The same failure on every item is the setup's (no key, a provider that is down), not a score:
+    // say so and leave the last reports as they are.
+    const firstError = results[0]?.outcome.error;
+    if (firstError !== undefined && results.every((result) => result.outcome.error === firstError)) {
+      err(`error: every item failed the same way, so no report was written: ${firstError}`);
+      return EXIT.usage;
+    }
     report = buildReport(results, {
       dataset: options.dataset,
       model,

@@ -9,6 +9,8 @@ export interface AnsweredState {
   calls: Array<{ server: string; tool: string; args: Record<string, unknown>; result?: string; isError: boolean }>;
   decision?: { reason?: string } | null;
   usage?: TokenUsage;
+  /** Set when the turn's model request failed: the item did not get a fair try. */
+  modelFailure?: string;
 }
 
 /**
@@ -32,7 +34,13 @@ function outcomeFromState(state: AnsweredState, latencyMs: number): ItemOutcome 
   }));
   // The graph starts usage at zero; zero means the provider reported nothing (the offline model).
   const usage = state.usage && state.usage.totalTokens > 0 ? state.usage : undefined;
-  return { calls, answer: state.answer, latencyMs, ...(usage ? { usage } : {}) };
+  return {
+    calls,
+    answer: state.answer,
+    latencyMs,
+    ...(usage ? { usage } : {}),
+    ...(state.modelFailure ? { error: `model failed: ${state.modelFailure}` } : {}),
+  };
 }
 
 /** A graph that keeps a conversation per thread: its input is the user's message, its state this turn's outcome. */
