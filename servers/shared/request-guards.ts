@@ -84,7 +84,7 @@ export function jsonBody(maxBytes: number): RequestHandler {
     const encoding = req.headers["content-encoding"]?.toLowerCase() ?? "identity";
     // A compressed body's size says nothing about what it inflates to; no MCP client compresses requests.
     if (encoding !== "identity") return sendError(res, 415, -32000, `Unsupported Media Type: Content-Encoding ${clip(encoding)}`);
-    if (Number(req.headers["content-length"] ?? 0) > maxBytes) return tooLarge(req, res, maxBytes);
+    if (Number(req.headers["content-length"] ?? 0) > maxBytes) return tooLarge(res, maxBytes);
 
     const chunks: Buffer[] = [];
     let received = 0;
@@ -97,7 +97,7 @@ export function jsonBody(maxBytes: number): RequestHandler {
       received += chunk.length;
       if (received <= maxBytes) return void chunks.push(chunk);
       stop();
-      tooLarge(req, res, maxBytes);
+      tooLarge(res, maxBytes);
     };
     const onEnd = () => {
       stop();
@@ -120,19 +120,7 @@ export function jsonBody(maxBytes: number): RequestHandler {
   };
 }
 
-/** How long a refused upload's connection stays half-closed before it is cut, so the client can read the 413. */
-const LINGER_MS = 1000;
-
-function tooLarge(req: IncomingMessage, res: Response, maxBytes: number): void {
-  // Stop reading: what the client still sends waits in the kernel (TCP stops it soon) until the socket goes.
-  req.pause();
-  // Close in stages (RFC 9112 §9.6): Node would destroy a Connection: close socket the moment the 413 is
-  // flushed, and closing with unread input sends a RST that makes a client still uploading drop the
-  // answer unread. So: half-close, wait a moment without reading, then cut.
-  const socket = req.socket;
-  socket.destroySoon = () => {
-    socket.end();
-    setTimeout(() => socket.destroy(), LINGER_MS).unref();
-  };
-  sendError(res, 413, -32000, `Payload Too Large: request body exceeds ${maxBytes} bytes`, { Connection: "close" });
+function tooLarge(res: Response, maxBytes: number): void {
+  // The rest of the body is never read: sendError closes the connection of a request with unread input.
+  sendError(res, 413, -32000, `Payload Too Large: request body exceeds ${maxBytes} bytes`);
 }

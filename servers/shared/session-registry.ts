@@ -4,7 +4,7 @@
  * the bound on output a client has not read.
  */
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { TransportSendOptions } from "@modelcontextprotocol/sdk/shared/transport.js";
@@ -16,6 +16,8 @@ import {
   type JSONRPCMessage,
   type RequestId,
 } from "@modelcontextprotocol/sdk/types.js";
+import type { Request, Response } from "express";
+import { sendError } from "./http-errors.js";
 import { rateLimitedLog } from "./rate-limited-log.js";
 
 export interface SessionLimits {
@@ -288,6 +290,7 @@ export class StreamableSession {
   #lastSeen = Date.now();
   #openRequests = 0;
   #standalone: StandaloneStream | undefined;
+  readonly #openPosts = new Set<Response>();
 
   constructor(
     readonly slot: SessionSlot,
@@ -299,13 +302,15 @@ export class StreamableSession {
   ) {}
 
   /** Counts a request routed to this session until its response closes; a GET may become the standalone stream. */
-  track(req: IncomingMessage, res: ServerResponse): void {
+  track(req: Request, res: Response): void {
     this.#openRequests += 1;
     this.#lastSeen = Date.now();
     if (req.method === "GET" && this.#standalone === undefined) this.#watchStandalone(res);
+    if (req.method === "POST") this.#openPosts.add(res);
     res.once("close", () => {
       this.#openRequests -= 1;
       this.#lastSeen = Date.now();
+      this.#openPosts.delete(res);
       if (this.#standalone?.res === res) this.#standalone = undefined;
       // An initialize that failed leaves a session nobody can address: close it, release its slot.
       if (this.transport.sessionId === undefined) void this.transport.close();
@@ -318,6 +323,16 @@ export class StreamableSession {
 
   dispose(): void {
     this.slot.release();
+    // The SDK's transport, closed in JSON-response mode, forgets the POSTs still waiting for their
+    // answer without ending them: they would hang until the client gives up. Answer them here (after
+    // the transport has had its turn, in case it did answer).
+    setImmediate(() => {
+      for (const res of this.#openPosts) {
+        if (res.writableEnded) continue;
+        if (res.headersSent) res.destroy();
+        else sendError(res, 404, -32001, "Session not found: it was closed while this request was in progress; start a new one with initialize");
+      }
+    });
   }
 
   /** Called by the transport for every message bound for the standalone stream. */
