@@ -3,15 +3,15 @@
  * `Server`s, answers `/healthz`, and closes. The checks every request passes are in request-guards.ts,
  * the sessions and their limits in session-registry.ts, the options and their defaults in host-options.ts.
  */
-import { createServer as createHttpServer } from "node:http";
+import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest, JSONRPCMessageSchema, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import { allowedHostnames, clientAddress, listeningLine, urlHost } from "./addresses.js";
 import { clip } from "./echo.js";
-import { HostStartError, resolveHostConfig, type StartOptions } from "./host-options.js";
+import { HostStartError, resolveHostConfig, type HostConfig, type StartOptions } from "./host-options.js";
 import { sendError } from "./http-errors.js";
 import { rateLimitedLog } from "./rate-limited-log.js";
 import { bearerAuth, credentialOf, hostAndOriginChecks, jsonBody, sameCredential } from "./request-guards.js";
@@ -65,7 +65,6 @@ export async function startHttpHost(hosted: HostedServer, options: StartOptions 
   const config = resolveHostConfig(hosted.name, hosted.defaultPort, options);
   const info = config.quiet ? () => {} : (message: string) => console.log(message);
   const logError = config.quiet ? () => {} : (message: string) => console.error(message);
-  const warn = rateLimitedLog(logError);
 
   const registry = new SessionRegistry(
     hosted.name,
@@ -79,6 +78,7 @@ export async function startHttpHost(hosted: HostedServer, options: StartOptions 
     logError,
   );
   const statelessInFlight = new Set<Server>();
+  const sessions = (): SessionCounts => ({ ...registry.counts(), statelessInFlight: statelessInFlight.size });
   let closing: Promise<void> | undefined;
   // Requests whose response has not closed yet; close() waits for them, then cuts whatever sockets remain.
   let inFlight = 0;
@@ -101,7 +101,6 @@ export async function startHttpHost(hosted: HostedServer, options: StartOptions 
   });
   app.use(hostAndOriginChecks(allowedHostnames(config.host, config.allowedHosts)));
   if (config.authToken !== undefined) app.use(bearerAuth(config.authToken));
-  const parseJson = jsonBody(config.maxBodyBytes);
 
   app.get("/healthz", (_req, res) => {
     res.json({
@@ -113,162 +112,12 @@ export async function startHttpHost(hosted: HostedServer, options: StartOptions 
       sessions: sessions(),
     });
   });
+  const routes: RouteContext = { hosted, config, registry, statelessInFlight, parseJson: jsonBody(config.maxBodyBytes) };
+  addLegacySseRoutes(app, routes);
+  addStreamableHttpRoutes(app, routes);
+  addFallbacks(app, hosted.name, logError);
 
-  app.get("/sse", async (req, res) => {
-    const slot = claimSlot(req, res);
-    if (slot === undefined) return;
-    const session = registry.openSse(slot, credentialOf(req), res);
-    await hosted.createServer().connect(session.transport);
-    if (res.closed) await session.transport.close();
-  });
-
-  // The session is looked up before the body is read: a POST to a session that is not there, or not
-  // the caller's, is refused without reading what it sends.
-  const sseSessionOf = (req: Request, res: Response) => {
-    const sessionId = typeof req.query.sessionId === "string" ? req.query.sessionId : undefined;
-    if (sessionId === undefined) {
-      return sendError(res, 400, -32000, "Missing sessionId query parameter: open GET /sse first and post to the endpoint it announces");
-    }
-    const session = registry.sse(sessionId);
-    if (session === undefined) return sendError(res, 404, -32001, "Session not found: it was closed or never existed; reconnect to GET /sse");
-    if (!sameCredential(session.credential, credentialOf(req))) {
-      return sendError(res, 403, -32000, "Forbidden: this session was opened with a different bearer token; post with the token that opened it");
-    }
-    return session;
-  };
-  const findSseSession: RequestHandler = (req, res, next) => {
-    if (sseSessionOf(req, res) !== undefined) next();
-  };
-  app.post("/messages", findSseSession, parseJson, async (req, res) => {
-    // Looked up again: the stream may have closed while the body arrived.
-    const session = sseSessionOf(req, res);
-    if (session === undefined) return;
-    // The SDK's SSE transport answers these in plain text; a client deserves the JSON-RPC error /mcp gives.
-    if (req.body === undefined) {
-      return sendError(res, 415, -32000, "Unsupported Media Type: Content-Type must be application/json");
-    }
-    if (Array.isArray(req.body)) {
-      return sendError(res, 400, -32600, "Invalid Request: JSON-RPC batches are not supported; send one message per request");
-    }
-    if (!JSONRPCMessageSchema.safeParse(req.body).success) {
-      return sendError(res, 400, -32600, 'Invalid Request: the body is not a JSON-RPC 2.0 message (needs "jsonrpc": "2.0" and a method or result)');
-    }
-    session.received(req.body as JSONRPCMessage);
-    await session.transport.handlePostMessage(req, res, req.body);
-  });
-
-  const findStreamableSession: RequestHandler = (req, res, next) => {
-    const sessionId = req.header("mcp-session-id");
-    if (sessionId === undefined) return next();
-    const session = registry.streamable(sessionId);
-    if (session === undefined) {
-      return sendError(res, 404, -32001, "Session not found: it expired or was closed; start a new one with initialize");
-    }
-    if (!sameCredential(session.credential, credentialOf(req))) {
-      return sendError(res, 403, -32000, "Forbidden: this session was opened with a different bearer token; use the token that opened it");
-    }
-    res.locals.session = session;
-    next();
-  };
-
-  app.post("/mcp", (req, res, next) => (config.stateless ? next() : findStreamableSession(req, res, next)), parseJson, async (req, res) => {
-    if (config.stateless) return serveStateless(req, res);
-    if (req.header("mcp-session-id") !== undefined) return serveSession(req, res);
-    if (req.body === undefined) {
-      return sendError(res, 415, -32000, "Unsupported Media Type: Content-Type must be application/json");
-    }
-    if (!isInitialize(req.body)) {
-      return sendError(res, 400, -32000, "Bad Request: no Mcp-Session-Id header; start a session with an initialize request");
-    }
-    const slot = claimSlot(req, res);
-    if (slot === undefined) return;
-    const session = registry.openStreamable(slot, credentialOf(req), config.maxBodyBytes);
-    await hosted.createServer().connect(session.transport);
-    session.track(req, res);
-    await session.transport.handleRequest(req, res, req.body);
-  });
-
-  const getOrDelete: RequestHandler = async (req, res) => {
-    if (config.stateless) {
-      res.setHeader("Allow", "POST");
-      return sendError(res, 405, -32000, "Method not allowed: this server is stateless; POST to /mcp");
-    }
-    if (req.header("mcp-session-id") === undefined) return sendError(res, 400, -32000, "Bad Request: Mcp-Session-Id header is required");
-    await serveSession(req, res);
-  };
-  app.get("/mcp", findStreamableSession, getOrDelete);
-  app.delete("/mcp", findStreamableSession, getOrDelete);
-  app.all("/mcp", (_req, res) => {
-    res.setHeader("Allow", config.stateless ? "POST" : "GET, POST, DELETE");
-    sendError(res, 405, -32000, "Method not allowed");
-  });
-
-  app.use((req, res) => {
-    sendError(res, 404, -32000, `Not found: ${clip(req.method)} ${clip(req.path)}. Routes: GET /sse, POST /messages, GET|POST|DELETE /mcp, GET /healthz`);
-  });
-
-  // Express routes handler failures here; four parameters mark an error handler.
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const status = httpStatusOf(error);
-    if (status !== undefined && status >= 400 && status < 500) {
-      return sendError(res, status, -32000, clip(error instanceof Error ? error.message : "Bad Request"));
-    }
-    logError(`${hosted.name}: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    sendError(res, 500, -32603, "Internal server error");
-  });
-
-  /** A place under the session caps, or undefined after answering 429/503. */
-  function claimSlot(req: Request, res: Response): SessionSlot | undefined {
-    const claim = registry.claim(clientAddress(req.socket.remoteAddress));
-    if (!claim.refused) return claim;
-    sendError(res, claim.status, -32000, claim.message, { "Retry-After": String(claim.retryAfterSeconds) });
-    return undefined;
-  }
-
-  /** A request in an existing session, found (and its token checked) by `findStreamableSession`. */
-  async function serveSession(req: Request, res: Response): Promise<void> {
-    const session = registry.streamable(req.header("mcp-session-id") ?? "");
-    if (session === undefined || session !== res.locals.session) {
-      return sendError(res, 404, -32001, "Session not found: it expired or was closed; start a new one with initialize");
-    }
-    session.track(req, res);
-    await session.transport.handleRequest(req, res, req.body);
-  }
-
-  async function serveStateless(req: Request, res: Response): Promise<void> {
-    const server = hosted.createServer();
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true, maxRequestBodySize: config.maxBodyBytes });
-    statelessInFlight.add(server);
-    res.once("close", () => {
-      statelessInFlight.delete(server);
-      void server.close();
-    });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, req.body);
-  }
-
-  function sessions(): SessionCounts {
-    return { ...registry.counts(), statelessInFlight: statelessInFlight.size };
-  }
-
-  const httpServer = createHttpServer(
-    {
-      // Slowloris: a client that sends its headers (or its body) a byte at a time holds a socket and a
-      // file descriptor for as long as we let it. Neither applies once a request is complete, so open
-      // streams (GET /sse, the Streamable HTTP GET stream) and long tool calls are not cut.
-      headersTimeout: config.headersTimeoutMs,
-      requestTimeout: config.requestTimeoutMs,
-      // Node checks the two timeouts only this often (30 s by default), which would stretch them.
-      connectionsCheckingInterval: Math.max(100, Math.min(1000, config.headersTimeoutMs / 4)),
-    },
-    app,
-  );
-  httpServer.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  // Past this, Node closes each new connection as it is accepted: file descriptors stay for the ones we have.
-  httpServer.maxConnections = config.maxConnections;
-  httpServer.on("drop", (dropped) => {
-    warn("connections", `${hosted.name}: ${config.maxConnections} connections open (MCP_MAX_CONNECTIONS); closing new ones (${dropped?.remoteAddress ?? "unknown"})`);
-  });
+  const httpServer = createBoundedHttpServer(app, config, hosted.name, rateLimitedLog(logError));
   try {
     await new Promise<void>((resolve, reject) => {
       httpServer.once("error", reject);
@@ -284,7 +133,6 @@ export async function startHttpHost(hosted: HostedServer, options: StartOptions 
   }
 
   const boundPort = (httpServer.address() as AddressInfo).port;
-  const url = `http://${urlHost(config.host)}:${boundPort}`;
   info(listeningLine(hosted.name, config.host, boundPort, config.stateless));
 
   function close(): Promise<void> {
@@ -308,7 +156,182 @@ export async function startHttpHost(hosted: HostedServer, options: StartOptions 
     return closing;
   }
 
-  return { name: hosted.name, url, host: config.host, port: boundPort, sessions, close };
+  return { name: hosted.name, url: `http://${urlHost(config.host)}:${boundPort}`, host: config.host, port: boundPort, sessions, close };
+}
+
+/** What the route handlers share. */
+interface RouteContext {
+  hosted: HostedServer;
+  config: HostConfig;
+  registry: SessionRegistry;
+  /** Stateless Streamable HTTP requests being served, each with its own `Server`. */
+  statelessInFlight: Set<Server>;
+  parseJson: RequestHandler;
+}
+
+/** Legacy HTTP+SSE (2024-11-05): `GET /sse` opens a session, `POST /messages?sessionId=` talks to it. */
+function addLegacySseRoutes(app: Express, { hosted, registry, parseJson }: RouteContext): void {
+  app.get("/sse", async (req, res) => {
+    const slot = claimSlot(registry, req, res);
+    if (slot === undefined) return;
+    const session = registry.openSse(slot, credentialOf(req), res);
+    await hosted.createServer().connect(session.transport);
+    if (res.closed) await session.transport.close();
+  });
+
+  // The session is looked up before the body is read: a POST to a session that is not there, or not
+  // the caller's, is refused without reading what it sends.
+  const sessionOf = (req: Request, res: Response) => {
+    const sessionId = typeof req.query.sessionId === "string" ? req.query.sessionId : undefined;
+    if (sessionId === undefined) {
+      return sendError(res, 400, -32000, "Missing sessionId query parameter: open GET /sse first and post to the endpoint it announces");
+    }
+    const session = registry.sse(sessionId);
+    if (session === undefined) return sendError(res, 404, -32001, "Session not found: it was closed or never existed; reconnect to GET /sse");
+    if (!sameCredential(session.credential, credentialOf(req))) {
+      return sendError(res, 403, -32000, "Forbidden: this session was opened with a different bearer token; post with the token that opened it");
+    }
+    return session;
+  };
+  const findSession: RequestHandler = (req, res, next) => {
+    if (sessionOf(req, res) !== undefined) next();
+  };
+  app.post("/messages", findSession, parseJson, async (req, res) => {
+    // Looked up again: the stream may have closed while the body arrived.
+    const session = sessionOf(req, res);
+    if (session === undefined) return;
+    // The SDK's SSE transport answers these in plain text; a client deserves the JSON-RPC error /mcp gives.
+    if (req.body === undefined) {
+      return sendError(res, 415, -32000, "Unsupported Media Type: Content-Type must be application/json");
+    }
+    if (Array.isArray(req.body)) {
+      return sendError(res, 400, -32600, "Invalid Request: JSON-RPC batches are not supported; send one message per request");
+    }
+    if (!JSONRPCMessageSchema.safeParse(req.body).success) {
+      return sendError(res, 400, -32600, 'Invalid Request: the body is not a JSON-RPC 2.0 message (needs "jsonrpc": "2.0" and a method or result)');
+    }
+    session.received(req.body as JSONRPCMessage);
+    await session.transport.handlePostMessage(req, res, req.body);
+  });
+}
+
+/** Streamable HTTP on `/mcp`: stateful sessions (`Mcp-Session-Id`), or a fresh `Server` per POST when stateless. */
+function addStreamableHttpRoutes(app: Express, { hosted, config, registry, statelessInFlight, parseJson }: RouteContext): void {
+  // As for /messages: the session and its token are checked before the body is read.
+  const findSession: RequestHandler = (req, res, next) => {
+    const sessionId = req.header("mcp-session-id");
+    if (config.stateless || sessionId === undefined) return next();
+    const session = registry.streamable(sessionId);
+    if (session === undefined) {
+      return sendError(res, 404, -32001, "Session not found: it expired or was closed; start a new one with initialize");
+    }
+    if (!sameCredential(session.credential, credentialOf(req))) {
+      return sendError(res, 403, -32000, "Forbidden: this session was opened with a different bearer token; use the token that opened it");
+    }
+    res.locals.session = session;
+    next();
+  };
+
+  /** A request in the session `findSession` found, unless it closed meanwhile. */
+  const serveSession = async (req: Request, res: Response) => {
+    const session = registry.streamable(req.header("mcp-session-id") ?? "");
+    if (session === undefined || session !== res.locals.session) {
+      return sendError(res, 404, -32001, "Session not found: it expired or was closed; start a new one with initialize");
+    }
+    session.track(req, res);
+    await session.transport.handleRequest(req, res, req.body);
+  };
+
+  const serveStateless = async (req: Request, res: Response) => {
+    const server = hosted.createServer();
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true, maxRequestBodySize: config.maxBodyBytes });
+    statelessInFlight.add(server);
+    res.once("close", () => {
+      statelessInFlight.delete(server);
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, req.body);
+  };
+
+  app.post("/mcp", findSession, parseJson, async (req, res) => {
+    if (config.stateless) return serveStateless(req, res);
+    if (req.header("mcp-session-id") !== undefined) return serveSession(req, res);
+    if (req.body === undefined) {
+      return sendError(res, 415, -32000, "Unsupported Media Type: Content-Type must be application/json");
+    }
+    if (!isInitialize(req.body)) {
+      return sendError(res, 400, -32000, "Bad Request: no Mcp-Session-Id header; start a session with an initialize request");
+    }
+    const slot = claimSlot(registry, req, res);
+    if (slot === undefined) return;
+    const session = registry.openStreamable(slot, credentialOf(req), config.maxBodyBytes);
+    await hosted.createServer().connect(session.transport);
+    session.track(req, res);
+    await session.transport.handleRequest(req, res, req.body);
+  });
+
+  const getOrDelete: RequestHandler = async (req, res) => {
+    if (config.stateless) {
+      res.setHeader("Allow", "POST");
+      return sendError(res, 405, -32000, "Method not allowed: this server is stateless; POST to /mcp");
+    }
+    if (req.header("mcp-session-id") === undefined) return sendError(res, 400, -32000, "Bad Request: Mcp-Session-Id header is required");
+    await serveSession(req, res);
+  };
+  app.get("/mcp", findSession, getOrDelete);
+  app.delete("/mcp", findSession, getOrDelete);
+  app.all("/mcp", (_req, res) => {
+    res.setHeader("Allow", config.stateless ? "POST" : "GET, POST, DELETE");
+    sendError(res, 405, -32000, "Method not allowed");
+  });
+}
+
+/** A JSON 404 for unknown routes, and the error handler every route's failures end in. */
+function addFallbacks(app: Express, serverName: string, logError: (message: string) => void): void {
+  app.use((req, res) => {
+    sendError(res, 404, -32000, `Not found: ${clip(req.method)} ${clip(req.path)}. Routes: GET /sse, POST /messages, GET|POST|DELETE /mcp, GET /healthz`);
+  });
+  // Four parameters mark an error handler for express.
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const status = httpStatusOf(error);
+    if (status !== undefined && status >= 400 && status < 500) {
+      return sendError(res, status, -32000, clip(error instanceof Error ? error.message : "Bad Request"));
+    }
+    logError(`${serverName}: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    sendError(res, 500, -32603, "Internal server error");
+  });
+}
+
+/** A place under the session caps, or undefined after answering 429/503 with `Retry-After`. */
+function claimSlot(registry: SessionRegistry, req: Request, res: Response): SessionSlot | undefined {
+  const claim = registry.claim(clientAddress(req.socket.remoteAddress));
+  if (!claim.refused) return claim;
+  sendError(res, claim.status, -32000, claim.message, { "Retry-After": String(claim.retryAfterSeconds) });
+  return undefined;
+}
+
+/** The Node HTTP server with the connection-level limits: timeouts, the connection cap. */
+function createBoundedHttpServer(app: Express, config: HostConfig, serverName: string, warn: (kind: string, message: string) => void): HttpServer {
+  const httpServer = createHttpServer(
+    {
+      // Slowloris: a client that sends its headers (or its body) a byte at a time holds a socket and a
+      // file descriptor for as long as we let it. Neither applies once a request is complete, so open
+      // streams (GET /sse, the Streamable HTTP GET stream) and long tool calls are not cut.
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      // Node checks the two timeouts only this often (30 s by default), which would stretch them.
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, config.headersTimeoutMs / 4)),
+    },
+    app,
+  );
+  httpServer.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  // Past this, Node closes each new connection as it is accepted: file descriptors stay for the ones we have.
+  httpServer.maxConnections = config.maxConnections;
+  httpServer.on("drop", (dropped) => {
+    warn("connections", `${serverName}: ${config.maxConnections} connections open (MCP_MAX_CONNECTIONS); closing new ones (${dropped?.remoteAddress ?? "unknown"})`);
+  });
+  return httpServer;
 }
 
 function isInitialize(body: unknown): boolean {

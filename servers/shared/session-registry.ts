@@ -81,7 +81,8 @@ export class SessionRegistry {
     const { maxSessions, maxSessionsPerClient } = this.limits;
     const mine = this.#claimedBy.get(client) ?? 0;
     if (mine >= maxSessionsPerClient) {
-      this.#log(`per-client:${client}`, `${this.serverName}: ${client} holds ${mine} sessions, its limit (MCP_MAX_SESSIONS_PER_CLIENT); refusing more with 429`);
+      // Kinds, not clients, key the rate limit: a map per client address would itself grow without bound.
+      this.#log("per-client", `${this.serverName}: ${client} holds ${mine} sessions, its limit (MCP_MAX_SESSIONS_PER_CLIENT); refusing more with 429`);
       return {
         refused: true,
         status: 429,
@@ -189,7 +190,7 @@ export class SessionRegistry {
 
   readonly #overflow = (kind: string, client: string, unsent: number): void => {
     this.#log(
-      `overflow:${client}`,
+      "overflow",
       `${this.serverName}: closed a ${kind} session of ${client}: ${unsent} bytes of output unsent, over the limit of ${this.limits.maxUnsentBytes} (MCP_MAX_UNSENT_BYTES); the client is not reading its stream`,
     );
   };
@@ -216,7 +217,7 @@ export class SseSession {
     this.#stream = stream;
     this.transport = new OutputBoundSseTransport("/messages", stream, (message) => this.#sent(message));
     this.#keepAlive = setInterval(() => {
-      if (!stream.writable) return;
+      if (!stream.headersSent || !stream.writable) return;
       stream.write(SSE_KEEPALIVE);
       this.#checkOutput();
     }, limits.keepAliveIntervalMs);
