@@ -23,11 +23,16 @@ export interface UnreadStream {
 }
 
 /**
- * Opens `path` (default `/sse`) as an event stream on a raw socket, reads until the first event ends,
- * then never reads again: the server's output piles up in its buffers, as it would for a client that
- * stopped reading on purpose.
+ * Opens `path` (default `/sse`) as an event stream on a raw socket, reads until the first event ends
+ * (or, with `headOnly`, until the response head), then never reads again: the server's output piles
+ * up in its buffers, as it would for a client that stopped reading on purpose.
  */
-export function openUnreadStream(baseUrl: string, headers: Record<string, string> = {}, path = "/sse", timeoutMs = 10_000): Promise<UnreadStream> {
+export function openUnreadStream(
+  baseUrl: string,
+  headers: Record<string, string> = {},
+  path = "/sse",
+  { headOnly = false, timeoutMs = 10_000 }: { headOnly?: boolean; timeoutMs?: number } = {},
+): Promise<UnreadStream> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname);
@@ -46,7 +51,7 @@ export function openUnreadStream(baseUrl: string, headers: Record<string, string
     const onData = (chunk: Buffer) => {
       head += chunk.toString("latin1");
       const body = head.slice(head.indexOf("\r\n\r\n") + 4);
-      if (!head.includes("\r\n\r\n") || !body.includes("\n\n")) return;
+      if (!head.includes("\r\n\r\n") || (!headOnly && !body.includes("\n\n"))) return;
       socket.off("data", onData);
       socket.pause();
       clearTimeout(timer);
