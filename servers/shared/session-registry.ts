@@ -198,6 +198,22 @@ export class SessionRegistry {
 
 type OverflowReport = (kind: string, client: string, unsent: number) => void;
 
+/** How long an ended stream may take to flush before its connection is cut. */
+const FLUSH_GRACE_MS = 5_000;
+
+/**
+ * A stream ended (expired, closed) while its client was not reading never finishes flushing, and
+ * would hold its connection and buffer for good; it gets a few seconds, then the connection goes.
+ */
+function destroyIfUnflushed(stream: ServerResponse): void {
+  if (stream.destroyed || stream.writableFinished) return;
+  const timer = setTimeout(() => {
+    if (!stream.writableFinished) stream.destroy();
+  }, FLUSH_GRACE_MS);
+  timer.unref();
+  stream.once("close", () => clearTimeout(timer));
+}
+
 /** A legacy SSE session: its stream, the requests it has not answered yet, when its client last spoke. */
 export class SseSession {
   readonly transport: OutputBoundSseTransport;
@@ -243,6 +259,7 @@ export class SseSession {
   dispose(): void {
     clearInterval(this.#keepAlive);
     this.slot.release();
+    destroyIfUnflushed(this.#stream);
   }
 
   #sent(message: JSONRPCMessage): void {
@@ -324,6 +341,7 @@ export class StreamableSession {
 
   dispose(): void {
     this.slot.release();
+    if (this.#standalone !== undefined) destroyIfUnflushed(this.#standalone.res);
     // The SDK's transport, closed in JSON-response mode, forgets the POSTs still waiting for their
     // answer without ending them: they would hang until the client gives up. Answer them here (after
     // the transport has had its turn, in case it did answer).
