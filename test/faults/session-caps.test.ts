@@ -1,6 +1,6 @@
 import type { Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requestFrom } from "../support/attacks.js";
+import { openUnreadStream, requestFrom, serverHoldsConnection } from "../support/attacks.js";
 import { openStream } from "../support/connections.js";
 import { recordFigure } from "../support/figures.js";
 import { describeSeen, installProcessGuard } from "../support/process-guard.js";
@@ -45,7 +45,7 @@ describe("session caps and idle expiry", { timeout: PROCESS_TIMEOUT_MS }, () => 
   beforeAll(async () => {
     [capped, idle] = await Promise.all([
       spawnServer("math", { env: { MCP_MAX_SESSIONS: String(MAX_SESSIONS), MCP_MAX_SESSIONS_PER_CLIENT: String(PER_CLIENT) } }),
-      spawnServer("weather", { env: { MCP_SESSION_IDLE_TIMEOUT_MS: String(IDLE_MS) } }),
+      spawnServer("weather", { env: { MCP_SESSION_IDLE_TIMEOUT_MS: String(IDLE_MS), MCP_MAX_UNSENT_BYTES: String(64 * 2 ** 20) } }),
     ]);
   }, PROCESS_TIMEOUT_MS);
   afterAll(async () => {
@@ -137,6 +137,26 @@ describe("session caps and idle expiry", { timeout: PROCESS_TIMEOUT_MS }, () => 
       silent.close();
     }
     await assertServes(idle.url, "sse", "weather");
+  });
+
+  it("an expired SSE session whose client does not read its 20 MB backlog loses its connection too, a few seconds later", async () => {
+    const stream = await openUnreadStream(idle.url);
+    try {
+      // 20 MB: more than the kernel's socket buffers take, so most of it waits in the server's memory
+      // (this server's output bound is raised to 64 MiB so that it is expiry, not the bound, that acts).
+      const ping = JSON.stringify({ jsonrpc: "2.0", id: "x".repeat(200_000), method: "ping" });
+      for (let index = 0; index < 100; index++) {
+        expect((await rawRequest(stream.endpoint, { method: "POST", headers: { "content-type": "application/json" }, body: ping })).status).toBe(202);
+      }
+      const idleFrom = Date.now();
+      // Expiry ends the stream, but what is buffered cannot drain to a client that does not read: the
+      // connection (and the buffer) would stay for good. It is cut after a 5 s grace.
+      expect(await serverHoldsConnection(idle.port, stream.localPort)).toBe(true);
+      await expect.poll(() => serverHoldsConnection(idle.port, stream.localPort), { timeout: IDLE_MS * 2 + 5_000 + 5_000, interval: 100 }).toBe(false);
+      recordFigure("sse-idle.unread-connection-released-after-ms", Date.now() - idleFrom);
+    } finally {
+      stream.destroy();
+    }
   });
 
   it("both servers are alive and nothing went unhandled", async () => {

@@ -3,6 +3,7 @@
  * stream, one that sends its headers a byte at a time, one whose body never ends, one that connects
  * from another loopback address (127.0.0.2, …) to count as another client. Plus an RSS sampler.
  */
+import { readFile } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import { connect, type Socket } from "node:net";
 import type { RawResponse } from "./raw-http.js";
@@ -15,7 +16,12 @@ export interface UnreadStream {
   /** For `GET /sse`: the absolute `/messages?sessionId=…` URL of the session. */
   endpoint: string;
   sessionId: string;
-  /** True once the server closed (or reset) the connection. */
+  /** This end's port, to find the connection in the server's socket table ({@link serverHoldsConnection}). */
+  localPort: number;
+  /**
+   * True once this client saw the connection close. A client that does not read may never see it (the
+   * server's FIN waits behind the data it does not read): ask the server side with serverHoldsConnection.
+   */
   closed(): boolean;
   /** Settles when the server closed the connection. */
   whenClosed: Promise<void>;
@@ -60,6 +66,7 @@ export function openUnreadStream(
         head,
         endpoint: path ? new URL(path[1]!, baseUrl).toString() : "",
         sessionId: path?.[2] ?? "",
+        localPort: socket.localPort ?? 0,
         closed: () => closed,
         whenClosed,
         destroy: () => socket.destroy(),
@@ -71,6 +78,22 @@ export function openUnreadStream(
       reject(new Error(`GET ${path}: closed before the first event; got ${JSON.stringify(head.slice(0, 300))}`));
     });
   });
+}
+
+/**
+ * True while a process still owns the TCP connection between 127.0.0.1:`serverPort` and
+ * 127.0.0.1:`clientPort` (Linux, /proc/net/tcp). A socket the process has closed, even one the kernel
+ * still flushes on its own, has inode 0 there: the process holds neither its descriptor nor its buffer.
+ */
+export async function serverHoldsConnection(serverPort: number, clientPort: number): Promise<boolean> {
+  const hex = (port: number) => port.toString(16).toUpperCase().padStart(4, "0");
+  const local = `0100007F:${hex(serverPort)}`;
+  const remote = `0100007F:${hex(clientPort)}`;
+  for (const line of (await readFile("/proc/net/tcp", "utf8")).split("\n").slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields[1] === local && fields[2] === remote && fields[9] !== "0") return true;
+  }
+  return false;
 }
 
 /** Peak resident set size of a process while sampling ran. */
