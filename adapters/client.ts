@@ -5,6 +5,7 @@ import { parseServersConfig } from "./config.js";
 import { ServerConnection, type CallOptions } from "./connection.js";
 import { ConfigError, UnknownServerError, UnknownToolError } from "./errors.js";
 import { BridgedNames } from "./naming.js";
+import type { ResultContentOptions } from "./content.js";
 import { bridgeTool } from "./tools.js";
 import { ClientOptionsSchema, type ClientOptionsInput, type ServersConfig, type ServerStatus, type ToolInfo } from "./types.js";
 
@@ -42,6 +43,7 @@ export class MultiServerClient {
   private readonly onStatusChange: MultiServerClientOptions["onStatusChange"];
   private readonly onToolsChanged: MultiServerClientOptions["onToolsChanged"];
   private bridged: StructuredToolInterface[] | undefined;
+  private readonly resultOptions: Required<ResultContentOptions>;
   private frozenCatalog: readonly ToolInfo[] | undefined;
 
   /**
@@ -59,6 +61,7 @@ export class MultiServerClient {
     }
     this.onStatusChange = onStatusChange;
     this.onToolsChanged = onToolsChanged;
+    this.resultOptions = { maxResultChars: parsed.data.maxResultChars, multimodal: parsed.data.multimodal };
     const describeTool = (server: string, tool: Tool) => this.describeTool(server, tool);
     const outputValidator = new AjvJsonSchemaValidator();
     for (const [name, server] of Object.entries(servers)) {
@@ -130,12 +133,25 @@ export class MultiServerClient {
     return this.frozenCatalog;
   }
 
-  /** The catalog as LangChain tools, named by {@link ToolInfo.bridgedName}; rebuilt only when a tool list changes. */
-  getTools(): StructuredToolInterface[] {
+  /**
+   * The catalog as LangChain tools, named by {@link ToolInfo.bridgedName}; rebuilt only when a tool list
+   * changes. Their results reach the model bounded by `maxResultChars`, with the media `multimodal`
+   * allows as content blocks (the client's options, unless given here for a model that differs).
+   * @throws {RangeError} when `maxResultChars` is not a positive integer.
+   */
+  getTools(options: ResultContentOptions = {}): StructuredToolInterface[] {
+    const custom = options.maxResultChars !== undefined || options.multimodal !== undefined;
+    const resultOptions = { ...this.resultOptions, ...options };
+    if (!Number.isInteger(resultOptions.maxResultChars) || resultOptions.maxResultChars < 1) {
+      throw new RangeError(`maxResultChars must be a positive integer, got ${String(resultOptions.maxResultChars)}`);
+    }
     // LangChain's validator annotates the schema it is given, so each tool gets a mutable copy.
-    this.bridged ??= this.catalog().map((tool) =>
-      bridgeTool(structuredClone(tool), (args, options) => this.callTool(tool.server, tool.name, args, options)),
-    );
+    const build = () =>
+      this.catalog().map((tool) =>
+        bridgeTool(structuredClone(tool), (args, callOptions) => this.callTool(tool.server, tool.name, args, callOptions), resultOptions),
+      );
+    if (custom) return build();
+    this.bridged ??= build();
     return [...this.bridged];
   }
 

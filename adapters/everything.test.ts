@@ -61,13 +61,13 @@ describe.each(["http", "sse", "stdio"] as const)("@modelcontextprotocol/server-e
     expect(structured.structuredContent).toMatchObject({ temperature: 36, conditions: "Light rain / drizzle" });
   });
 
-  it("bridges image results into the artifact", async () => {
+  it("bridges image results into the artifact, and a note for the model", async () => {
     const tool = clientFor(kind)
       .getTools()
       .find((candidate) => candidate.name === "everything__get-tiny-image");
     const message = (await tool?.invoke({ id: "c1", name: "everything__get-tiny-image", args: {}, type: "tool_call" })) as ToolMessage;
     const artifact = message.artifact as { content: Array<{ type: string; mimeType?: string }> };
     expect(artifact.content.some((block) => block.type === "image" && block.mimeType === "image/png")).toBe(true);
-    expect(String(message.content)).not.toBe("");
+    expect(String(message.content)).toMatch(/^Here's the image you requested:\n\(1 image, image\/png, \d+ KB, kept in the artifact\)\n/);
   });
 });

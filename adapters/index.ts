@@ -18,7 +18,18 @@ export {
   UnknownToolError,
 } from "./errors.js";
 export { MAX_TOOL_NAME_LENGTH } from "./naming.js";
-export { modelContent, resultText } from "./tools.js";
+export {
+  DEFAULT_MAX_RESULT_CHARS,
+  describeResult,
+  MEDIA_KINDS,
+  modelContent,
+  type MediaKind,
+  type ModelContent,
+  type ModelContentBlock,
+  type Multimodal,
+  type ResultContentOptions,
+} from "./content.js";
+export { resultText } from "./tools.js";
 export {
   HttpServerConfigSchema,
   ServerConfigSchema,

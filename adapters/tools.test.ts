@@ -102,14 +102,24 @@ describe("bridged LangChain tools", () => {
     expect(String(messages[0]?.content)).toContain("unknown city: Atlantis");
   });
 
-  it("keep non-text content in the artifact and tell the model what it was", async () => {
+  it("keep non-text content in the artifact and tell the model what it was, in place", async () => {
     const image = (await bridged("weather__snapshot").invoke({ id: "c2", name: "weather__snapshot", args: {}, type: "tool_call" })) as ToolMessage;
-    expect(image.content).toBe("(the tool returned no text; content: image (image/png))");
+    expect(image.content).toBe("(1 image, image/png, 70 bytes, kept in the artifact)");
     expect(image.artifact).toEqual({ content: [{ type: "image", data: TINY_PNG, mimeType: "image/png" }] });
 
     const mixed = (await bridged("weather__report").invoke({ id: "c3", name: "weather__report", args: {}, type: "tool_call" })) as ToolMessage;
-    expect(mixed.content).toBe("line one\nline two");
+    expect(mixed.content).toBe("line one\n(1 image, image/png, 70 bytes, kept in the artifact)\nline two");
     expect((mixed.artifact as { content: unknown[] }).content).toHaveLength(3);
+  });
+
+  it("give a multimodal model the image itself, between the texts", async () => {
+    const tool = client.getTools({ multimodal: true }).find((entry) => entry.name === "weather__report")!;
+    const mixed = (await tool.invoke({ id: "c4", name: "weather__report", args: {}, type: "tool_call" })) as ToolMessage;
+    expect(mixed.content).toEqual([
+      { type: "text", text: "line one" },
+      { type: "image", mimeType: "image/png", data: TINY_PNG },
+      { type: "text", text: "line two" },
+    ]);
   });
 
   it("honour RunnableConfig timeout and signal", async () => {
@@ -121,7 +131,7 @@ describe("bridged LangChain tools", () => {
 });
 
 describe("resultText and modelContent", () => {
-  it("join text blocks and fall back to structured content", () => {
+  it("join text blocks; modelContent falls back to structured content", () => {
     expect(resultText({ content: [{ type: "text", text: "a" }, { type: "text", text: "b" }] })).toBe("a\nb");
     expect(resultText({ content: [] })).toBe("");
     expect(modelContent({ content: [], structuredContent: { celsius: 21 } })).toBe('{"celsius":21}');

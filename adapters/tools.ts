@@ -3,6 +3,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { CallOptions } from "./connection.js";
 import { ToolExecutionError } from "./errors.js";
 import type { ToolInfo } from "./types.js";
+import { DEFAULT_MAX_RESULT_CHARS, describeResult, modelContent, type ResultContentOptions } from "./content.js";
 
 /** The text blocks of a tool result, joined by newlines; "" when there are none. */
 export function resultText(result: CallToolResult): string {
@@ -11,28 +12,16 @@ export function resultText(result: CallToolResult): string {
     .join("\n");
 }
 
-/**
- * What the model reads from a result: its text, or, when a tool answered without text, its
- * structured content as JSON or a note naming the non-text blocks (which stay in the artifact).
- */
-export function modelContent(result: CallToolResult): string {
-  const text = resultText(result);
-  if (text) return text;
-  if (result.structuredContent !== undefined) return JSON.stringify(result.structuredContent);
-  if (result.content.length === 0) return "(the tool returned no content)";
-  const kinds = result.content.map((block) => ("mimeType" in block && block.mimeType ? `${block.type} (${String(block.mimeType)})` : block.type));
-  return `(the tool returned no text; content: ${kinds.join(", ")})`;
-}
-
 export type CallBridged = (args: Record<string, unknown>, options: CallOptions) => Promise<CallToolResult>;
 
 /**
  * A LangChain tool for one MCP tool. Its argument schema is the server's JSON Schema unchanged;
- * it answers `[text for the model, the full CallToolResult]` (`responseFormat: "content_and_artifact"`);
+ * it answers `[what the model reads, the full CallToolResult]` (`responseFormat: "content_and_artifact"`),
+ * the first part rendered by {@link modelContent} with `options` (bounded; media as blocks or notes);
  * an `isError` result throws {@link ToolExecutionError} carrying the server's message, so a
  * ToolNode reports it to the model as a failed call rather than as an answer.
  */
-export function bridgeTool(tool: ToolInfo, call: CallBridged): StructuredToolInterface {
+export function bridgeTool(tool: ToolInfo, call: CallBridged, options: ResultContentOptions = {}): StructuredToolInterface {
   return new DynamicStructuredTool({
     name: tool.bridgedName,
     description: tool.description || tool.title || `${tool.name} on ${tool.server}`,
@@ -48,8 +37,11 @@ export function bridgeTool(tool: ToolInfo, call: CallBridged): StructuredToolInt
         ...(typeof timeoutMs === "number" ? { timeoutMs } : {}),
         ...(config?.signal ? { signal: config.signal } : {}),
       });
-      if (result.isError) throw new ToolExecutionError(tool.server, tool.name, resultText(result), result);
-      return [modelContent(result), result];
+      if (result.isError) {
+        const message = describeResult(result, { maxResultChars: options.maxResultChars ?? DEFAULT_MAX_RESULT_CHARS });
+        throw new ToolExecutionError(tool.server, tool.name, message, result);
+      }
+      return [modelContent(result, options), result];
     },
   });
 }

@@ -1,5 +1,6 @@
 import type { Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import { DEFAULT_MAX_RESULT_CHARS, MEDIA_KINDS } from "./content.js";
 
 const TimeoutMsSchema = z.number().int().positive().describe("Default timeout of each tool call to this server, in milliseconds (a call's own timeout wins)");
 const ConnectTimeoutMsSchema = z.number().int().positive().describe("Bound on connecting to this server and listing its tools, in milliseconds");
@@ -68,6 +69,13 @@ export const ClientOptionsSchema = z.strictObject({
    * third of the call's time, floor 1 s), and while unresponsive.
    */
   healthCheckTimeoutMs: z.number().int().positive().default(3_000),
+  /** Bound on the characters of text a bridged tool's result gives the model (see `modelContent`). */
+  maxResultChars: z.number().int().positive().default(DEFAULT_MAX_RESULT_CHARS),
+  /**
+   * Media a bridged tool passes to the model as content blocks: `false` (notes instead), `true`
+   * (images and audio) or a list such as `["image"]`. Only for a model that reads them in tool results.
+   */
+  multimodal: z.union([z.boolean(), z.array(z.enum(MEDIA_KINDS))]).default(false),
   /** Name and version this client reports in `initialize`. */
   clientInfo: z.strictObject({ name: z.string(), version: z.string() }).default({ name: "mcp-graph", version: "0.1.0" }),
 });
