@@ -37,7 +37,8 @@ const DATA_URI = /^data:([^;,]*)(?:;[^,]*)?;base64,/;
  * What a model reads from an MCP tool result, in the order of its blocks: text as text; images and
  * audio as content blocks when `multimodal` allows them, otherwise a note with their type and size;
  * resource links and embedded resources by URI, name and MIME type (text resources inline, binary
- * ones as a note); `structuredContent` as compact JSON when the result has no text. Base64 never
+ * ones as a note); `structuredContent` as compact JSON when the result has no text (unless it only
+ * repeats the content blocks). Base64 never
  * becomes text. Text beyond `maxResultChars` is cut with a note; the result itself, whole, is for the
  * artifact.
  * @throws {RangeError} when `maxResultChars` is not a positive integer.
@@ -108,9 +109,19 @@ function renderParts(result: CallToolResult, media: ReadonlySet<MediaKind>): Par
         parts.push({ text: `(a ${String((block as { type: unknown }).type)} block, kept in the artifact)` });
     }
   }
-  if (!hasText && result.structuredContent !== undefined) parts.push({ text: compactJson(result.structuredContent) });
+  if (!hasText && result.structuredContent !== undefined && !repeatsContent(result)) parts.push({ text: compactJson(result.structuredContent) });
   if (parts.length === 0) parts.push({ text: "(the tool returned no content)" });
   return parts;
+}
+
+/**
+ * True when the structured content is the content blocks again, `{ content: [...] }` (what
+ * server-filesystem's `read_media_file` sends to satisfy its output schema): the model has them already.
+ */
+function repeatsContent(result: CallToolResult): boolean {
+  const structured = result.structuredContent;
+  if (!structured || Object.keys(structured).length !== 1 || !Array.isArray(structured.content)) return false;
+  return JSON.stringify(structured.content) === JSON.stringify(result.content);
 }
 
 /** Cuts the text parts so that, joined, they fit in `maxChars` with the note saying so. Media stay. */
