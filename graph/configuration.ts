@@ -1,6 +1,6 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { Annotation } from "@langchain/langgraph";
-import type { ServersConfig } from "../adapters/index.js";
+import { MEDIA_KINDS, type Multimodal, type ServersConfig } from "../adapters/index.js";
 
 /**
  * What a run can be configured with. These fields are the graph's configurable schema, so LangGraph
@@ -24,6 +24,17 @@ export const ConfigurationAnnotation = Annotation.Root({
    * not say `readOnlyHint: true`, `always`, or `never`.
    */
   approval: Annotation<ApprovalPolicy>,
+  /**
+   * Bound on the characters of text one tool result gives the model (16 000 by default); the rest is
+   * cut with a note, and the whole result stays in the tool message's artifact and in `calls`.
+   */
+  maxResultChars: Annotation<number>,
+  /**
+   * Whether the model reads media in tool results: `false` (default; a note names each image or sound),
+   * `true` (images and audio as content blocks) or a list such as `["image"]` (Claude reads images in
+   * tool results, not audio). OpenAI models take only text in tool messages: leave it `false` for them.
+   */
+  multimodal: Annotation<Multimodal>,
 });
 
 export const APPROVAL_POLICIES = ["writes", "always", "never"] as const;
@@ -46,11 +57,17 @@ export function ensureConfiguration(config: RunnableConfig | undefined, defaults
     callTimeoutMs: configurable.callTimeoutMs ?? defaults.callTimeoutMs,
     modelTimeoutMs: configurable.modelTimeoutMs ?? defaults.modelTimeoutMs,
     approval: configurable.approval ?? defaults.approval,
+    maxResultChars: configurable.maxResultChars ?? defaults.maxResultChars,
+    multimodal: configurable.multimodal ?? defaults.multimodal,
   };
   if (!APPROVAL_POLICIES.includes(resolved.approval)) {
     throw new RangeError(`configurable.approval must be one of ${APPROVAL_POLICIES.map((p) => `"${p}"`).join(", ")}, got ${JSON.stringify(resolved.approval)}`);
   }
-  for (const key of ["maxSteps", "callTimeoutMs", "modelTimeoutMs"] as const) {
+  const { multimodal } = resolved;
+  if (typeof multimodal !== "boolean" && !(Array.isArray(multimodal) && multimodal.every((kind) => MEDIA_KINDS.includes(kind)))) {
+    throw new RangeError(`configurable.multimodal must be true, false or a list of ${MEDIA_KINDS.map((k) => `"${k}"`).join(", ")}, got ${JSON.stringify(multimodal)}`);
+  }
+  for (const key of ["maxSteps", "callTimeoutMs", "modelTimeoutMs", "maxResultChars"] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 1) {
       throw new RangeError(`configurable.${key} must be a positive integer, got ${JSON.stringify(resolved[key])}`);
     }

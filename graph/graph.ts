@@ -1,6 +1,6 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { END, START, StateGraph, type BaseCheckpointSaver } from "@langchain/langgraph";
-import type { MultiServerClient, ServersConfig } from "../adapters/index.js";
+import { DEFAULT_MAX_RESULT_CHARS, type MultiServerClient, type Multimodal, type ServersConfig } from "../adapters/index.js";
 import { ConfigurationAnnotation, type ApprovalPolicy, type Configuration } from "./configuration.js";
 import { createGraphContext, type GraphContext } from "./context.js";
 import type { ToolInfo } from "../adapters/index.js";
@@ -53,6 +53,10 @@ export interface CreateGraphOptions {
   modelTimeoutMs?: number;
   /** Which calls a person approves first (default `writes`: every tool not annotated read-only). */
   approval?: ApprovalPolicy;
+  /** Bound on the characters of text one tool result gives the model (default 16 000). */
+  maxResultChars?: number;
+  /** Media the model reads in tool results: `false` (default), `true` (images and audio) or a list. */
+  multimodal?: Multimodal;
   /** Where threads are kept; without one every run starts a new conversation and approvals cannot pause. */
   checkpointer?: BaseCheckpointSaver;
 }
@@ -73,6 +77,8 @@ export function createGraph(options: CreateGraphOptions) {
     callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
     modelTimeoutMs: options.modelTimeoutMs ?? DEFAULT_MODEL_TIMEOUT_MS,
     approval: options.approval ?? DEFAULT_APPROVAL,
+    maxResultChars: options.maxResultChars ?? DEFAULT_MAX_RESULT_CHARS,
+    multimodal: options.multimodal ?? false,
   };
   const context = createGraphContext({
     defaults,
@@ -101,6 +107,8 @@ export function createRouteNode(model: BaseChatModel, tools: readonly ToolInfo[]
       callTimeoutMs: DEFAULT_CALL_TIMEOUT_MS,
       modelTimeoutMs: DEFAULT_MODEL_TIMEOUT_MS,
       approval: DEFAULT_APPROVAL,
+      maxResultChars: DEFAULT_MAX_RESULT_CHARS,
+      multimodal: false,
       ...defaults,
     },
     model,
