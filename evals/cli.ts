@@ -5,9 +5,9 @@ import { parseArgs } from "node:util";
 import type { ServerSession } from "../app/index.js";
 import type { McpGraph } from "../graph/index.js";
 import { loadDataset } from "./dataset.js";
-import { langsmithEnabled, logToLangSmith } from "./langsmith.js";
+import { langsmithEnabled, runOnLangSmith } from "./langsmith.js";
 import { Progress, type ProgressSink } from "./progress.js";
-import { buildReport, formatConsoleReport, formatMarkdownReport, percent, type EvalReport } from "./report.js";
+import { buildReport, formatConsoleReport, formatMarkdownReport, percent, type EvalReport, type RunResult } from "./report.js";
 import { askOnThreads, runItems } from "./runner.js";
 import { integerFlag, UsageError } from "../lib/index.js";
 
@@ -40,7 +40,8 @@ Options:
 
 Exit codes: 0 thresholds met, 1 a threshold not met, 2 bad usage, dataset or servers, or every item
 failed the same way (no API key, a model that is down): then no report is written.
-With LANGSMITH_API_KEY set, results are also logged to LangSmith as an experiment.`;
+With LANGSMITH_API_KEY set (LANGSMITH_ENDPOINT for another region), the run is a LangSmith
+experiment: the dataset is mirrored there and every example links to the trace of its run.`;
 
 export interface CliOptions {
   dataset: string;
@@ -179,10 +180,22 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
     const startedAt = new Date();
     const progress = new Progress(io.stderr, items.length);
-    const results = await runItems(items, ask, {
-      concurrency: options.concurrency,
-      onResult: (r) => progress.tick(r.score.ok),
-    });
+    const onResult = (r: RunResult) => progress.tick(r.score.ok);
+    let results: RunResult[] = [];
+    let experiment: string | undefined;
+    if (langsmithEnabled(io.env)) {
+      // The graph runs as the experiment's target, so every example links to its trace.
+      const run = await runOnLangSmith({ items, ask, datasetFile: options.dataset, model, env: io.env, concurrency: options.concurrency, onResult });
+      results = run.results;
+      if (run.ok) experiment = run.experimentName;
+      else err(`warning: LangSmith failed (${run.error.message}); ${results.length === 0 ? "running the eval without it" : "running the rest without it"}`);
+    }
+    // Whatever did not run in an experiment runs here, so the local reports are always complete.
+    const done = new Set(results.map((r) => r.item));
+    const rest = items.filter((item) => !done.has(item));
+    if (rest.length > 0) results = [...results, ...(await runItems(rest, ask, { concurrency: options.concurrency, onResult }))];
+    const byItem = new Map(results.map((r) => [r.item, r]));
+    results = items.map((item) => byItem.get(item)!);
     progress.finish();
     // The same failure on every item is the setup's (no key, a provider that is down), not a score:
     // say so and leave the last reports as they are.
@@ -205,14 +218,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     await writeReport(options.md, formatMarkdownReport(report, `npm run eval -- ${argv.join(" ")}`.trim()));
     io.stdout.write(`${formatConsoleReport(report)}\n\nReports: ${options.json}, ${options.md}\n`);
 
-    if (langsmithEnabled(io.env)) {
-      try {
-        const experiment = await logToLangSmith({ report, items, datasetFile: options.dataset, env: io.env });
-        err(`LangSmith: logged experiment "${experiment}"`);
-      } catch (error) {
-        err(`warning: logging to LangSmith failed (${(error as Error).message}); the local reports are complete`);
-      }
-    }
+    if (experiment) err(`LangSmith: experiment "${experiment}"`);
   } catch (error) {
     err(`error: ${(error as Error).message}`);
     return EXIT.usage;

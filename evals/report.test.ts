@@ -173,19 +173,34 @@ describe("LangSmith mapping", () => {
     expect(langsmithEnabled({ LANGSMITH_API_KEY: "lsv2_x" })).toBe(true);
   });
 
-  it("mirrors an item as an example keyed by its id, and scores as feedback", () => {
+  it("mirrors a question as an example keyed by its id, a dialogue as one example, and scores as feedback", () => {
     expect(langsmithDatasetName("/a/b/public-dev.jsonl")).toBe("mcp-graph eval: public-dev.jsonl");
-    expect(exampleFor(items[0]!)).toEqual({
+    expect(exampleFor([items[0]!])).toEqual({
       inputs: { id: "h", question: "How many hours do 5 days have?" },
       outputs: { expected: [{ server: "math", tool: "multiply", args: { a: 5, b: 24 } }], answer: 120 },
       metadata: { evalId: "h", category: "article" },
     });
-    const report = buildReport(results, meta);
-    expect(feedbackFor(report.items[1]!)).toEqual([
+    const dialogue = parseDataset(
+      '{"id":"d","category":"reply","turns":[{"user":"add 15","expected":null},{"user":"27","expected":{"tool":"add","args":{"a":15,"b":27}},"answer":42}]}',
+    );
+    expect(exampleFor(dialogue)).toEqual({
+      inputs: { id: "d", turns: ["add 15", "27"] },
+      outputs: { turns: [{ expected: null }, { expected: [{ tool: "add", args: { a: 15, b: 27 } }], answer: 42 }] },
+      metadata: { evalId: "d", category: "reply", dialogue: true, turns: 2 },
+    });
+    expect(feedbackFor([results[1]!])).toEqual([
       { key: "tool", score: 1 },
       { key: "call", score: 0 },
       { key: "ok", score: 0 },
       { key: "latency_ms", score: 4 },
+    ]);
+    // Over a dialogue's turns: the share right, ok only when all are, the latencies summed.
+    expect(feedbackFor([results[0]!, results[1]!])).toEqual([
+      { key: "tool", score: 1 },
+      { key: "call", score: 0.5 },
+      { key: "answer", score: 1 },
+      { key: "ok", score: 0 },
+      { key: "latency_ms", score: 6.3 },
     ]);
   });
 });
