@@ -89,7 +89,7 @@ describe("npm run bench -- --quick", () => {
   });
 
   it("checks each target with a boolean verdict that matches its value", () => {
-    expect(report.targets.length).toBe(5);
+    expect(report.targets.length).toBe(7);
     for (const target of report.targets) {
       expect(typeof target.met, target.name).toBe("boolean");
       expect(Number.isFinite(target.value), target.name).toBe(true);

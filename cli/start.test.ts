@@ -88,6 +88,32 @@ describe("npm start", () => {
 });
 
 describe("npm start holds conversations", () => {
+  it("reads follow-ups on one thread: a reply to its question, a new place, the same question with a new number, arithmetic on the result", async () => {
+    const turns = ["What's the weather like?", "Seattle, please.", "What about Tokyo?", "How many hours do 5 days have?", "And 7 days?", "now multiply it by 3"];
+    const run = await start(["--json"], `${turns.join("\n")}\n`);
+    expect(run.code, run.stderr).toBe(0);
+    const reports = run.stdout.trim().split("\n").map((line) => JSON.parse(line));
+    expect(reports.map((report) => report.calls.map((call: { tool: string; args: unknown }) => [call.tool, call.args]))).toEqual([
+      [],
+      [["get_weather", { city: "Seattle" }]],
+      [["get_weather", { city: "Tokyo" }]],
+      [["multiply", { a: 5, b: 24 }]],
+      [["multiply", { a: 7, b: 24 }]],
+      [["multiply", { a: 168, b: 3 }]],
+    ]);
+    expect(reports[0].answer).toMatch(/\?$/);
+    expect(new Set(reports.map((report) => report.thread)).size).toBe(1);
+  });
+
+  it("continues a conversation in another process with --thread, and nothing carries over to a new thread", async () => {
+    const first = JSON.parse((await start(["--json", "How many hours do 5 days have?"])).stdout);
+    const followUp = JSON.parse((await start(["--json", "--thread", first.thread, "And 7 days?"])).stdout);
+    expect(followUp.calls.map((call: { args: unknown }) => call.args)).toEqual([{ a: 7, b: 24 }]);
+    const fresh = JSON.parse((await start(["--json", "And 7 days?"])).stdout);
+    expect(fresh.thread).not.toBe(first.thread);
+    expect(fresh.calls).toEqual([]);
+  });
+
   beforeEach(async () => {
     await writeFile(notesLog, "");
   });

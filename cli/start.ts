@@ -173,6 +173,8 @@ async function main(argv: string[]): Promise<number> {
 class Chat {
   /** Set once a turn's model request failed. */
   modelFailed = false;
+  /** The catalog last printed: in a conversation, the servers are shown again only when it changes. */
+  private shownCatalog = 0;
 
   constructor(
     private readonly graph: McpGraph,
@@ -183,7 +185,7 @@ class Chat {
   ) {}
 
   async say(question: string): Promise<void> {
-    await this.settle(await runTurn(this.graph, { question }, this.threadId, this.servers, this.printer()), question);
+    await this.settle(await runTurn(this.graph, { question }, this.threadId, this.servers, this.printer(), this.showCatalog), question);
   }
 
   /** Answers an approval the thread was left waiting on, when this run can (`--yes`, or a terminal). */
@@ -224,7 +226,7 @@ class Chat {
         this.report(turn, question, note);
         return;
       }
-      turn = await runTurn(this.graph, { resume: response }, this.threadId, this.servers, this.printer());
+      turn = await runTurn(this.graph, { resume: response }, this.threadId, this.servers, this.printer(), this.showCatalog);
     }
     this.report(turn, question);
   }
@@ -254,9 +256,16 @@ class Chat {
       return;
     }
     if (note) console.log(`[approve] ${note}`);
-    console.log(`[thread] ${this.threadId}`);
+    // A terminal conversation showed its thread when it began.
+    if (!this.terminal) console.log(`[thread] ${this.threadId}`);
     console.log("");
   }
+
+  private readonly showCatalog = (version: number): boolean => {
+    if (this.terminal && version === this.shownCatalog) return false;
+    this.shownCatalog = version;
+    return true;
+  };
 
   private printer(): TurnPrinter | undefined {
     return this.options.json ? undefined : { line: (line) => console.log(line), write: (text) => void process.stdout.write(text) };

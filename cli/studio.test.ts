@@ -127,6 +127,28 @@ describe("npm run studio", () => {
     }
   }, 30_000);
 
+  it("reads every follow-up family on a thread, through the SDK", async () => {
+    const client = new Client({ apiUrl });
+    const thread = await client.threads.create();
+    try {
+      const turns: Array<[string, Array<[string, Record<string, unknown>]>]> = [
+        ["What's the weather like?", []],
+        ["The city is Phoenix", [["get_weather", { city: "Phoenix" }]]],
+        ["How about in LA", [["get_weather", { city: "Los Angeles" }]]],
+        ["What is 6 times 7?", [["multiply", { a: 6, b: 7 }]]],
+        ["Add 8 to that", [["add", { a: 8, b: 42 }]]],
+        ["what about 12?", [["add", { a: 12, b: 42 }]]],
+      ];
+      for (const [content, expected] of turns) {
+        await client.runs.wait(thread.thread_id, GRAPH_ID, { input: { messages: [{ role: "user", content }] } });
+        const state = await client.threads.getState<{ calls: Array<{ tool: string; args: Record<string, unknown> }> }>(thread.thread_id);
+        expect({ content, calls: state.values.calls.map((call) => [call.tool, call.args]) }).toEqual({ content, calls: expected });
+      }
+    } finally {
+      await client.threads.delete(thread.thread_id);
+    }
+  }, 60_000);
+
   it("shows an approval as an interrupt, and resumes from a command", async () => {
     const client = new Client({ apiUrl });
     const thread = await client.threads.create();

@@ -36,6 +36,8 @@ export async function runTurn(
   threadId: string,
   servers: ServersView,
   printer?: TurnPrinter,
+  /** Whether the discover lines of a catalog with this version are worth printing (default: always). */
+  showCatalog: (version: number) => boolean = () => true,
 ): Promise<TurnResult> {
   const started = performance.now();
   const timingsMs: Record<string, number> = {};
@@ -58,6 +60,7 @@ export async function runTurn(
     for (const [node, update] of Object.entries(chunk as Record<string, Partial<GraphState>>)) {
       if (node === "__interrupt__") continue;
       timingsMs[node] = (timingsMs[node] ?? 0) + (now - last);
+      if (node === "discover" && !showCatalog(update.catalog?.version ?? 0)) continue;
       if (!printer) continue;
       if (node === "respond") answer.finish(update.answer ?? "");
       else for (const line of formatUpdate(node, update, servers)) printer.line(line);

@@ -112,6 +112,31 @@ describe("npm run eval (in process, real servers)", () => {
     // The first run loads LangChain and the SDK, which takes seconds on a loaded two-core machine.
   }, 60_000);
 
+  it("runs a dialogue on one thread of the graph: the second turn is read after the first", async () => {
+    const file = await dataset("dialogue.jsonl", [
+      {
+        id: "ask",
+        category: "reply",
+        turns: [
+          { user: "What's the weather like?", expected: null },
+          { user: "Lisbon", expected: { server: "weather", tool: "get_weather", args: { city: "Lisbon" } }, answer: "Lisbon" },
+          { user: "And in Porto?", expected: { tool: "get_weather", args: { city: "Porto" } } },
+        ],
+      },
+      // The same message with no turn before it: nothing to carry over.
+      { id: "alone", category: "no-history", turns: [{ user: "Lisbon", expected: null }] },
+    ]);
+    const io = capture();
+    const code = await main(["--dataset", file, "--json", "dialogue.json", "--md", "dialogue.md", "--concurrency", "2", "--min-call-accuracy", "1"], io);
+    expect(io.errText()).not.toMatch(/error:/);
+    expect(code).toBe(EXIT.ok);
+    const report = JSON.parse(await readFile(join(dir, "dialogue.json"), "utf8")) as EvalReport;
+    expect(report.items.map((i) => [i.id, i.ok])).toEqual([["ask#1", true], ["ask#2", true], ["ask#3", true], ["alone#1", true]]);
+    expect(report.items[1]!.got.calls).toEqual([expect.objectContaining({ tool: "get_weather", args: { city: "Lisbon" } })]);
+    expect(report.summary).toMatchObject({ total: 4, dialogueAccuracy: 1, dialogueTotal: 2 });
+    expect(Object.keys(report.byTurn ?? {})).toEqual(["turn 1", "turn 2", "turn 3"]);
+  }, 60_000);
+
   it("sums the token usage a provider reports", async () => {
     const stub: OpenAIStub = await startOpenAIStub([
       { reason: "5 days × 24", decision: { action: "call_tool", tool: "math__multiply", args: { a: 5, b: 24 } } },
@@ -160,6 +185,18 @@ describe("npm run eval (in process, real servers)", () => {
       await new Promise<void>((r) => langsmith.close(() => r()));
     }
   }, 60_000);
+
+  it("exits 2 and leaves the reports alone when every item failed for the same setup reason", async () => {
+    const file = await dataset("setup.jsonl", SMALL);
+    await writeFile(join(dir, "kept.json"), "previous report\n");
+    // A real model with no key: every item fails the same way before anything is scored.
+    const io = capture({ OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined });
+    const code = await main(["--dataset", file, "--model", "openai:gpt-4o-mini", "--json", "kept.json", "--md", "kept.md"], io);
+    expect(code).toBe(EXIT.usage);
+    expect(io.errText()).toMatch(/error: every item failed the same way, so no report was written: .*OPENAI_API_KEY/);
+    expect(await readFile(join(dir, "kept.json"), "utf8")).toBe("previous report\n");
+    await expect(readFile(join(dir, "kept.md"), "utf8")).rejects.toThrow(/ENOENT/);
+  });
 
   it("names the line of an invalid dataset and exits 2", async () => {
     const file = await dataset("bad.jsonl", [SMALL[0], { id: "x", question: "q", expected: { tool: "add", arguments: {} } }]);

@@ -8,7 +8,7 @@ import { loadDataset } from "./dataset.js";
 import { langsmithEnabled, logToLangSmith } from "./langsmith.js";
 import { Progress, type ProgressSink } from "./progress.js";
 import { buildReport, formatConsoleReport, formatMarkdownReport, percent, type EvalReport } from "./report.js";
-import { runItems } from "./runner.js";
+import { askOnThreads, runItems } from "./runner.js";
 import { integerFlag, UsageError } from "../lib/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -38,7 +38,8 @@ Options:
   --min-abstain-accuracy X     exit 1 when abstention accuracy is below X
   -h, --help                   show this help
 
-Exit codes: 0 thresholds met, 1 a threshold not met, 2 bad usage, dataset or servers.
+Exit codes: 0 thresholds met, 1 a threshold not met, 2 bad usage, dataset or servers, or every item
+failed the same way (no API key, a model that is down): then no report is written.
 With LANGSMITH_API_KEY set, results are also logged to LangSmith as an experiment.`;
 
 export interface CliOptions {
@@ -170,17 +171,26 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return EXIT.usage;
     }
     const model = options.model ?? defaultModelName(settings.model);
-    // One client for every item, as a long-running app would hold it.
-    graph = createAppGraph(settings, { client: session.client, servers: session.config, model });
-    const compiled = graph;
+    const { MemorySaver } = await import("@langchain/langgraph");
+    // One client for every item, as a long-running app would hold it; each question and each dialogue
+    // on a thread of its own, kept in memory for the run.
+    graph = createAppGraph(settings, { client: session.client, servers: session.config, model, checkpointer: new MemorySaver() });
+    const ask = askOnThreads(graph);
 
     const startedAt = new Date();
     const progress = new Progress(io.stderr, items.length);
-    const results = await runItems(items, (question) => compiled.invoke({ question }), {
+    const results = await runItems(items, ask, {
       concurrency: options.concurrency,
       onResult: (r) => progress.tick(r.score.ok),
     });
     progress.finish();
+    // The same failure on every item is the setup's (no key, a provider that is down), not a score:
+    // say so and leave the last reports as they are.
+    const firstError = results[0]?.outcome.error;
+    if (firstError !== undefined && results.every((result) => result.outcome.error === firstError)) {
+      err(`error: every item failed the same way, so no report was written: ${firstError}`);
+      return EXIT.usage;
+    }
     report = buildReport(results, {
       dataset: options.dataset,
       model,

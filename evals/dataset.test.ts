@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { loadDataset, parseDataset, type DatasetError } from "./dataset.js";
+import { loadDataset, parseDataset, runGroups, type DatasetError } from "./dataset.js";
 
 const SAMPLE = fileURLToPath(new URL("./datasets/sample.jsonl", import.meta.url));
+const CONVERSATIONS = fileURLToPath(new URL("./datasets/conversations.jsonl", import.meta.url));
 const CATEGORIES = [
   "article",
   "add",
@@ -78,6 +79,59 @@ describe("parseDataset", () => {
     expect(dup.line).toBe(2);
     expect(dup.message).toContain("first on line 1");
     expect(thrown(() => parseDataset("\n\n")).message).toContain("no items");
+  });
+});
+
+describe("dialogues", () => {
+  const DIALOGUE =
+    '{"id":"d1","category":"new-place","turns":[{"user":"Weather in Paris?","expected":{"tool":"get_weather","args":{"city":"Paris"}}},{"user":"And in Rome?","expected":{"tool":"get_weather","args":{"city":"Rome"}},"answer":"Rome"}]}';
+
+  it("become one item per turn, in order, each knowing its dialogue", () => {
+    const items = parseDataset(['{"id":"q","question":"hi","expected":null}', DIALOGUE].join("\n"));
+    expect(items.map((i) => i.id)).toEqual(["q", "d1#1", "d1#2"]);
+    expect(items[2]).toMatchObject({
+      question: "And in Rome?",
+      category: "new-place",
+      expected: [{ tool: "get_weather", args: { city: "Rome" } }],
+      answer: "Rome",
+      dialogue: { id: "d1", turn: 2, turns: 2 },
+      line: 2,
+    });
+    expect(items[0]!.dialogue).toBeUndefined();
+  });
+
+  it("name the line and the turn's field of an error", () => {
+    const missing = thrown(() => parseDataset(`${DIALOGUE}\n{"id":"d2","turns":[{"user":"x","expected":null},{"user":"y"}]}`, "c.jsonl"));
+    expect(missing.message).toMatch(/^c\.jsonl:2: turns\.1\.expected: /);
+    expect(thrown(() => parseDataset('{"id":"d","turns":[{"user":"x","expected":null,"expect":1}]}')).message).toMatch(/turns\.0: .*expect/);
+    expect(thrown(() => parseDataset('{"id":"d","turns":[]}')).message).toMatch(/^dataset:1: turns: /);
+    expect(thrown(() => parseDataset('{"id":"d","turns":[{"user":" ","expected":null}]}')).message).toContain("turns.0.user");
+    expect(thrown(() => parseDataset('{"id":"d","question":"q","expected":null,"turns":[]}')).message).toContain('either "question" or "turns"');
+    const dup = thrown(() => parseDataset(`${DIALOGUE}\n{"id":"d1","question":"q","expected":null}`));
+    expect(dup).toMatchObject({ line: 2 });
+  });
+
+  it("run as groups: a dialogue's turns together and in order, other questions alone", () => {
+    const items = parseDataset(['{"id":"q","question":"hi","expected":null}', DIALOGUE, '{"id":"r","question":"ho","expected":null}'].join("\n"));
+    expect(runGroups(items).map((g) => g.map((i) => i.id))).toEqual([["q"], ["d1#1", "d1#2"], ["r"]]);
+  });
+});
+
+describe("the conversation set", () => {
+  it("has at least 60 dialogues of several turns in every family, with the project's tools only", async () => {
+    const items = await loadDataset(CONVERSATIONS);
+    const dialogues = new Map<string, { category: string; turns: number }>();
+    for (const item of items) dialogues.set(item.dialogue!.id, { category: item.category, turns: item.dialogue!.turns });
+    expect(dialogues.size).toBeGreaterThanOrEqual(60);
+    const families = ["reply", "new-place", "previous-result", "new-number", "new-question", "control", "no-history"];
+    for (const family of families) {
+      const inFamily = [...dialogues.values()].filter((d) => d.category === family);
+      expect(inFamily.length, family).toBeGreaterThanOrEqual(4);
+      if (family !== "no-history") expect(inFamily.every((d) => d.turns >= 2), family).toBe(true);
+    }
+    for (const call of items.flatMap((i) => [...(i.expected ?? []), ...(i.expectedCalls ?? []).flat()])) {
+      expect(call.server).toBe(TOOLS[call.tool]);
+    }
   });
 });
 

@@ -28,8 +28,37 @@ export const DatasetItemSchema = z.looseObject({
   expectedCalls: z.array(AlternativesSchema).min(1).optional(),
 });
 
+/**
+ * One turn of a dialogue: what the user says, and what the graph should do with it given the turns
+ * before. Strict, since a turn carries nothing but its expectations.
+ */
+export const DialogueTurnSchema = z.strictObject({
+  user: z.string().refine((q) => q.trim().length > 0, "must not be empty"),
+  expected: z.union([AlternativesSchema, z.null()]),
+  answer: z.union([z.number().finite(), z.string().trim().min(1)]).optional(),
+  expectedCalls: z.array(AlternativesSchema).min(1).optional(),
+});
+
+/** One JSONL line holding a dialogue: turns run in order on one thread. Loose like an item. */
+export const DialogueSchema = z.looseObject({
+  id: z.union([z.string().min(1), z.number()]),
+  category: z.string().min(1).optional(),
+  turns: z.array(DialogueTurnSchema).min(1),
+});
+
 export type ExpectedCall = z.infer<typeof ExpectedCallSchema>;
 export type DatasetItemInput = z.input<typeof DatasetItemSchema>;
+export type DialogueInput = z.input<typeof DialogueSchema>;
+
+/** Where a turn sits in its dialogue. */
+export interface DialoguePosition {
+  /** The dialogue's id; every turn of it shares its thread. */
+  id: string;
+  /** 1-based. */
+  turn: number;
+  /** How many turns the dialogue has. */
+  turns: number;
+}
 
 /** A validated item with its alternatives normalised to lists. */
 export interface EvalItem {
@@ -42,6 +71,8 @@ export interface EvalItem {
   answer?: number | string;
   /** One list of alternatives per call of the whole plan. */
   expectedCalls?: ExpectedCall[][];
+  /** Set on a turn of a dialogue: its item id is `<dialogue id>#<turn>`, its question the user's message. */
+  dialogue?: DialoguePosition;
   /** 1-based line in the source file, for messages. */
   line: number;
 }
@@ -67,13 +98,19 @@ function describeIssues(error: z.ZodError): string {
 }
 
 /**
- * Parses JSON Lines text into eval items. Blank lines are skipped.
+ * Parses JSON Lines text into eval items. A line is a question (`question`) or a dialogue (`turns`),
+ * which becomes one item per turn, in order. Blank lines are skipped.
  * @param file name used in error messages.
  * @throws DatasetError on invalid JSON, a line that fails the schema, a duplicate id or an empty file.
  */
 export function parseDataset(text: string, file = "dataset"): EvalItem[] {
   const items: EvalItem[] = [];
   const seen = new Map<string, number>();
+  const claim = (id: string, line: number) => {
+    const previous = seen.get(id);
+    if (previous !== undefined) throw new DatasetError(`duplicate id "${id}" (first on line ${previous})`, file, line);
+    seen.set(id, line);
+  };
   const lines = text.split(/\r?\n/);
   for (const [index, raw] of lines.entries()) {
     const line = index + 1;
@@ -84,13 +121,36 @@ export function parseDataset(text: string, file = "dataset"): EvalItem[] {
     } catch (error) {
       throw new DatasetError(`invalid JSON (${(error as Error).message})`, file, line);
     }
+    // Told apart by key rather than a zod union, so an error names the field of the shape meant.
+    const isDialogue = json !== null && typeof json === "object" && "turns" in json;
+    if (isDialogue && "question" in (json as object)) throw new DatasetError("a line has either \"question\" or \"turns\", not both", file, line);
+    if (isDialogue) {
+      const parsed = DialogueSchema.safeParse(json);
+      if (!parsed.success) throw new DatasetError(describeIssues(parsed.error), file, line);
+      const { id: rawId, category, turns } = parsed.data;
+      const id = String(rawId);
+      claim(id, line);
+      for (const [i, turn] of turns.entries()) {
+        const turnId = `${id}#${i + 1}`;
+        claim(turnId, line);
+        items.push({
+          id: turnId,
+          question: turn.user,
+          category: category ?? "uncategorized",
+          expected: turn.expected === null ? null : asList(turn.expected),
+          ...(turn.answer === undefined ? {} : { answer: turn.answer }),
+          ...(turn.expectedCalls === undefined ? {} : { expectedCalls: turn.expectedCalls.map(asList) }),
+          dialogue: { id, turn: i + 1, turns: turns.length },
+          line,
+        });
+      }
+      continue;
+    }
     const parsed = DatasetItemSchema.safeParse(json);
     if (!parsed.success) throw new DatasetError(describeIssues(parsed.error), file, line);
     const value = parsed.data;
     const id = String(value.id);
-    const previous = seen.get(id);
-    if (previous !== undefined) throw new DatasetError(`duplicate id "${id}" (first on line ${previous})`, file, line);
-    seen.set(id, line);
+    claim(id, line);
     items.push({
       id,
       question: value.question,
@@ -103,6 +163,30 @@ export function parseDataset(text: string, file = "dataset"): EvalItem[] {
   }
   if (items.length === 0) throw new DatasetError("no items", file);
   return items;
+}
+
+/**
+ * The items grouped as they must run: a question alone, a dialogue's turns together and in order.
+ * Groups keep dataset order.
+ */
+export function runGroups(items: readonly EvalItem[]): EvalItem[][] {
+  const groups: EvalItem[][] = [];
+  const byDialogue = new Map<string, EvalItem[]>();
+  for (const item of items) {
+    if (!item.dialogue) {
+      groups.push([item]);
+      continue;
+    }
+    let group = byDialogue.get(item.dialogue.id);
+    if (!group) {
+      group = [];
+      byDialogue.set(item.dialogue.id, group);
+      groups.push(group);
+    }
+    group.push(item);
+  }
+  for (const group of byDialogue.values()) group.sort((a, b) => a.dialogue!.turn - b.dialogue!.turn);
+  return groups;
 }
 
 /**

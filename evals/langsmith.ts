@@ -25,7 +25,8 @@ export function exampleFor(item: EvalItem): {
       ...(item.expectedCalls ? { expectedCalls: item.expectedCalls } : {}),
       ...(item.answer !== undefined ? { answer: item.answer } : {}),
     },
-    metadata: { evalId: item.id, category: item.category },
+    // A turn's example stands for "this message after the dialogue's earlier turns": the metadata says which.
+    metadata: { evalId: item.id, category: item.category, ...(item.dialogue ? { dialogue: item.dialogue.id, turn: item.dialogue.turn } : {}) },
   };
 }
 

@@ -77,6 +77,56 @@ describe("buildReport", () => {
   });
 });
 
+describe("a report of dialogues", () => {
+  const turns = parseDataset(
+    [
+      '{"id":"p","category":"new-place","turns":[{"user":"Weather in Oslo?","expected":{"tool":"get_weather","args":{"city":"Oslo"}}},{"user":"And in Bergen?","expected":{"tool":"get_weather","args":{"city":"Bergen"}}}]}',
+      '{"id":"r","category":"previous-result","turns":[{"user":"What is 6 times 7?","expected":{"tool":"multiply"},"answer":42},{"user":"double it","expected":{"tool":"multiply","args":{"a":2,"b":42}},"answer":84}]}',
+      '{"id":"h","category":"no-history","turns":[{"user":"And in Rome?","expected":null}]}',
+    ].join("\n"),
+  );
+  const weather = (city: string) => ({ server: "weather", tool: "get_weather", args: { city }, isError: false });
+  const got: ItemOutcome[] = [
+    { calls: [weather("Oslo")], answer: "Oslo: rain", latencyMs: 1 },
+    { calls: [weather("Bergen")], answer: "Bergen: sun", latencyMs: 1 },
+    { calls: [{ server: "math", tool: "multiply", args: { a: 6, b: 7 }, isError: false }], answer: "42", latencyMs: 1 },
+    { calls: [], answer: "Which numbers should I multiply?", latencyMs: 1 },
+    { calls: [], answer: "No tool can help.", latencyMs: 1 },
+  ];
+  const report = buildReport(
+    turns.map((item, i) => ({ item, outcome: got[i]!, score: scoreItem(item, got[i]!) })),
+    { ...meta, dataset: "c.jsonl" },
+  );
+
+  it("scores every turn, each dialogue as a whole, and each position in the dialogues", () => {
+    expect(report.summary).toMatchObject({ total: 5, passed: 4, dialogueAccuracy: 2 / 3, dialogueTotal: 3 });
+    expect(report.byCategory["previous-result"]).toMatchObject({ total: 2, callAccuracy: 0.5, dialogueAccuracy: 0, dialogueTotal: 1 });
+    expect(report.byCategory["new-place"]).toMatchObject({ dialogueAccuracy: 1 });
+    expect(Object.keys(report.byTurn ?? {})).toEqual(["turn 1", "turn 2"]);
+    expect(report.byTurn?.["turn 2"]).toMatchObject({ total: 2, callAccuracy: 0.5 });
+    expect(report.items[3]).toMatchObject({ id: "r#2", dialogue: { id: "r", turn: 2, turns: 2 }, ok: false });
+  });
+
+  it("prints the dialogue column, the table per turn, and each failed turn after the turns before it", () => {
+    const text = formatConsoleReport(report);
+    expect(text).toMatch(/dialogues 66\.7% of 3/);
+    expect(text).toMatch(/^previous-result\s+2\s+50\.0%\s+50\.0%\s+50\.0%\s+–\s+0\.0% of 1/m);
+    expect(text).toMatch(/^turn 2\s+2\s+50\.0%/m);
+    expect(text).toContain('[r#2] (previous-result) double it\n    after:    "What is 6 times 7?"');
+    const md = formatMarkdownReport(report);
+    expect(md).toContain("| category | n | tool | call | answer | plan | dialogues | p50 ms | p95 ms |");
+    expect(md).toContain("## By turn of the dialogue");
+    expect(md).toContain('double it (after "What is 6 times 7?")');
+  });
+
+  it("leaves the dialogue parts out of a report of questions", () => {
+    const plain = buildReport(results, meta);
+    expect(plain.byTurn).toBeUndefined();
+    expect(plain.summary.dialogueAccuracy).toBeNull();
+    expect(formatConsoleReport(plain)).not.toContain("dialogue");
+  });
+});
+
 describe("formatting helpers", () => {
   it("formats percentages, expectations and calls", () => {
     expect(percent(null)).toBe("–");

@@ -1,8 +1,9 @@
-import type { ExpectedCall } from "./dataset.js";
+import type { DialoguePosition, ExpectedCall } from "./dataset.js";
 import {
   confusionMatrix,
   summarize,
   summarizeByCategory,
+  summarizeByTurn,
   type ConfusionMatrix,
   type ItemResult,
   type ObservedCall,
@@ -15,6 +16,8 @@ export interface ReportItem {
   id: string;
   category: string;
   question: string;
+  /** For a turn of a dialogue: which dialogue, and where in it. */
+  dialogue?: DialoguePosition;
   expected: ExpectedCall[] | null;
   expectedCalls?: ExpectedCall[][];
   expectedAnswer?: number | string;
@@ -35,10 +38,15 @@ export interface ReportMeta {
   servers: Record<string, { state: string; toolCount?: number; error?: string }>;
 }
 
-/** The JSON report: `summary`, `byCategory` and `items` as the issue specifies, plus `confusion` and `meta`. */
+/**
+ * The JSON report: `summary`, `byCategory` and `items` as the issue specifies, plus `confusion` and
+ * `meta`; with dialogues, `byTurn` too. Items are turns then, and `summary`/`byCategory` count turns.
+ */
 export interface EvalReport {
   summary: Summary;
   byCategory: Record<string, Summary>;
+  /** Per position in the dialogue ("turn 1", "turn 2", …); only for a dataset with dialogues. */
+  byTurn?: Record<string, Summary>;
   confusion: ConfusionMatrix;
   items: ReportItem[];
   meta: ReportMeta;
@@ -56,6 +64,7 @@ function reportItem({ item, outcome, score, reason }: RunResult): ReportItem {
     id: item.id,
     category: item.category,
     question: item.question,
+    ...(item.dialogue ? { dialogue: item.dialogue } : {}),
     expected: item.expected,
     ...(item.expectedCalls ? { expectedCalls: item.expectedCalls } : {}),
     ...(item.answer !== undefined ? { expectedAnswer: item.answer } : {}),
@@ -70,9 +79,11 @@ function reportItem({ item, outcome, score, reason }: RunResult): ReportItem {
 
 /** Assembles the JSON report from scored results, in dataset order. */
 export function buildReport(results: RunResult[], meta: ReportMeta): EvalReport {
+  const byTurn = summarizeByTurn(results);
   return {
     summary: summarize(results),
     byCategory: summarizeByCategory(results),
+    ...(Object.keys(byTurn).length > 0 ? { byTurn } : {}),
     confusion: confusionMatrix(results),
     items: results.map(reportItem),
     meta,
@@ -108,8 +119,8 @@ export function formatCalls(calls: ObservedCall[]): string {
 
 const COLUMNS = ["category", "n", "tool", "call", "answer", "plan", "p50 ms", "p95 ms"];
 
-function categoryRows(report: EvalReport): string[][] {
-  const row = (name: string, s: Summary): string[] => [
+function summaryRow(name: string, s: Summary, dialogues: boolean): string[] {
+  const row = [
     name,
     String(s.total),
     percent(s.toolAccuracy),
@@ -119,7 +130,29 @@ function categoryRows(report: EvalReport): string[][] {
     s.p50Ms.toFixed(1),
     s.p95Ms.toFixed(1),
   ];
-  return [...Object.entries(report.byCategory).map(([name, s]) => row(name, s)), row("all", report.summary)];
+  // A dialogue passes when every one of its turns does.
+  if (dialogues) row.splice(6, 0, s.dialogueTotal === 0 ? "–" : `${percent(s.dialogueAccuracy)} of ${s.dialogueTotal}`);
+  return row;
+}
+
+function hasDialogues(report: EvalReport): boolean {
+  return report.byTurn !== undefined;
+}
+
+function columns(report: EvalReport): string[] {
+  const names = [...COLUMNS];
+  if (hasDialogues(report)) names.splice(6, 0, "dialogues");
+  return names;
+}
+
+function categoryRows(report: EvalReport): string[][] {
+  const dialogues = hasDialogues(report);
+  return [...Object.entries(report.byCategory).map(([name, s]) => summaryRow(name, s, dialogues)), summaryRow("all", report.summary, dialogues)];
+}
+
+/** Per turn position; the dialogue column stays out, since no dialogue lies wholly in one position. */
+function turnRows(report: EvalReport): string[][] {
+  return [["turn", ...COLUMNS.slice(1)], ...Object.entries(report.byTurn ?? {}).map(([name, s]) => summaryRow(name, s, false))];
 }
 
 function confusionRows(matrix: ConfusionMatrix): string[][] {
@@ -146,9 +179,11 @@ function usageLine(usage: TokenUsage | null): string {
 function headline(report: EvalReport): string {
   const { meta, summary } = report;
   const abstain = summary.abstainAccuracy === null ? "" : `, abstention ${percent(summary.abstainAccuracy)} of ${summary.abstainTotal}`;
+  const dialogues = summary.dialogueAccuracy === null ? "" : `, dialogues ${percent(summary.dialogueAccuracy)} of ${summary.dialogueTotal}`;
+  const items = hasDialogues(report) ? "items (turns count one each)" : "items";
   return (
-    `${summary.total} items, model ${meta.model}, ${(meta.durationMs / 1000).toFixed(1)} s: ` +
-    `calls ${percent(summary.callAccuracy)}${abstain}, ${summary.passed} passed, ${summary.errors} errors`
+    `${summary.total} ${items}, model ${meta.model}, ${(meta.durationMs / 1000).toFixed(1)} s: ` +
+    `calls ${percent(summary.callAccuracy)}${abstain}${dialogues}, ${summary.passed} passed, ${summary.errors} errors`
   );
 }
 
@@ -160,6 +195,18 @@ function expectedText(item: ReportItem): string {
   const answer = item.expectedAnswer === undefined ? "" : `; answer ${item.expectedAnswer}`;
   const plan = item.expectedCalls ? `; plan of ${item.expectedCalls.length} calls` : "";
   return `${formatExpected(item.expected)}${answer}${plan}`;
+}
+
+/** The user's earlier messages in the item's dialogue, which the turn was read after. */
+function earlierTurns(report: EvalReport, item: ReportItem): string[] {
+  const dialogue = item.dialogue;
+  if (!dialogue) return [];
+  return report.items.filter((i) => i.dialogue?.id === dialogue.id && i.dialogue.turn < dialogue.turn).map((i) => i.question);
+}
+
+function contextText(report: EvalReport, item: ReportItem): string | undefined {
+  const earlier = earlierTurns(report, item);
+  return earlier.length === 0 ? undefined : earlier.map((q) => `"${clip(q, 60)}"`).join(" → ");
 }
 
 function gotText(item: ReportItem): string {
@@ -174,8 +221,9 @@ export function formatConsoleReport(report: EvalReport): string {
     headline(report),
     usageLine(report.summary.usage),
     "",
-    ...alignTable([COLUMNS, ...categoryRows(report)]),
+    ...alignTable([columns(report), ...categoryRows(report)]),
     "",
+    ...(hasDialogues(report) ? ["By turn of the dialogue", ...alignTable(turnRows(report)), ""] : []),
     "Confusion matrix (rows: expected first tool, columns: chosen first tool)",
     ...alignTable(confusionRows(report.confusion)),
     "",
@@ -184,6 +232,8 @@ export function formatConsoleReport(report: EvalReport): string {
   lines.push(failed.length === 0 ? "No failures." : `Failures (${failed.length}):`);
   for (const item of failed) {
     lines.push(`  [${item.id}] (${item.category}) ${clip(item.question)}`);
+    const context = contextText(report, item);
+    if (context) lines.push(`    after:    ${context}`);
     lines.push(`    expected: ${expectedText(item)}`);
     lines.push(`    got:      ${gotText(item)}`);
   }
@@ -217,9 +267,18 @@ export function formatMarkdownReport(report: EvalReport, command?: string): stri
     "",
     "## By category",
     "",
-    ...markdownTable([COLUMNS, ...categoryRows(report)].map((r, i) => (i > 0 && r[0] === "all" ? r.map((c) => `**${c}**`) : r))),
+    ...markdownTable([columns(report), ...categoryRows(report)].map((r, i) => (i > 0 && r[0] === "all" ? r.map((c) => `**${c}**`) : r))),
     "",
     "`plan` is the whole sequence of calls, scored on items with `expectedCalls`.",
+    ...(hasDialogues(report)
+      ? [
+          "Each turn of a dialogue counts as one item; `dialogues` is the share of dialogues whose every turn passed.",
+          "",
+          "## By turn of the dialogue",
+          "",
+          ...markdownTable(turnRows(report)),
+        ]
+      : []),
     "",
     "## Confusion matrix",
     "",
@@ -235,7 +294,10 @@ export function formatMarkdownReport(report: EvalReport, command?: string): stri
     lines.push(
       ...markdownTable([
         ["id", "question", "expected", "got"],
-        ...failed.map((i) => [i.id, clip(i.question), expectedText(i), gotText(i)]),
+        ...failed.map((i) => {
+          const context = contextText(report, i);
+          return [i.id, context ? `${clip(i.question)} (after ${context})` : clip(i.question), expectedText(i), gotText(i)];
+        }),
       ]),
     );
   }

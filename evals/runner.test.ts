@@ -51,6 +51,35 @@ describe("runItems", () => {
     expect(d?.score).toMatchObject({ tool: true, call: false });
   });
 
+  it("runs a dialogue's turns one after another on one thread, and every other question on its own", async () => {
+    const dataset = parseDataset(
+      [
+        '{"id":"q","question":"alone","expected":null}',
+        '{"id":"d","turns":[{"user":"first","expected":null},{"user":"second","expected":null},{"user":"third","expected":null}]}',
+        '{"id":"e","turns":[{"user":"other","expected":null},{"user":"again","expected":null}]}',
+      ].join("\n"),
+    );
+    const seen: Array<{ question: string; threadId: string }> = [];
+    const delays: Record<string, number> = { first: 20, second: 1, third: 1, other: 1, again: 1, alone: 5 };
+    const results = await runItems(
+      dataset,
+      async (question, { threadId }) => {
+        seen.push({ question, threadId });
+        await new Promise((r) => setTimeout(r, delays[question]));
+        return state({ answer: question });
+      },
+      { concurrency: 3 },
+    );
+    expect(results.map((r) => r.item.id)).toEqual(["q", "d#1", "d#2", "d#3", "e#1", "e#2"]);
+    const order = (q: string) => seen.findIndex((s) => s.question === q);
+    expect(order("first")).toBeLessThan(order("second"));
+    expect(order("second")).toBeLessThan(order("third"));
+    const thread = (q: string) => seen.find((s) => s.question === q)!.threadId;
+    expect(new Set(["first", "second", "third"].map(thread)).size).toBe(1);
+    expect(thread("other")).toBe(thread("again"));
+    expect(new Set([thread("alone"), thread("first"), thread("other")]).size).toBe(3);
+  });
+
   it("treats zero usage as not reported", async () => {
     const [first] = await runItems(items.slice(0, 1), async () => state({ usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 } }), {
       concurrency: 4,

@@ -71,6 +71,9 @@ export interface Summary {
   answerTotal: number;
   abstainTotal: number;
   sequenceTotal: number;
+  /** Dialogues whose every turn is ok, over the dialogues wholly in the group; null when there are none. */
+  dialogueAccuracy: number | null;
+  dialogueTotal: number;
   usage: TokenUsage | null;
 }
 
@@ -282,6 +285,16 @@ export function sumUsage(usages: Array<TokenUsage | undefined>): TokenUsage | nu
 
 const roundMs = (ms: number): number => Math.round(ms * 10) / 10;
 
+/** Dialogues with all their turns among the results, each as passed or not. */
+function dialogueVerdicts(results: ItemResult[]): boolean[] {
+  const turns = new Map<string, ItemResult[]>();
+  for (const result of results) {
+    const dialogue = result.item.dialogue;
+    if (dialogue) turns.set(dialogue.id, [...(turns.get(dialogue.id) ?? []), result]);
+  }
+  return [...turns.values()].filter((group) => group.length === group[0]!.item.dialogue!.turns).map((group) => group.every((r) => r.score.ok));
+}
+
 /** Aggregates item results; accuracies over an empty group are 0 (tool/call) or null (the rest). */
 export function summarize(results: ItemResult[]): Summary {
   const total = results.length;
@@ -290,6 +303,7 @@ export function summarize(results: ItemResult[]): Summary {
   const answer = fraction(results.map((r) => r.score.answer));
   const abstain = fraction(results.map((r) => r.score.abstain));
   const sequence = fraction(results.map((r) => r.score.sequence));
+  const dialogues = fraction(dialogueVerdicts(results));
   return {
     total,
     toolAccuracy: share(results.filter((r) => r.score.tool).length),
@@ -304,19 +318,36 @@ export function summarize(results: ItemResult[]): Summary {
     answerTotal: answer.n,
     abstainTotal: abstain.n,
     sequenceTotal: sequence.n,
+    dialogueAccuracy: dialogues.value,
+    dialogueTotal: dialogues.n,
     usage: sumUsage(results.map((r) => r.outcome.usage)),
   };
 }
 
-/** {@link summarize} per category, categories in order of first appearance. */
-export function summarizeByCategory(results: ItemResult[]): Record<string, Summary> {
+function summarizeBy(results: ItemResult[], key: (result: ItemResult) => string | undefined): Record<string, Summary> {
   const groups = new Map<string, ItemResult[]>();
   for (const result of results) {
-    const group = groups.get(result.item.category) ?? [];
+    const name = key(result);
+    if (name === undefined) continue;
+    const group = groups.get(name) ?? [];
     group.push(result);
-    groups.set(result.item.category, group);
+    groups.set(name, group);
   }
-  return Object.fromEntries([...groups].map(([category, group]) => [category, summarize(group)]));
+  return Object.fromEntries([...groups].map(([name, group]) => [name, summarize(group)]));
+}
+
+/** {@link summarize} per category, categories in order of first appearance. */
+export function summarizeByCategory(results: ItemResult[]): Record<string, Summary> {
+  return summarizeBy(results, (r) => r.item.category);
+}
+
+/**
+ * {@link summarize} per position of a turn in its dialogue ("turn 1", "turn 2", …), in that order;
+ * questions outside dialogues are left out, so the result is empty for a dataset without dialogues.
+ */
+export function summarizeByTurn(results: ItemResult[]): Record<string, Summary> {
+  const ordered = [...results].filter((r) => r.item.dialogue).sort((a, b) => a.item.dialogue!.turn - b.item.dialogue!.turn);
+  return summarizeBy(ordered, (r) => `turn ${r.item.dialogue!.turn}`);
 }
 
 const byLabel = (a: string, b: string): number => {

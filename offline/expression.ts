@@ -118,8 +118,8 @@ const FILLER = new Set(
   `what what's whats is are was be the a an calculate compute evaluate work out solve please can could would you
   tell me give show find get do does did when if we i need want know how much many equal equals = ? . , ! : ; number numbers
   value values together up result answer for us my our using use with tool calculator math quick question hey hi ok okay
-  so now just first next finally after afterwards also is it its whats let let's lets following of both all
-  qué que cuánto cuanto cuánta es son combien font fait est wie viel ist was quanto quanto è é ergibt dá da ¿ ¡ something anything
+  so now just first next finally after afterwards also is it its whats let let's lets following of both all more
+  qué que cuánto cuanto cuánta es son combien font fait est wie viel ist was quanto quanto è é fa faz ergibt dá da ¿ ¡ something anything
   等 于 多 少 是 几 请 计 算 一 下 吗 呢 结 果 然 后 再 乘 以 上`.split(/\s+/),
 );
 

@@ -71,6 +71,7 @@ describe("normalizeQuestion", () => {
     expect(normalizeQuestion("Wie viele Stunden haben 5 Tage?")).toBe("how many hours have 5 days?");
     expect(normalizeQuestion("¿Cuántas horas tienen 3 días?")).toBe("¿how many hours have 3 days?");
     expect(normalizeQuestion("Suma 15 y 27, por favor.")).toBe("sum 15 y 27, please.");
+    expect(normalizeQuestion("Combien d'heures dans 4 jours ?")).toBe("how many hours in 4 days ?");
   });
 });
 

@@ -16,6 +16,7 @@ import { isInteropZodSchema } from "@langchain/core/utils/types";
 import type { RouteOutput } from "../graph/index.js";
 import { catalogFromFunctions, catalogFromRouteSchema, type Catalog, type FunctionDefinition } from "./catalog.js";
 import { readConversation } from "./conversation.js";
+import { resolveTurns } from "./follow-up.js";
 import { decide } from "./router.js";
 
 type Json = Record<string, unknown>;
@@ -46,9 +47,10 @@ export class OfflineModelError extends Error {
  *
  * It reads the tool definitions it is given, either as a route schema through `withStructuredOutput`
  * (the route node's path) or as tools through `bindTools` (like any tool-calling chat model), and
- * decides the next step from the first human message and the tool results so far: call a tool,
- * answer (grounded in the results, or saying that no tool can help), or ask for a missing input.
- * With nothing bound it answers in plain text.
+ * decides the next step from the thread: the last user message, read in the light of the turn
+ * before it (a reply to a question it asked, "and in Utrecht?", "triple that"), and the tool results of
+ * the current turn. It calls a tool, answers (grounded in the results, or saying that no tool can
+ * help), or asks for a missing input. With nothing bound it answers in plain text.
  */
 export class OfflineRouterModel extends BaseChatModel<OfflineRouterCallOptions, AIMessageChunk> {
   static override lc_name(): string {
@@ -116,7 +118,12 @@ export class OfflineRouterModel extends BaseChatModel<OfflineRouterCallOptions, 
 
   private respond(messages: BaseMessage[], options: OfflineRouterCallOptions): AIMessageChunk {
     const conversation = readConversation(messages);
-    const route = (catalog: Catalog): RouteOutput => decide(conversation.question, conversation.observations, catalog, conversation.feedback);
+    const current = conversation.turns.at(-1)!;
+    const route = (catalog: Catalog): RouteOutput => {
+      const resolution = resolveTurns(conversation.turns, catalog);
+      const output = decide(resolution.question, current.observations, catalog, conversation.feedback, resolution.slots);
+      return resolution.note ? { ...output, reason: `${resolution.note}; ${output.reason}` } : output;
+    };
     const metadata = { response_metadata: { model_name: "offline" } };
 
     const format = options.response_format;

@@ -96,6 +96,7 @@ const TRANSLATIONS: Record<string, string> = {
   "te plaît": "please",
   "s'il": "",
   bitte: "please",
+  dans: "in",
   tienen: "have",
   tiene: "has",
   haben: "have",
@@ -166,9 +167,16 @@ export function normalizeQuestion(text: string): string {
     const glued = next && next.start === token.end ? `${token.lower}${next.lower}` : "";
     let replacement: string | undefined;
     let end = token.end;
+    // "combien d'heures": the elided "d'" is glued to the next word, and the phrase is "combien d'".
+    const elided = next?.kind === "word" ? /^(d')(.+)$/.exec(next.lower) : null;
     if (pair && TRANSLATIONS[pair] && next?.kind === "word") {
       replacement = TRANSLATIONS[pair];
       end = next.end;
+      i++;
+    } else if (elided && TRANSLATIONS[`${token.lower} ${elided[1]}`]) {
+      const rest = next!.text.slice(elided[1]!.length);
+      replacement = `${TRANSLATIONS[`${token.lower} ${elided[1]}`]} ${TRANSLATIONS[elided[2]!] ?? rest}`;
+      end = next!.end;
       i++;
     } else if (glued && TRANSLATIONS[glued]) {
       replacement = TRANSLATIONS[glued];

@@ -56,6 +56,7 @@ describe("arithmetic written out", () => {
     ["Was ist 7 plus 8?", "math__add(7, 8)"],
     ["¿Cuánto es 8 por 7?", "math__multiply(7, 8)"],
     ["Combien font 12 fois 3 ?", "math__multiply(3, 12)"],
+    ["Quanto fa 9 per 5?", "math__multiply(5, 9)"],
     ["waht is 9 tiems 8", "math__multiply(8, 9)"],
   ])("%s → %s", (question, expected) => {
     expect(callOf(route(question))).toBe(expected);

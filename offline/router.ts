@@ -26,6 +26,8 @@ interface Analysis {
   expressions: Array<{ at: number; result: NonNullable<ExpressionResult> }>;
   wordProblem: ArithmeticPlan | undefined | null;
   places: string[] | null;
+  /** Places the conversation supplies for this question (a reply to "which city?"); they replace the question's own. */
+  givenPlaces?: readonly string[];
   weatherCue: { word: string; strong: boolean; at: number } | undefined;
   echo: string | undefined;
   words: string[];
@@ -36,7 +38,28 @@ type Task =
   /** `stopAt`: the first step no tool can do; the steps before it still run. */
   | { kind: "arithmetic"; plan: ArithmeticPlan; stopAt?: number }
   | { kind: "call"; tool: ToolProfile; args: Record<string, unknown>; reason: string }
-  | { kind: "ask"; question: string; reason: string };
+  | { kind: "ask"; question: string; reason: string; slot?: Slot };
+
+/** The input a question stops to ask the user for. */
+export type Slot = { kind: "place" } | { kind: "operand"; op: Operation; given: number[] };
+
+/** Values for a question that come from the conversation around it rather than from its text. */
+export interface Slots {
+  /** The places to use instead of those the question names (none, for a question that asked). */
+  places?: readonly string[];
+}
+
+/** What a question plans, as the follow-up reader needs it; computed without any tool results. */
+export interface PlanOutline {
+  /** At least one call or arithmetic step, and no question back to the user. */
+  complete: boolean;
+  /** The input the plan stops to ask for, if it does. */
+  asks?: Slot;
+  /** The places its calls to place tools use. */
+  places: string[];
+  /** The question is arithmetic short of an operand ("add 11", "triple that"), whichever tools exist. */
+  missingOperand: boolean;
+}
 
 const OPERATION_VERB: Record<Operation, string> = {
   add: "add",
@@ -164,8 +187,8 @@ function echoText(text: string, tokens: Token[]): string | undefined {
  * The next step for a question, given the tools and the calls already made: call a tool, answer
  * (with the results, or saying no tool fits), or ask for a missing input. Deterministic and local.
  */
-export function decide(question: string, observations: readonly Observation[], catalog: Catalog, feedback?: string): RouteOutput {
-  const analysis = analyze(question);
+export function decide(question: string, observations: readonly Observation[], catalog: Catalog, feedback?: string, slots: Slots = {}): RouteOutput {
+  const analysis = withSlots(analyze(question), slots);
 
   const failed = observations.at(-1);
   if (failed?.isError) return answer(`the ${failed.tool} call failed`, `The ${failed.tool} tool failed: ${failed.result.trim()}`);
@@ -186,6 +209,30 @@ export function decide(question: string, observations: readonly Observation[], c
     return observations.length > 0 ? answerFromResults(observations) : noTool(catalog, noToolReason(analysis, catalog));
   }
   return nextStep(tasks, observations, catalog);
+}
+
+/** The question's reading with the conversation's values put in; the cached reading is left as it was. */
+function withSlots(analysis: Analysis, slots: Slots): Analysis {
+  return slots.places && slots.places.length > 0 ? { ...analysis, givenPlaces: slots.places } : analysis;
+}
+
+/**
+ * The outline of what `question` would do with these tools and slots, before any call: whether it
+ * runs as it stands, what it asks for, which places it uses.
+ */
+export function outlinePlan(question: string, catalog: Catalog, slots: Slots = {}): PlanOutline {
+  const analysis = withSlots(analyze(question), slots);
+  const missingOperand = analysis.expressions.some((e) => e.result.kind === "missing");
+  const tasks = analysis.text.trim() === "" ? [] : planTasks(analysis, catalog);
+  if (typeof tasks === "string") return { complete: false, places: [], missingOperand };
+  const asks = tasks.find((t) => t.kind === "ask");
+  const places = tasks.flatMap((t) => {
+    if (t.kind !== "call") return [];
+    const param = t.tool.params.find((p) => p.role === "place");
+    const value = param ? t.args[param.name] : undefined;
+    return typeof value === "string" ? [value] : [];
+  });
+  return { complete: tasks.length > 0 && !asks, ...(asks?.kind === "ask" && asks.slot ? { asks: asks.slot } : {}), places, missingOperand };
 }
 
 /** The tasks the question asks for, in the order it asks; a string says why no tool can do them. */
@@ -231,6 +278,7 @@ function planTasks(analysis: Analysis, catalog: Catalog): Task[] | string {
         task: {
           kind: "ask",
           question: `Which ${param?.name === "city" || !param ? "city" : "place"} do you want the weather for?`,
+          slot: { kind: "place" },
           reason: `weather word "${cue.word}" but no place named; ${weather.name} needs ${param?.name ?? "a place"}`,
         },
       });
@@ -272,6 +320,7 @@ function askForOperand(missing: MissingOperand, catalog: Catalog): Task | string
   return {
     kind: "ask",
     question: `Which numbers should I ${OPERATION_VERB[missing.op]}?${given}`,
+    slot: { kind: "operand", op: missing.op, given: missing.given },
     reason: `"${missing.op}" needs two numbers; the question gives ${missing.given.length === 0 ? "none" : `only ${missing.given.join(", ")}`}`,
   };
 }
@@ -328,6 +377,7 @@ function formatNumber(value: number): string {
 }
 
 function placesOf(analysis: Analysis, loose = true): string[] {
+  if (analysis.givenPlaces) return [...analysis.givenPlaces];
   if (analysis.places === null) analysis.places = extractPlaces(analysis.text, analysis.tokens);
   return loose ? analysis.places : extractPlaces(analysis.text, analysis.tokens, { loose: false });
 }

@@ -1,9 +1,9 @@
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
-import type { ServerStatus, ToolInfo } from "../../adapters/index.js";
 import type { GraphContext } from "../context.js";
 import { messageText } from "../messages.js";
-import { turnState, type CatalogSummary, type GraphState, type GraphUpdate } from "../state.js";
+import { summarize } from "../server-status.js";
+import { turnState, type GraphState, type GraphUpdate } from "../state.js";
 
 /** How long a turn waits for a reconnect already under way before routing without that server. */
 const SETTLE_MS = 1000;
@@ -46,13 +46,4 @@ export function discover(context: GraphContext) {
     const { tools, version } = await context.catalogFor(config);
     return { ...turnState(), messages: added, catalog: summarize(version, tools, client.status()) };
   };
-}
-
-export function summarize(version: number, tools: readonly ToolInfo[], status: Record<string, ServerStatus>): CatalogSummary {
-  const unavailable = Object.fromEntries(
-    Object.entries(status)
-      .filter(([, server]) => server.state !== "connected")
-      .map(([name, server]) => [name, server.error ? `${server.state}: ${server.error}` : server.state]),
-  );
-  return { version, servers: Object.keys(status).length - Object.keys(unavailable).length, tools: tools.length, unavailable };
 }

@@ -15,7 +15,7 @@ import {
 } from "../prompts.js";
 import { withRouteSchema } from "../route-model.js";
 import { buildRouteSchema, parseRouteOutput } from "../routing/index.js";
-import { describeUnavailable } from "../server-status.js";
+import { describeUnavailable, summarize } from "../server-status.js";
 import type { GraphState, GraphUpdate, TokenUsage } from "../state.js";
 
 /**
@@ -39,7 +39,9 @@ export function route(context: GraphContext) {
     const { model, maxSteps, maxRouteRetries, modelTimeoutMs } = ensureConfiguration(config, context.defaults);
     const { tools } = await context.catalogFor(config);
     if (tools.length === 0) {
-      return { decision: null, answer: noServersAnswer(describeUnavailable(state.catalog) || "none is configured") };
+      // The servers' status now, not at discover: they may have gone since.
+      const { unavailable } = summarize(0, tools, await context.statusFor(config));
+      return { decision: null, answer: noServersAnswer(describeUnavailable({ ...state.catalog, unavailable }) || "none is configured") };
     }
 
     const router = withRouteSchema(await context.modelFor(model, modelTimeoutMs), schemaFor(tools));

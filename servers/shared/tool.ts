@@ -10,6 +10,7 @@ import {
   type ToolAnnotations,
 } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import { clip, MAX_ECHO_CHARS } from "./echo.js";
 import type { HostedServer } from "./http-host.js";
 import { SERVER_VERSION } from "./version.js";
 
@@ -112,14 +113,19 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject | undefi
   return { name, listing, call };
 }
 
-/** `a: message; b: message` — short enough for a model to read and act on. */
+const MAX_ISSUES = 10;
+
+/**
+ * `a: message; b: message` — short enough for a model to read and act on. Issues can quote the input
+ * (a strict object lists every unrecognized key), so each is clipped and only the first few are named.
+ */
 export function formatIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const path = issue.path.map(String).join(".");
-      return path === "" ? issue.message : `${path}: ${issue.message}`;
-    })
-    .join("; ");
+  const shown = error.issues.slice(0, MAX_ISSUES).map((issue) => {
+    const path = clip(issue.path.map(String).join("."));
+    return clip(path === "" ? issue.message : `${path}: ${issue.message}`, 2 * MAX_ECHO_CHARS);
+  });
+  const more = error.issues.length - shown.length;
+  return more > 0 ? `${shown.join("; ")}; and ${more} more` : shown.join("; ");
 }
 
 function errorResult(text: string): CallToolResult {
@@ -147,7 +153,7 @@ export function registerTools(server: Server, tools: readonly RegisteredTool[]):
     if (tool === undefined) {
       throw new McpError(
         ErrorCode.InvalidParams,
-        `Unknown tool "${request.params.name}". Available tools: ${[...registry.keys()].join(", ")}`,
+        `Unknown tool "${clip(request.params.name)}". Available tools: ${[...registry.keys()].join(", ")}`,
       );
     }
     return tool.call(request.params.arguments);

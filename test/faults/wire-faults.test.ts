@@ -141,7 +141,8 @@ describe("a server that hangs, drops the stream or sends garbage, through MultiS
   ])("through the graph (%s over %s): the failed call is recorded as an error and the answer does not invent a result", async (mode, transport) => {
     const client = await connect(fixtures.get(mode)!, transport);
     // The fixture's server is named "faulty"; the offline router finds its multiply by the tool name.
-    const graph = createGraph({ client, model: new OfflineRouterModel(), callTimeoutMs: CALL_TIMEOUT_MS, maxSteps: 3 });
+    // The fault server's multiply is not marked read-only; approvals have tests of their own.
+    const graph = createGraph({ client, model: new OfflineRouterModel(), callTimeoutMs: CALL_TIMEOUT_MS, maxSteps: 3, approval: "never" });
     try {
       const state = await within(20_000, graph.invoke({ question: "What is 6 times 7?" }), "graph.invoke");
       console.log(`[fault] graph, ${mode} over ${transport} → ${state.answer}`);

@@ -93,8 +93,9 @@ async function main(): Promise<number> {
   let scaleOut: ScaleOutResult | undefined;
   const failures: string[] = [];
   try {
-    // --inspect on a random loopback port lets memoryAfterGc() force a GC and read the heap.
-    const inspect = { nodeArgs: ["--inspect=127.0.0.1:0"] };
+    // --inspect on a random loopback port lets memoryAfterGc() force a GC and read the heap. Every
+    // load client comes from 127.0.0.1, so the per-client session share is lifted to the global cap.
+    const inspect = { nodeArgs: ["--inspect=127.0.0.1:0"], env: { MCP_MAX_SESSIONS_PER_CLIENT: "1000" } };
     const [math, weather] = await Promise.all([spawnServer("math", inspect), spawnServer("weather", inspect)]);
     servers.push(math, weather);
     log(`math ${math.url} (pid ${math.pid}), weather ${weather.url} (pid ${weather.pid})`);

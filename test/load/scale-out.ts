@@ -66,7 +66,7 @@ export async function runScaleOut(options: { replicas: number; clients: number; 
   const clients: MultiServerClient[] = [];
   let balancer: Awaited<ReturnType<typeof startNginx>> | undefined;
   try {
-    replicas.push(...(await Promise.all(Array.from({ length: options.replicas }, () => spawnServer("math", { stateless: true })))));
+    replicas.push(...(await Promise.all(Array.from({ length: options.replicas }, () => spawnServer("math", { stateless: true, env: { MCP_MAX_SESSIONS_PER_CLIENT: "1000" } })))));
     options.log(`replicas: ${replicas.map((replica) => `${replica.url} (pid ${replica.pid})`).join(", ")}`);
     balancer = await startNginx(dir, replicas.map((replica) => ({ host: "127.0.0.1", port: replica.port })));
     options.log(`nginx: ${balancer.url} (pid ${balancer.pid}), config in ${dir}`);
