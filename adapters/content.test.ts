@@ -1,7 +1,7 @@
 import type { ToolMessage } from "@langchain/core/messages";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_MAX_RESULT_CHARS, describeResult, modelContent, MultiServerClient, type CallToolResult, type ResultContentOptions } from "./index.js";
+import { boundText, DEFAULT_MAX_RESULT_CHARS, describeResult, modelContent, MultiServerClient, type CallToolResult, type ResultContentOptions } from "./index.js";
 import { referenceServers, writeMediaFiles, type MediaFiles } from "../test/support/media-files.js";
 import { BASE64_RUN, mediaBlocks, textLength, textParts } from "../test/support/model-content.js";
 
@@ -177,5 +177,7 @@ describe("modelContent and describeResult on edge cases", () => {
     const result: CallToolResult = { content: [{ type: "text", text: "x".repeat(20_000) }, { type: "image", data: "AAAA", mimeType: "image/gif" }] };
     expect(describeResult(result)).toBe(`${"x".repeat(20_000)}\n(1 image, image/gif, 3 bytes, kept in the artifact)`);
     expect(describeResult(result, { maxResultChars: 100 }).length).toBeLessThanOrEqual(100);
+    expect(boundText("y".repeat(500), 100)).toMatch(/^y+\n… \(cut at 100 of 500 characters; the rest is in the artifact\)$/);
+    expect(boundText("short")).toBe("short");
   });
 });

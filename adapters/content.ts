@@ -61,6 +61,14 @@ export function describeResult(result: CallToolResult, options: { maxResultChars
   return assemble(text) as string;
 }
 
+/**
+ * A text cut to `maxResultChars` the way {@link modelContent} cuts a result (with its note): for text
+ * that reaches a model by another way than a tool message, such as an error's message.
+ */
+export function boundText(text: string, maxResultChars = DEFAULT_MAX_RESULT_CHARS): string {
+  return describeResult({ content: [{ type: "text", text }] }, { maxResultChars });
+}
+
 function mediaKinds(multimodal: Multimodal): ReadonlySet<MediaKind> {
   if (multimodal === true) return new Set(MEDIA_KINDS);
   if (multimodal === false) return new Set();

@@ -19,6 +19,7 @@ export {
 } from "./errors.js";
 export { MAX_TOOL_NAME_LENGTH } from "./naming.js";
 export {
+  boundText,
   DEFAULT_MAX_RESULT_CHARS,
   describeResult,
   MEDIA_KINDS,

@@ -56,10 +56,13 @@ export function modelFetch(options: ModelHttpOptions): typeof fetch {
   };
 }
 
-/** A 2xx reply must be JSON (or an event stream); anything else is named for what it is. */
+/**
+ * A 2xx reply must be JSON, an event stream (OpenAI, Anthropic) or newline-delimited JSON (Ollama's
+ * stream); anything else is named for what it is.
+ */
 async function checked(response: Response, url: string): Promise<Response> {
   const type = (response.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (type === "application/json" || type.endsWith("+json") || type === "text/event-stream") return response;
+  if (type === "application/json" || type.endsWith("+json") || type === "text/event-stream" || type === "application/x-ndjson") return response;
   const text = (await response.text().catch(() => "")).trim().replace(/\s+/g, " ");
   const quoted = text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text;
   throw new ModelHttpError(`model: ${url} answered ${type || "no content type"}, not a chat completion${quoted ? ` (${JSON.stringify(quoted)})` : ""}`);

@@ -9,11 +9,11 @@
 import { randomUUID } from "node:crypto";
 import { createInterface, type Interface } from "node:readline";
 import { parseArgs } from "node:util";
-import { createAppGraph, openCheckpointer, openServers, readSettings, type Checkpointer, type ServerSession } from "../app/index.js";
+import { createAppGraph, createChatModel, defaultModelName, openCheckpointer, openServers, readSettings, type Checkpointer, type ServerSession } from "../app/index.js";
 import { APPROVAL_POLICIES, type ApprovalPolicy, type HumanResponse, type McpGraph } from "../graph/index.js";
 import { integerFlag, UsageError } from "../lib/index.js";
 import { describeTool, formatJson, type ServersView } from "./report.js";
-import { currentTurn, runTurn, type TurnResult } from "./turns.js";
+import { currentTurn, runTurn, type TurnPrinter, type TurnResult } from "./turns.js";
 
 const USAGE = `Usage: npm start -- [options] [question]
 
@@ -30,8 +30,11 @@ Options:
   --approval POLICY  writes (default: ask before tools not marked read-only) | always | never
   --config FILE      an {"mcpServers": {...}} JSON file (default: the math and weather servers,
                      started here when they do not answer at their configured ports)
-  --model NAME       offline | openai:<model> | <ChatOpenAI model name>
-                     (default: offline, or openai:gpt-4o when OPENAI_API_KEY is set)
+  --model NAME       offline | <provider>:<model> | <ChatOpenAI model name>; providers:
+                     openai, anthropic, ollama, google-genai, groq, mistralai, bedrock
+                     (e.g. anthropic:claude-sonnet-4-5, ollama:llama3.1; each but openai needs
+                     its package: npm install @langchain/anthropic, …). Default: offline, or
+                     openai:gpt-4o when OPENAI_API_KEY is set. The answer streams as it is written
   --max-steps N      tool calls allowed per turn (default 5)
   --timeout MS       bound on each tool call in milliseconds (default 30000)
   --model-timeout MS bound on each request to a real model in milliseconds (default 60000); a request
@@ -118,6 +121,10 @@ async function main(argv: string[]): Promise<number> {
   let terminal: Interface | undefined;
   try {
     const settings = readSettings(process.env);
+    // Resolved before anything starts, so a missing package or key is one error line, not an answer.
+    const model = await createChatModel(options.model ?? defaultModelName(settings.model), settings.model, {
+      ...(options.modelTimeoutMs ? { timeoutMs: options.modelTimeoutMs } : {}),
+    });
     checkpointer = await openCheckpointer(settings, { db: options.db });
     session = await openServers(settings, { configFile: options.config });
     if (!options.json) {
@@ -128,7 +135,7 @@ async function main(argv: string[]): Promise<number> {
       client: session.client,
       servers: session.config,
       checkpointer: checkpointer.saver,
-      model: options.model,
+      model,
       maxSteps: options.maxSteps,
       callTimeoutMs: options.timeoutMs,
       modelTimeoutMs: options.modelTimeoutMs,
@@ -260,8 +267,8 @@ class Chat {
     return true;
   };
 
-  private printer(): ((line: string) => void) | undefined {
-    return this.options.json ? undefined : (line) => console.log(line);
+  private printer(): TurnPrinter | undefined {
+    return this.options.json ? undefined : { line: (line) => console.log(line), write: (text) => void process.stdout.write(text) };
   }
 }
 

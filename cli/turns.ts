@@ -1,5 +1,6 @@
+import { AIMessage, AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
 import { Command } from "@langchain/langgraph";
-import type { GraphState, HumanInterrupt, HumanResponse, McpGraph } from "../graph/index.js";
+import { messageText, type GraphState, type HumanInterrupt, type HumanResponse, type McpGraph } from "../graph/index.js";
 import { formatUpdate, type ServersView } from "./report.js";
 
 /** The approval a turn stopped at, as `--json` prints it. */
@@ -16,38 +17,88 @@ export interface TurnResult {
   timingsMs: Record<string, number>;
 }
 
-/** Runs one step of a thread (a new message, or the resume of an approval), printing each update. */
+/** Where a turn's progress goes: whole lines, and the answer's tokens as they come. */
+export interface TurnPrinter {
+  line(text: string): void;
+  /** Part of a line (the answer as it streams); the line ends with a later write of "\n". */
+  write(text: string): void;
+}
+
+/**
+ * Runs one step of a thread (a new message, or the resume of an approval). With a printer, each
+ * update is printed as it happens and the answer token by token (LangGraph's `messages` stream, from
+ * the respond step only: the route's structured output never reaches it); the offline model's answer
+ * arrives there as one piece. Without one, nothing listens for tokens and no answer is streamed.
+ */
 export async function runTurn(
   graph: McpGraph,
   input: { question: string } | { resume: HumanResponse },
   threadId: string,
   servers: ServersView,
-  print?: (line: string) => void,
+  printer?: TurnPrinter,
   /** Whether the discover lines of a catalog with this version are worth printing (default: always). */
   showCatalog: (version: number) => boolean = () => true,
 ): Promise<TurnResult> {
   const started = performance.now();
   const timingsMs: Record<string, number> = {};
   let last = started;
+  const answer = new AnswerPrinter(printer);
   const stream = await graph.stream("resume" in input ? new Command({ resume: input.resume }) : { question: input.question }, {
     configurable: { thread_id: threadId },
-    streamMode: "updates",
+    streamMode: printer ? ["updates", "messages"] : ["updates"],
     // One checkpoint per turn (and at an approval), not one per step: a turn is short, and a thread's
     // file then grows by one copy of the conversation per turn instead of six.
     durability: "exit",
   });
-  for await (const chunk of stream) {
+  for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
+    if (mode === "messages") {
+      const [message, metadata] = chunk as [BaseMessage, { langgraph_node?: string }];
+      if (metadata.langgraph_node === "respond") answer.token(message);
+      continue;
+    }
     const now = performance.now();
     for (const [node, update] of Object.entries(chunk as Record<string, Partial<GraphState>>)) {
       if (node === "__interrupt__") continue;
       timingsMs[node] = (timingsMs[node] ?? 0) + (now - last);
       if (node === "discover" && !showCatalog(update.catalog?.version ?? 0)) continue;
-      if (print) for (const line of formatUpdate(node, update, servers)) print(line);
+      if (!printer) continue;
+      if (node === "respond") answer.finish(update.answer ?? "");
+      else for (const line of formatUpdate(node, update, servers)) printer.line(line);
     }
     last = now;
   }
   timingsMs.total = performance.now() - started;
   return currentTurn(graph, threadId, timingsMs);
+}
+
+/** The `[answer]` line, printed as its tokens come and completed by the respond step's update. */
+class AnswerPrinter {
+  private streamed: string | undefined;
+  private done = false;
+
+  constructor(private readonly printer: TurnPrinter | undefined) {}
+
+  token(message: BaseMessage): void {
+    if (!this.printer || this.done || !(AIMessageChunk.isInstance(message) || AIMessage.isInstance(message))) return;
+    const text = messageText(message);
+    if (!text) return;
+    if (this.streamed === undefined) {
+      this.printer.write("[answer] ");
+      this.streamed = "";
+    }
+    this.printer.write(text);
+    this.streamed += text;
+  }
+
+  /** The whole answer: what was not streamed (a note on unavailable servers) ends the line; an answer that replaced a failed stream gets its own. */
+  finish(answer: string): void {
+    if (!this.printer || this.done) return;
+    this.done = true;
+    if (this.streamed === undefined) return this.printer.line(`[answer] ${answer}`);
+    if (answer.startsWith(this.streamed)) return this.printer.write(`${answer.slice(this.streamed.length)}\n`);
+    this.printer.write("\n");
+    this.printer.line(`[answer] ${answer}`);
+  }
 }
 
 /** Where the thread stands now: its state and the approval it waits on, if any. */

@@ -27,7 +27,8 @@ tool calls, the arguments and the answers.
 
 Options:
   --dataset FILE               JSONL dataset (default: evals/datasets/sample.jsonl)
-  --model NAME                 offline | openai:<model> | <ChatOpenAI model name>
+  --model NAME                 offline | <provider>:<model> (openai, anthropic, ollama, google-genai,
+                               groq, mistralai, bedrock) | <ChatOpenAI model name>
                                (default: offline, or openai:gpt-4o when OPENAI_API_KEY is set)
   --config FILE                {"mcpServers": {...}} file (default: the math and weather servers,
                                started here when they do not answer at their configured ports)

@@ -7,7 +7,7 @@ import { MEDIA_KINDS, type Multimodal, type ServersConfig } from "../adapters/in
  * Studio shows them in the assistant's configuration.
  */
 export const ConfigurationAnnotation = Annotation.Root({
-  /** "offline" (the deterministic router), "openai:<model>" or a bare ChatOpenAI model name. */
+  /** A model name its creator resolves: with app/, "offline", "<provider>:<model>" or a bare ChatOpenAI model name. */
   model: Annotation<string>,
   /** MCP servers by name: `{ url, transport? }` or `{ command, args? }` (the `mcpServers` map). */
   servers: Annotation<ServersConfig>,

@@ -28,7 +28,7 @@ export function buildGraph(context: GraphContext) {
     .addNode("route", route(context))
     .addNode("approve", approve(context))
     .addNode("callTool", callTool(context))
-    .addNode("respond", respond)
+    .addNode("respond", respond(context))
     .addEdge(START, "discover")
     .addEdge("discover", "route")
     .addConditionalEdges("route", afterRoute, ["approve", "respond", "route"])

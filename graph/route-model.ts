@@ -1,6 +1,8 @@
-import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import type { BaseMessage } from "@langchain/core/messages";
-import type { Runnable } from "@langchain/core/runnables";
+import { callbackHandlerPrefersStreaming } from "@langchain/core/callbacks/base";
+import type { StructuredOutputMethodOptions } from "@langchain/core/language_models/base";
+import { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { AIMessage, type BaseMessage } from "@langchain/core/messages";
+import { RunnableLambda, type Runnable, type RunnableConfig } from "@langchain/core/runnables";
 
 /** Turns a model name from a run's configuration into a chat model; given by whoever creates the graph. */
 export type ModelResolver = (name: string, request: { timeoutMs: number }) => BaseChatModel | Promise<BaseChatModel>;
@@ -11,15 +13,60 @@ export interface StructuredReply {
 }
 
 /**
- * Binds the route schema as structured output. OpenAI models get strict JSON-schema mode, so the
- * provider itself enforces the schema; any other model gets its own default method. Either way the
- * caller validates `parsed`, because LangChain does not.
+ * LangGraph's `messages` stream mode skips model calls with this tag: a route is the graph's own
+ * bookkeeping, not words for the user.
+ */
+export const NO_STREAM_TAG = "langsmith:nostream";
+
+type RouteMethod = Pick<StructuredOutputMethodOptions<true>, "method" | "strict">;
+
+/**
+ * How each provider enforces the route schema best, by the model's `_llmType()` (so no provider
+ * package loads to check): OpenAI's strict JSON-schema mode, where the provider itself holds the reply
+ * to the schema; Anthropic's forced tool call (its tool input is the route); Ollama's `format` set to
+ * the schema, which constrains decoding to it (Ollama cannot force a tool call). Any other model gets
+ * its class's default method.
+ */
+const ROUTE_METHODS: Record<string, RouteMethod> = {
+  openai: { method: "jsonSchema", strict: true },
+  anthropic: { method: "functionCalling" },
+  ollama: { method: "jsonSchema" },
+};
+
+const ROUTE_TOOL = "route";
+
+/**
+ * Binds the route schema as structured output, the way the model's provider supports it (see
+ * {@link ROUTE_METHODS}), tagged so it never reaches the `messages` stream. Either way the caller
+ * validates `parsed`, because LangChain does not.
  */
 export function withRouteSchema(model: BaseChatModel, schema: Record<string, unknown>): Runnable<BaseMessage[], StructuredReply> {
-  // By the model's type name rather than `instanceof ChatOpenAI`, so the OpenAI package loads only when used.
-  const options =
-    model._llmType() === "openai"
-      ? ({ name: "route", method: "jsonSchema", strict: true, includeRaw: true } as const)
-      : ({ name: "route", includeRaw: true } as const);
-  return model.withStructuredOutput(schema, options) as Runnable<BaseMessage[], StructuredReply>;
+  const method = ROUTE_METHODS[model._llmType()] ?? {};
+  const router = model.withStructuredOutput(schema, { name: ROUTE_TOOL, includeRaw: true, ...method }) as Runnable<BaseMessage[], StructuredReply>;
+  return router.pipe(RunnableLambda.from(fromToolCall)).withConfig({ tags: [NO_STREAM_TAG] });
+}
+
+/**
+ * The route from the reply's tool call when the class's own parser found none. ChatAnthropic's parser
+ * reads the `tool_use` content block, which a streamed reply (any run with a `messages` listener)
+ * leaves empty, its input arriving in separate delta blocks; the tool call LangChain assembled from
+ * them holds the arguments.
+ */
+function fromToolCall(reply: StructuredReply): StructuredReply {
+  if (reply.parsed !== null && reply.parsed !== undefined) return reply;
+  const call = AIMessage.isInstance(reply.raw) ? reply.raw.tool_calls?.find((entry) => entry.name === ROUTE_TOOL) : undefined;
+  return call ? { raw: reply.raw, parsed: call.args } : reply;
+}
+
+/**
+ * Whether a model call made with `config` streams its tokens: someone listens for them (a callback
+ * handler that prefers streaming, which is how LangGraph's `messages` stream mode listens) and the
+ * model can stream. The same two checks LangChain's chat models make before they stream; the offline
+ * router, which cannot, answers in one piece.
+ */
+export function streamsTokens(model: BaseChatModel, config: RunnableConfig): boolean {
+  if (model._streamResponseChunks === BaseChatModel.prototype._streamResponseChunks) return false;
+  const callbacks = config.callbacks;
+  const handlers = Array.isArray(callbacks) ? callbacks : (callbacks?.handlers ?? []);
+  return handlers.some((handler) => callbackHandlerPrefersStreaming(handler as Parameters<typeof callbackHandlerPrefersStreaming>[0]));
 }

@@ -4,10 +4,10 @@
  * only when a server is created or started.
  */
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import type { RunningServer, StartOptions } from "./shared/http-host.js";
+import type { HostedServer, RunningServer, StartOptions } from "./shared/http-host.js";
 
 export { SERVER_DEFAULTS, type LocalServerKey } from "./defaults.js";
-export type { RunningServer, SessionCounts, StartOptions } from "./shared/http-host.js";
+export type { HostedServer, RunningServer, SessionCounts, StartOptions } from "./shared/http-host.js";
 
 /** A fresh low-level `Server` offering `add` and `multiply`; create one per session. */
 export async function createMathServer(): Promise<Server> {
@@ -37,4 +37,23 @@ export async function startMathServer(options?: StartOptions): Promise<RunningSe
 export async function startWeatherServer(options?: StartOptions): Promise<RunningServer> {
   const [{ startHttpHost }, { weatherHosting }] = await Promise.all([import("./shared/http-host.js"), import("./weather/server.js")]);
   return startHttpHost(weatherHosting, options);
+}
+
+/**
+ * Serves any server on our HTTP host, with its checks and limits and both transports: for a server
+ * of your own (or a test's) beside ours.
+ * @throws HostStartError (checked by `name`) as {@link startMathServer} does.
+ */
+export async function startHost(hosted: HostedServer, options?: StartOptions): Promise<RunningServer> {
+  const { startHttpHost } = await import("./shared/http-host.js");
+  return startHttpHost(hosted, options);
+}
+
+/**
+ * The host's options as the servers' environment sets them (`MCP_HOST`, `MCP_AUTH_TOKEN`, the limits).
+ * @throws ServerEnvError naming every offending variable.
+ */
+export async function hostOptionsFromEnv(env: Record<string, string | undefined>): Promise<StartOptions> {
+  const { parseServerEnv, startOptionsFrom } = await import("./shared/run.js");
+  return startOptionsFrom(parseServerEnv(env));
 }

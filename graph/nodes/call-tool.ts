@@ -1,6 +1,6 @@
 import { AIMessage, ToolMessage } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
-import { describeResult, modelContent, type CallToolResult, type ModelContent } from "../../adapters/index.js";
+import { boundText, describeResult, modelContent, type CallToolResult, type ModelContent } from "../../adapters/index.js";
 import { ensureConfiguration } from "../configuration.js";
 import type { GraphContext } from "../context.js";
 import type { CallRecord, GraphState, GraphUpdate } from "../state.js";
@@ -52,7 +52,7 @@ export function callTool(context: GraphContext) {
         isError: true,
         durationMs: performance.now() - started,
       };
-      content = describeResult({ content: [{ type: "text", text: record.result }] }, { maxResultChars });
+      content = boundText(record.result, maxResultChars);
     }
 
     // Unique within the thread, whose turns each start counting steps again.

@@ -82,14 +82,14 @@ export function route(context: GraphContext) {
 }
 
 /** The error's message, with the cause a provider client wrapped ("Connection error.") when it adds to it. */
-function describeError(error: unknown): string {
+export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause;
   if (cause instanceof Error && cause.message && !error.message.includes(cause.message)) return `${error.message} (${cause.message})`;
   return error.message;
 }
 
-function addUsage(total: TokenUsage, message: AIMessage | undefined): TokenUsage {
+export function addUsage(total: TokenUsage, message: AIMessage | undefined): TokenUsage {
   const usage = message?.usage_metadata;
   if (!usage) return total;
   return {

@@ -6,8 +6,7 @@
  */
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { startHttpHost, type HostedServer } from "../../servers/shared/http-host.js";
-import { parseServerEnv, startOptionsFrom } from "../../servers/shared/run.js";
+import { hostOptionsFromEnv, startHost, type HostedServer } from "../../servers/index.js";
 
 function createFloodServer(): Server {
   const server = new Server({ name: "FloodServer", version: "0.0.0" }, { capabilities: { tools: {}, logging: {} } });
@@ -29,7 +28,7 @@ function createFloodServer(): Server {
 }
 
 const hosting: HostedServer = { name: "FloodServer", version: "0.0.0", toolNames: ["flood"], defaultPort: 0, createServer: createFloodServer };
-const running = await startHttpHost(hosting, { ...startOptionsFrom(parseServerEnv(process.env)), port: 0 });
+const running = await startHost(hosting, { ...(await hostOptionsFromEnv(process.env)), port: 0 });
 console.log(`READY ${running.port}`);
 const stop = () => void running.close().then(() => process.exit(0));
 process.once("SIGTERM", stop);
