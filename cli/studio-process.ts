@@ -6,20 +6,28 @@ import { dirname, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 /**
- * Environment of the LangGraph CLI and dev server. The switches keep them on loopback: no usage
- * analytics (the CLI posts every command to a hosted endpoint unless told not to), no LangSmith
- * tracing, no browser.
+ * Environment of the LangGraph CLI and dev server, over the user's own: no usage analytics (the CLI
+ * posts every command to a hosted endpoint unless told not to) and no browser. LangSmith tracing is
+ * left as the user set it: off unless `LANGSMITH_TRACING=true` (with `LANGSMITH_API_KEY`), then to
+ * `LANGSMITH_ENDPOINT` and `LANGSMITH_PROJECT`, as everywhere else LangChain runs.
  */
 export const DEV_SERVER_ENV = {
   LANGGRAPH_CLI_NO_ANALYTICS: "1",
-  LANGSMITH_TRACING: "false",
-  LANGSMITH_TRACING_V2: "false",
-  LANGCHAIN_TRACING: "false",
-  LANGCHAIN_TRACING_V2: "false",
   BROWSER: "none",
   // Schemas are extracted by type-checking the project, which takes longer than the default 30 s on a busy machine.
   LANGGRAPH_SCHEMA_RESOLVE_TIMEOUT_MS: "120000",
 } as const;
+
+/**
+ * Whether LangChain traces runs to LangSmith in this environment, by the `langsmith` client's own rule
+ * (`LANGSMITH_TRACING_V2` or `LANGSMITH_TRACING` "true", each falling back to its `LANGCHAIN_` name),
+ * and where to.
+ */
+export function langsmithTracing(env: Record<string, string | undefined>): { on: false } | { on: true; endpoint: string; project: string } {
+  const variable = (name: string) => env[`LANGSMITH_${name}`] || env[`LANGCHAIN_${name}`];
+  if (variable("TRACING_V2") !== "true" && variable("TRACING") !== "true") return { on: false };
+  return { on: true, endpoint: variable("ENDPOINT") || "https://api.smith.langchain.com", project: variable("PROJECT") || "default" };
+}
 
 /** The dev server did not answer, or exited, before it was ready. */
 export class DevServerStartError extends Error {

@@ -4,6 +4,7 @@ import { createServer, type Server } from "node:net";
 import { fileURLToPath } from "node:url";
 import { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLangSmithStub, type LangSmithStub } from "../test/support/langsmith-stub.js";
 import { freePort, stopProcessGroup } from "./studio-process.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -26,7 +27,7 @@ interface Studio {
 }
 
 /** `npm run studio` minus npm: the same script, in its own process group so cleanup reaches all of it. */
-function startStudio(args: string[]): Studio {
+function startStudio(args: string[], extraEnv: Record<string, string> = {}): Studio {
   const child = spawn(TSX, ["cli/studio.ts", ...args], {
     cwd: ROOT,
     detached: true,
@@ -38,6 +39,7 @@ function startStudio(args: string[]): Studio {
       MCP_HOST: "127.0.0.1",
       // The offline router, whatever the machine running the tests has configured.
       OPENAI_API_KEY: "",
+      ...extraEnv,
     },
   });
   let output = "";
@@ -67,11 +69,19 @@ describe("npm run studio", () => {
   let apiUrl = "";
   const mcpUrls: string[] = [];
   let schemas: Promise<Response> | undefined;
+  let langsmith: LangSmithStub | undefined;
 
   beforeAll(async () => {
     const port = await freePort();
     apiUrl = `http://127.0.0.1:${port}`;
-    studio = startStudio(["--port", String(port), "--no-reload"]);
+    // Tracing turned on the way a user does it, to a local stand-in for LangSmith.
+    langsmith = await startLangSmithStub();
+    studio = startStudio(["--port", String(port), "--no-reload"], {
+      LANGSMITH_TRACING: "true",
+      LANGSMITH_API_KEY: "lsv2_test",
+      LANGSMITH_ENDPOINT: langsmith.url,
+      LANGSMITH_PROJECT: "studio-test",
+    });
     devServerPid = Number((await waitForOutput(studio, /LangGraph dev server pid (\d+)/, 30_000))[1]);
     await waitForOutput(studio, /LangGraph Studio: \S+/, 90_000);
     for (const match of studio.output().matchAll(/(?:MathServer|WeatherServer)\s+(http\S+)/g)) mcpUrls.push(match[1]!);
@@ -84,12 +94,14 @@ describe("npm run studio", () => {
     // Both groups: the studio script's, and the dev server's in case the script could not stop it.
     if (studio?.child.pid !== undefined) await stopProcessGroup(studio.child.pid);
     if (devServerPid) await stopProcessGroup(devServerPid);
+    await langsmith?.close();
   }, 30_000);
 
   it("prints the Studio URL for the dev server and starts both MCP servers", () => {
     expect(studio!.output()).toContain(`LangGraph Studio: https://smith.langchain.com/studio/?baseUrl=${apiUrl}`);
     expect(mcpUrls).toHaveLength(2);
     expect(studio!.output()).toMatch(/MathServer\s+http:\/\/127\.0\.0\.1:\d+\/mcp \(started here\)/);
+    expect(studio!.output()).toContain(`LangSmith:        tracing runs to project "studio-test" at ${langsmith!.url}`);
   });
 
   it("runs Chat mode's {messages} input node by node, calling math__multiply and answering 120", async () => {
@@ -148,6 +160,18 @@ describe("npm run studio", () => {
       await client.threads.delete(thread.thread_id);
     }
   }, 60_000);
+
+  it("leaves LangSmith tracing as the user set it: the Chat run's trace reaches LANGSMITH_ENDPOINT", async () => {
+    // The client batches runs and sends them within a second or so.
+    const deadline = Date.now() + 15_000;
+    const names = () => new Set([...langsmith!.runs.values()].map((run) => run.name));
+    while (Date.now() < deadline && !(names().has("callTool") && names().has("respond"))) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect([...names()]).toEqual(expect.arrayContaining(["discover", "route", "callTool", "respond"]));
+    const callTool = [...langsmith!.runs.values()].find((run) => run.name === "callTool")!;
+    expect(callTool.session_name).toBe("studio-test");
+    expect(JSON.stringify(callTool.outputs)).toContain('"result":"120"');
+    expect(langsmith!.unknown).toEqual([]);
+  }, 30_000);
 
   it("shows an approval as an interrupt, and resumes from a command", async () => {
     const client = new Client({ apiUrl });

@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 // Not the graph: this process never runs it, and loading it would delay the dev server.
 import { defaultServers, ensureLocalServers, readSettings, type LocalServers } from "../app/index.js";
 import { integerFlag } from "../lib/index.js";
-import { isPortFree, spawnDevServer, stopProcessGroup, waitUntilReady } from "./studio-process.js";
+import { isPortFree, langsmithTracing, spawnDevServer, stopProcessGroup, waitUntilReady } from "./studio-process.js";
 
 const DEFAULT_PORT = 2024;
 /** The dev server binds loopback only: Studio in the browser reaches it on this machine. */
@@ -33,7 +33,9 @@ Environment:
   MATH_SERVER_PORT, WEATHER_SERVER_PORT, MCP_HOST   where the MCP servers listen (default
                  127.0.0.1:58000 and :58001; 0 picks a free port); a server already answering
                  there is reused
-  OPENAI_API_KEY  makes openai:gpt-4o the default model (otherwise the offline router)`;
+  OPENAI_API_KEY  makes openai:gpt-4o the default model (otherwise the offline router)
+  LANGSMITH_TRACING=true, LANGSMITH_API_KEY (LANGSMITH_ENDPOINT, LANGSMITH_PROJECT)
+                 trace every run to LangSmith; left as you set them (tracing is off by default)`;
 
 interface Options {
   port: number;
@@ -113,6 +115,12 @@ async function main(argv: string[]): Promise<number> {
       console.log("");
       console.log(`LangGraph Studio: ${STUDIO_URL}?baseUrl=${apiUrl}`);
       console.log(`API:              ${apiUrl}  (graph "mcp-graph", docs at ${apiUrl}/docs)`);
+      const tracing = langsmithTracing(process.env);
+      console.log(
+        tracing.on
+          ? `LangSmith:        tracing runs to project "${tracing.project}" at ${tracing.endpoint}`
+          : "LangSmith:        tracing off (LANGSMITH_TRACING=true and LANGSMITH_API_KEY turn it on)",
+      );
       console.log("Press Ctrl-C to stop.");
     }
     return await stopped;
