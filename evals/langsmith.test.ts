@@ -127,4 +127,19 @@ describe("npm run eval with LANGSMITH_API_KEY (a local stub of the LangSmith API
     expect(experiments).toHaveLength(2);
     expect(experimentRuns(experiments[1]!.id).map((run) => run.reference_example_id).sort()).toEqual([...stub.examples.keys()].sort());
   }, 90_000);
+
+  it("a LangSmith that refuses the experiment: a warning, the eval runs locally, the reports are complete", async () => {
+    const refusing = await startLangSmithStub({ refuse: (request) => request === "POST /sessions" });
+    try {
+      const io = capture();
+      io.env = { ...env, LANGSMITH_ENDPOINT: refusing.url };
+      expect(await main(["--dataset", file, "--json", "r3.json", "--md", "r3.md"], io)).toBe(EXIT.ok);
+      expect(io.errText()).toMatch(/warning: LangSmith failed \(.*403.*\); running the eval without it/);
+      expect(refusing.runs.size).toBe(0);
+      const report = JSON.parse(await readFile(join(dir, "r3.json"), "utf8")) as EvalReport;
+      expect(report.items.map((item) => [item.id, item.ok])).toEqual([["hours", true], ["joke", true], ["oslo#1", true], ["oslo#2", true]]);
+    } finally {
+      await refusing.close();
+    }
+  }, 90_000);
 });

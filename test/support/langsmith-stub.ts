@@ -45,9 +45,10 @@ export interface LangSmithStub {
  * A local, in-memory LangSmith API: the endpoints the `langsmith` client uses for datasets, examples
  * (the multipart upload), experiments (sessions), runs (JSON batch ingestion: `/info` says multipart
  * ingestion is off) and feedback, enough for `evaluate()` and for LangChain tracing. It records every
- * request; anything it does not know is a 404 a test can see in `requests`.
+ * request; anything it does not know is a 404 a test can see in `unknown`. `refuse` picks requests
+ * (`"POST /sessions"`) to answer 403, as for a key without the permission.
  */
-export async function startLangSmithStub(): Promise<LangSmithStub> {
+export async function startLangSmithStub(options: { refuse?: (request: string) => boolean } = {}): Promise<LangSmithStub> {
   const state: Omit<LangSmithStub, "url" | "close"> = {
     requests: [],
     unknown: [],
@@ -91,10 +92,11 @@ export async function startLangSmithStub(): Promise<LangSmithStub> {
     const path = url.pathname.replace(/\/+$/, "");
     const method = request.method ?? "GET";
     state.requests.push(`${method} ${path}${url.search}`);
-    const send = (status: number, body: unknown) => {
-      response.writeHead(status, { "content-type": "application/json" });
-      response.end(JSON.stringify(body));
-    };
+    if (options.refuse?.(`${method} ${path}`)) {
+      await readBody(request);
+      return sendJson(response, 403, { detail: "Forbidden" });
+    }
+    const send = (status: number, body: unknown) => sendJson(response, status, body);
     let raw = await readBody(request);
     if (request.headers["content-encoding"] === "gzip") raw = gunzipSync(raw);
     const json = () => (raw.length > 0 ? (JSON.parse(raw.toString("utf8")) as Json) : {});
@@ -208,6 +210,11 @@ export async function startLangSmithStub(): Promise<LangSmithStub> {
         server.close(() => resolve());
       }),
   };
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { "content-type": "application/json" });
+  response.end(JSON.stringify(body));
 }
 
 function page<T>(items: T[], url: URL): T[] {
