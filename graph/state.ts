@@ -7,7 +7,7 @@ export interface CallRecord {
   server: string;
   tool: string;
   args: Record<string, unknown>;
-  /** The text the tool returned (its error message when `isError`). */
+  /** The whole text of the result as `describeResult` renders it (its error message when `isError`); the model reads it bounded. */
   result: string;
   isError: boolean;
   /** `structuredContent` of the MCP result, when the tool returned one. */

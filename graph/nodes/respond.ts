@@ -8,6 +8,7 @@ import { streamsTokens } from "../route-model.js";
 import { describeUnavailable } from "../server-status.js";
 import type { GraphState, GraphUpdate } from "../state.js";
 import { addUsage, describeError } from "./route.js";
+import { boundText } from "../../adapters/index.js";
 
 /**
  * Settles the final answer: the model's own words (after tool calls, grounded in their results), or
@@ -29,11 +30,11 @@ export function respond(context: GraphContext) {
     let written: { text: string; message: AIMessage } | undefined;
     const update: GraphUpdate = {};
     if (!answer && decision?.action === "answer") {
-      const { model: name, modelTimeoutMs } = ensureConfiguration(config, context.defaults);
+      const { model: name, modelTimeoutMs, maxResultChars } = ensureConfiguration(config, context.defaults);
       try {
         const model = await context.modelFor(name, modelTimeoutMs);
         if (streamsTokens(model, config)) {
-          const message = (await model.invoke(answerPrompt(state, decision.answer), config)) as AIMessage;
+          const message = (await model.invoke(answerPrompt(state, decision.answer, maxResultChars), config)) as AIMessage;
           const text = messageText(message).trim();
           if (!text) throw new Error("the model's answer was empty");
           written = { text, message };
@@ -65,8 +66,9 @@ export function respond(context: GraphContext) {
  * conversation's words (user messages and earlier answers). Tool calls and tool messages stay out, so
  * no provider asks for the tools that made them (Anthropic refuses tool blocks without `tools`).
  */
-function answerPrompt(state: GraphState, draft: string): BaseMessage[] {
-  const results = state.calls.map((call) => respondResult(`${call.server}.${call.tool}`, call.args, call.result, call.isError));
+function answerPrompt(state: GraphState, draft: string, maxResultChars: number): BaseMessage[] {
+  // Bounded like the tool messages the route saw: the call record keeps the whole text for code.
+  const results = state.calls.map((call) => respondResult(`${call.server}.${call.tool}`, call.args, boundText(call.result, maxResultChars), call.isError));
   const conversation = state.messages.filter(
     (message) => HumanMessage.isInstance(message) || (AIMessage.isInstance(message) && !message.tool_calls?.length && messageText(message).trim() !== ""),
   );
