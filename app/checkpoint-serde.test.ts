@@ -33,4 +33,23 @@ describe("ThreadSerializer", () => {
     expect(actual).toEqual(expected);
     expect((actual as { seen: unknown }).seen).toBeInstanceOf(Set);
   });
+
+  it("stores a tool result's big media as a note of its size, and leaves the message in memory whole", async () => {
+    const image = "A".repeat(200_000);
+    const message = new ToolMessage({
+      content: "(1 image, image/png, 146 KB, kept in the artifact)",
+      tool_call_id: "c1",
+      name: "files__read_media_file",
+      id: "t1",
+      artifact: { content: [{ type: "image", data: image, mimeType: "image/png" }, { type: "text", text: "small" }] },
+    });
+    const [type, bytes] = await thread.dumpsTyped({ channel_values: { messages: [new HumanMessage({ content: "show it", id: "h1" }), message] } });
+    expect(bytes.length).toBeLessThan(5_000);
+    const stored = (await thread.loadsTyped(type, bytes)) as { channel_values: { messages: ToolMessage[] } };
+    const kept = stored.channel_values.messages[1]!;
+    expect(kept).toBeInstanceOf(ToolMessage);
+    expect(kept.artifact).toEqual({ content: [{ type: "image", data: "(195 K characters, not kept in the thread's checkpoints)", mimeType: "image/png" }, { type: "text", text: "small" }] });
+    expect({ id: kept.id, name: kept.name, content: kept.content, tool_call_id: kept.tool_call_id }).toEqual({ id: "t1", name: "files__read_media_file", content: message.content, tool_call_id: "c1" });
+    expect((message.artifact as { content: Array<{ data?: string }> }).content[0]!.data).toBe(image);
+  });
 });

@@ -31,6 +31,16 @@ const UNKNOWN = Symbol("unknown");
  * synchronous pass; a checkpoint with anything else is read by the general reviver, unchanged.
  */
 export class ThreadSerializer extends JsonPlusSerializer {
+  /**
+   * Every checkpoint of a thread carries all its messages, so a 480 KB image in one tool result's
+   * artifact would be written again with every later turn. What is stored keeps an artifact's strings
+   * over 64 KiB (media data, blobs) as a note of their size; the run itself, its stream and the state
+   * it returns keep the whole result.
+   */
+  override async dumpsTyped(value: unknown): Promise<[string, Uint8Array]> {
+    return super.dumpsTyped(withSlimArtifacts(value));
+  }
+
   protected override async _loads(data: string): Promise<unknown> {
     const revived = revive(JSON.parse(data));
     return revived === UNKNOWN ? super._loads(data) : revived;
@@ -64,4 +74,59 @@ function revive(value: unknown): unknown {
     revived[key] = item;
   }
   return revived;
+}
+
+/** Past this, one string of a tool result's artifact is stored as a note of its size. */
+const MAX_STORED_STRING = 64 * 1024;
+
+function withSlimArtifacts(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map(withSlimArtifacts);
+    return items.some((item, i) => item !== value[i]) ? items : value;
+  }
+  if (ToolMessage.isInstance(value)) {
+    const artifact = slim(value.artifact);
+    if (artifact === value.artifact) return value;
+    return new ToolMessage({
+      content: value.content,
+      tool_call_id: value.tool_call_id,
+      artifact,
+      ...(value.id ? { id: value.id } : {}),
+      ...(value.name ? { name: value.name } : {}),
+      ...(value.status ? { status: value.status } : {}),
+      additional_kwargs: value.additional_kwargs,
+      response_metadata: value.response_metadata,
+    });
+  }
+  if (value && typeof value === "object" && !(value instanceof Uint8Array) && Object.getPrototypeOf(value) === Object.prototype) {
+    const record = value as Record<string, unknown>;
+    let changed = false;
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(record)) {
+      copy[key] = withSlimArtifacts(record[key]);
+      if (copy[key] !== record[key]) changed = true;
+    }
+    return changed ? copy : value;
+  }
+  return value;
+}
+
+/** The same value with every string over the bound replaced; the same object when none is. */
+function slim(value: unknown): unknown {
+  if (typeof value === "string") return value.length > MAX_STORED_STRING ? `(${Math.round(value.length / 1024)} K characters, not kept in the thread's checkpoints)` : value;
+  if (Array.isArray(value)) {
+    const items = value.map(slim);
+    return items.some((item, i) => item !== value[i]) ? items : value;
+  }
+  if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    let changed = false;
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(record)) {
+      copy[key] = slim(record[key]);
+      if (copy[key] !== record[key]) changed = true;
+    }
+    return changed ? copy : value;
+  }
+  return value;
 }
