@@ -63,6 +63,8 @@ const NAME_CONNECTORS = new Set(["de", "del", "da", "do", "dos", "das", "la", "l
 const EDGE_MARKS = /^[\s¿¡"'(,.;:!?-]+|[\s"'),.;:!?-]+$/gu;
 const NO_SPACE_SCRIPT = /^[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+$/u;
 const MAX_PLACE_WORDS = 6;
+/** Turns read back at most, when no complete question starts the chain sooner. */
+const MAX_CHAIN = 20;
 
 /** Any of the phrases as whole words, in lower case. */
 function wordPattern(phrases: string[], flags = ""): RegExp {
@@ -75,7 +77,16 @@ function wordPattern(phrases: string[], flags = ""): RegExp {
  * in the light of the one before, so a chain of follow-ups keeps its subject.
  */
 export function resolveTurns(turns: readonly Turn[], catalog: Catalog): Resolution {
-  const [first, ...later] = turns;
+  // A chain of follow-ups begins at the last message that was a complete question on its own: the
+  // turns before it change nothing, and a long thread is not read again in full at every step.
+  let start = Math.max(0, turns.length - MAX_CHAIN);
+  for (let i = turns.length - 2; i > start; i--) {
+    if (outlinePlan(turns[i]!.message, catalog).complete) {
+      start = i;
+      break;
+    }
+  }
+  const [first, ...later] = turns.slice(start);
   const opening = first ?? { message: "", observations: [] };
   let previous = after(undefined, { question: opening.message, slots: {} }, opening);
   let resolution = previous.resolution;
