@@ -80,10 +80,6 @@ function revive(value: unknown): unknown {
 const MAX_STORED_STRING = 64 * 1024;
 
 function withSlimArtifacts(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    const items = value.map(withSlimArtifacts);
-    return items.some((item, i) => item !== value[i]) ? items : value;
-  }
   if (ToolMessage.isInstance(value)) {
     const artifact = slim(value.artifact);
     if (artifact === value.artifact) return value;
@@ -98,35 +94,28 @@ function withSlimArtifacts(value: unknown): unknown {
       response_metadata: value.response_metadata,
     });
   }
-  if (value && typeof value === "object" && !(value instanceof Uint8Array) && Object.getPrototypeOf(value) === Object.prototype) {
-    const record = value as Record<string, unknown>;
-    let changed = false;
-    const copy: Record<string, unknown> = {};
-    for (const key of Object.keys(record)) {
-      copy[key] = withSlimArtifacts(record[key]);
-      if (copy[key] !== record[key]) changed = true;
-    }
-    return changed ? copy : value;
-  }
-  return value;
+  return mapChildren(value, withSlimArtifacts);
 }
 
-/** The same value with every string over the bound replaced; the same object when none is. */
+/** The same value with every string over the bound replaced by a note of its size. */
 function slim(value: unknown): unknown {
   if (typeof value === "string") return value.length > MAX_STORED_STRING ? `(${Math.round(value.length / 1024)} K characters, not kept in the thread's checkpoints)` : value;
+  return mapChildren(value, slim);
+}
+
+/** An array or plain object with `map` applied to each child; the same object when no child changed. */
+function mapChildren(value: unknown, map: (child: unknown) => unknown): unknown {
   if (Array.isArray(value)) {
-    const items = value.map(slim);
+    const items = value.map(map);
     return items.some((item, i) => item !== value[i]) ? items : value;
   }
-  if (value && typeof value === "object") {
-    const record = value as Record<string, unknown>;
-    let changed = false;
-    const copy: Record<string, unknown> = {};
-    for (const key of Object.keys(record)) {
-      copy[key] = slim(record[key]);
-      if (copy[key] !== record[key]) changed = true;
-    }
-    return changed ? copy : value;
+  if (!value || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const record = value as Record<string, unknown>;
+  let changed = false;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(record)) {
+    copy[key] = map(record[key]);
+    if (copy[key] !== record[key]) changed = true;
   }
-  return value;
+  return changed ? copy : value;
 }
