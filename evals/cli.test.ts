@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
 import { createServer as createHttpServer } from "node:http";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,17 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOpenAIStub, type OpenAIStub } from "../test/support/model-stubs/openai.js";
 import { EXIT, main, parseCliOptions, thresholdFailures, type CliIo } from "./cli.js";
 import type { EvalReport } from "./report.js";
+import { freePort } from "../test/support/processes.js";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
-
-/** A port nothing listens on, so the runner starts its own servers instead of using a developer's. */
-async function unusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 let dir: string;
 let env: Record<string, string | undefined>;
@@ -27,7 +18,7 @@ let env: Record<string, string | undefined>;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "evals-cli-"));
   // No LANGSMITH_API_KEY and no OPENAI_API_KEY: the run must stay on this machine.
-  env = { MATH_SERVER_PORT: String(await unusedPort()), WEATHER_SERVER_PORT: String(await unusedPort()) };
+  env = { MATH_SERVER_PORT: String(await freePort()), WEATHER_SERVER_PORT: String(await freePort()) };
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

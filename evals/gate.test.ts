@@ -1,22 +1,14 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_DATASET, EXIT, main } from "./cli.js";
 import type { EvalReport } from "./report.js";
+import { freePort } from "../test/support/processes.js";
 
 /** The offline router's targets (issue 5), measured on the sample set: CI's routing-quality gate. */
 const MIN_CALL_ACCURACY = 0.95;
 const MIN_ABSTAIN_ACCURACY = 0.95;
-
-async function unusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 let dir: string;
 beforeAll(async () => {
@@ -40,7 +32,7 @@ describe("the sample set with the offline model", () => {
         "--min-abstain-accuracy", String(MIN_ABSTAIN_ACCURACY),
       ],
       {
-        env: { MATH_SERVER_PORT: String(await unusedPort()), WEATHER_SERVER_PORT: String(await unusedPort()) },
+        env: { MATH_SERVER_PORT: String(await freePort()), WEATHER_SERVER_PORT: String(await freePort()) },
         stdout: { write: (t: string) => (out += t) },
         stderr: { write: () => true },
       },

@@ -1,20 +1,11 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLangSmithStub, type LangSmithStub, type StubRun } from "../test/support/langsmith-stub.js";
 import { EXIT, main, type CliIo } from "./cli.js";
 import type { EvalReport } from "./report.js";
-
-/** A port nothing listens on, so the runner starts its own servers instead of using a developer's. */
-async function unusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
+import { freePort } from "../test/support/processes.js";
 
 const DATASET = [
   { id: "hours", category: "article", question: "How many hours do 5 days have?", expected: { tool: "multiply", args: { a: 5, b: 24 } }, answer: 120 },
@@ -40,8 +31,8 @@ beforeAll(async () => {
   await writeFile(file, DATASET.map((line) => JSON.stringify(line)).join("\n") + "\n");
   stub = await startLangSmithStub();
   env = {
-    MATH_SERVER_PORT: String(await unusedPort()),
-    WEATHER_SERVER_PORT: String(await unusedPort()),
+    MATH_SERVER_PORT: String(await freePort()),
+    WEATHER_SERVER_PORT: String(await freePort()),
     LANGSMITH_API_KEY: "lsv2_test",
     LANGSMITH_ENDPOINT: stub.url,
   };
