@@ -84,7 +84,9 @@ export class MultiServerClient {
   /**
    * Waits briefly for connections already under way: resolves once no server is `connecting` or
    * `reconnecting`, or after `timeoutMs`, whichever comes first. A server waiting out a reconnect
-   * backoff makes its next attempt at once. Starts nothing new (a `failed` server stays failed; see
+   * backoff makes its next attempt at once, and one whose attempt is running (it may have begun before
+   * the server came back) makes another right after it; a server still down is not retried faster
+   * than that. Starts nothing new (a `failed` server stays failed; see
    * {@link connect}) and does not wait for an `unresponsive` one. Never rejects.
    *
    * For a host about to read the catalog: a question asked just after a server restarted should find
@@ -92,24 +94,13 @@ export class MultiServerClient {
    * @returns {@link status} at that moment.
    */
   async settle(timeoutMs = 1_000): Promise<Record<string, ServerStatus>> {
-    const end = Date.now() + timeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, Math.max(0, timeoutMs));
       timer.unref();
     });
     try {
-      // A reconnection that ends may be followed by another (the new session dropped at once), so look again.
-      while (Date.now() < end) {
-        const pending = [...this.connections.values()].flatMap((connection) => {
-          const settling = connection.settling();
-          connection.hurry();
-          return settling ? [settling] : [];
-        });
-        if (pending.length === 0) break;
-        const done = await Promise.race([Promise.all(pending).then(() => true), expired.then(() => false)]);
-        if (!done) break;
-      }
+      await Promise.race([Promise.all([...this.connections.values()].map((connection) => connection.settle())), expired]);
     } finally {
       clearTimeout(timer);
     }

@@ -80,7 +80,9 @@ export class ServerConnection {
   private wakeWatch: (() => void) | undefined;
   // Ends the current reconnect backoff early (connect(), settle()).
   private wakeBackoff: (() => void) | undefined;
-  // Resolved after each connection attempt, for connect() calls that wait for the next one.
+  // Connection attempts begun and ended, and who waits for the next end (connect(), settle()).
+  private attemptsBegun = 0;
+  private attemptsEnded = 0;
   private attemptWaiters: Array<() => void> = [];
   private lastEmitted: string | undefined;
   private readonly lifetime = new AbortController();
@@ -122,9 +124,10 @@ export class ServerConnection {
   }
 
   /**
-   * Connects unless connected. A reconnection waiting out its backoff makes its next attempt now;
-   * this waits for that one attempt (or the one already running), not for the whole schedule.
-   * Never rejects.
+   * Connects unless connected. A reconnection under way makes a fresh attempt now: its backoff is
+   * cut short, or, when an attempt is already running (it may have begun before the server came
+   * back), the next one follows it without a pause. This waits for that fresh attempt, not for the
+   * whole schedule. Never rejects.
    */
   async connect(): Promise<void> {
     if (this.closed || this.session) return;
@@ -132,21 +135,29 @@ export class ServerConnection {
       await this.recover("connecting", 1);
       return;
     }
-    const attempted = new Promise<void>((resolve) => this.attemptWaiters.push(resolve));
-    this.hurry();
-    await attempted;
+    await this.freshAttempt();
   }
 
-  /** Resolves when the connection attempts under way end (connected or failed); undefined when there are none. */
-  settling(): Promise<void> | undefined {
-    return this.recovering?.then(
-      () => undefined,
-      () => undefined,
-    );
+  /**
+   * As {@link connect} for a reconnection under way, then waits until no attempts remain (connected
+   * or failed), without hurrying them again: a server still down is not hammered. Never rejects.
+   */
+  async settle(): Promise<void> {
+    await this.freshAttempt();
+    while (this.recovering) await this.recovering.catch(() => undefined);
+  }
+
+  private async freshAttempt(): Promise<void> {
+    const target = this.attemptsBegun + 1;
+    while (this.recovering && !this.closed && this.attemptsEnded < target) {
+      const ended = new Promise<void>((resolve) => this.attemptWaiters.push(resolve));
+      this.hurry();
+      await ended;
+    }
   }
 
   /** Ends a reconnect backoff early: the next attempt starts now. */
-  hurry(): void {
+  private hurry(): void {
     this.wakeBackoff?.();
   }
 
@@ -277,6 +288,7 @@ export class ServerConnection {
       for (let attempt = 0; attempt < attempts; attempt++) {
         if (attempt > 0) await this.pause(this.backoff(attempt - 1));
         if (this.closed) return undefined;
+        const number = ++this.attemptsBegun;
         try {
           return this.install(await this.open());
         } catch (error) {
@@ -284,6 +296,7 @@ export class ServerConnection {
           this.error = describeFailure(error);
           this.emit("status");
         } finally {
+          this.attemptsEnded = number;
           this.attemptDone();
         }
       }

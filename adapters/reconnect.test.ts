@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { MultiServerClient, resultText, type MultiServerClientOptions, type ServerState } from "./index.js";
 import { standbyChild, startChild, type ChildHandle, type Standby } from "../test/support/processes.js";
+import { openTcpGate } from "../test/support/tcp-gate.js";
 
 // Real server processes, killed by PID and started again on the same port. The replacement is
 // spawned up front in standby (loaded, not listening) so the tests do not wait for a process start.
@@ -84,5 +85,50 @@ describe.concurrent("a server that is killed and started again on the same port"
     });
     // The new process never saw the unsafe call: its counter starts from scratch.
     expect(resultText(await client.callTool("counter", "increment", {}))).toBe("1");
+  }, 60_000);
+});
+
+describe("an attempt that began before the server came back", () => {
+  it("is followed at once by a fresh one for settle() and connect(); a server still down is not retried faster", async () => {
+    const server = await startChild("./fixture-servers/child-server.ts", ["0"]);
+    processes.add(server);
+    const gate = await openTcpGate(server.port);
+    processes.add({ kill: () => gate.close() });
+    // A long backoff, so that only a fresh attempt right after the held one explains a quick reconnection.
+    const options = { reconnect: { initialDelayMs: 10_000, maxDelayMs: 10_000, maxAttempts: 5 } };
+    const settling = connectTo(gate.port, options);
+    const connecting = connectTo(gate.port, options);
+    await Promise.all([settling.connect(), connecting.connect()]);
+
+    // The server goes away: both clients wait out a 10 s backoff.
+    gate.mode = "refuse";
+    gate.cut();
+    for (const client of [settling, connecting]) {
+      await vi.waitFor(() => expect(client.status().counter).toMatchObject({ state: "reconnecting", error: expect.any(String) }), { timeout: 5_000, interval: 20 });
+    }
+    // An earlier caller's attempt is under way, held without an answer, when the server comes back.
+    gate.mode = "hold";
+    const earlier = [settling.connect(), connecting.connect()];
+    await vi.waitFor(() => expect(gate.held).toBe(2), { timeout: 5_000, interval: 20 });
+    const started = performance.now();
+    const settled = settling.settle(5_000);
+    const connected = connecting.connect().then(() => connecting.status());
+    gate.mode = "forward";
+    gate.cut();
+    await Promise.all(earlier);
+    const [afterSettle, afterConnect] = await Promise.all([settled, connected]);
+    expect(afterSettle.counter?.state).toBe("connected");
+    expect(afterConnect.counter?.state).toBe("connected");
+    expect(performance.now() - started).toBeLessThan(5_000);
+
+    // Down again: settle() makes one fresh attempt, then waits out its bound rather than retry in a loop.
+    gate.mode = "refuse";
+    gate.cut();
+    await vi.waitFor(() => expect(settling.status().counter?.state).toBe("reconnecting"), { timeout: 5_000, interval: 20 });
+    const before = gate.accepted;
+    const stillDown = await settling.settle(1_000);
+    expect(stillDown.counter?.state).toBe("reconnecting");
+    expect(gate.accepted - before).toBeGreaterThanOrEqual(1);
+    expect(gate.accepted - before).toBeLessThanOrEqual(3);
   }, 60_000);
 });
