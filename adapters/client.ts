@@ -1,6 +1,7 @@
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv-provider.js";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
+import { attachOAuthProviders, type OAuthOptions } from "./auth/login.js";
 import { parseServersConfig } from "./config.js";
 import { ServerConnection, type CallOptions } from "./connection.js";
 import { ConfigError, UnknownServerError, UnknownToolError } from "./errors.js";
@@ -16,6 +17,8 @@ export interface MultiServerClientOptions extends ClientOptionsInput {
   onStatusChange?: (server: string, status: ServerStatus) => void;
   /** Called whenever a server's tools change: connected, refreshed after `list_changed`, or gone. */
   onToolsChanged?: (server: string, tools: ToolInfo[]) => void;
+  /** How servers configured with `auth` log in: the token store, and how a person is shown the login URL. */
+  oauth?: OAuthOptions;
 }
 
 /**
@@ -45,14 +48,16 @@ export class MultiServerClient {
   private bridged: StructuredToolInterface[] | undefined;
   private readonly resultOptions: Required<ResultContentOptions>;
   private frozenCatalog: readonly ToolInfo[] | undefined;
+  private readonly stopLogins: () => void;
 
   /**
    * @param config servers by name, from code or {@link parseServersConfig}; validated again here.
    * @throws {ConfigError} when the configuration or an option is invalid.
    */
   constructor(config: ServersConfig, options: MultiServerClientOptions = {}) {
-    const servers = parseServersConfig(config);
-    const { onStatusChange, onToolsChanged, ...rest } = options;
+    const { onStatusChange, onToolsChanged, oauth, ...rest } = options;
+    const { servers, close: stopLogins } = attachOAuthProviders(parseServersConfig(config), oauth);
+    this.stopLogins = stopLogins;
     const parsed = ClientOptionsSchema.safeParse(rest);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -183,6 +188,7 @@ export class MultiServerClient {
 
   /** Closes every session and stops reconnecting; afterwards calls fail and the process can exit. */
   async close(): Promise<void> {
+    this.stopLogins();
     await Promise.all([...this.connections.values()].map((connection) => connection.close()));
   }
 

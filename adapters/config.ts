@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { z } from "zod";
+import { normalizeAuthEntry } from "./auth/schema.js";
 import { ConfigError } from "./errors.js";
 import {
   HttpServerConfigSchema,
@@ -12,17 +13,18 @@ import {
 /**
  * Validates a server configuration given in code or read from a file.
  *
- * Accepts the bare map `{ name: entry }` or the `{"mcpServers": {...}}` file format used by Claude
- * Desktop, Cursor and `@langchain/mcp-adapters`. `type` is read as an alias of `transport`, and
- * `streamable-http`/`streamableHttp` as `http`. Unknown keys are rejected so typos surface.
+ * Accepts the bare map `{ name: entry }`, the `{"mcpServers": {...}}` file format used by Claude
+ * Desktop, Claude Code, Cursor and `@langchain/mcp-adapters`, and VS Code's `{"servers": {...}}`.
+ * `type` is read as an alias of `transport`, `streamable-http`/`streamableHttp` as `http`, and
+ * `oauth` (Claude Code, VS Code) as `auth`, with Claude Code's `callbackPort` and space-separated
+ * `scopes`. Unknown keys are rejected so typos surface.
  *
  * @throws {ConfigError} naming the offending key, e.g. `mcpServers.math.url: must be an http:// or https:// URL`.
  */
 export function parseServersConfig(input: unknown): ServersConfig {
   if (!isPlainObject(input)) throw new ConfigError("server configuration must be an object");
-  const wrapped = "mcpServers" in input;
-  const root = wrapped ? input.mcpServers : input;
-  const rootKey = wrapped ? "mcpServers" : "";
+  const rootKey = "mcpServers" in input ? "mcpServers" : isVsCodeFile(input) ? "servers" : "";
+  const root = rootKey ? input[rootKey] : input;
   if (!isPlainObject(root)) {
     throw new ConfigError(`${rootKey || "server configuration"}: must be an object of servers by name`, { key: rootKey || undefined });
   }
@@ -86,8 +88,30 @@ function parseServerEntry(entry: unknown, key: string): ServerConfig {
     }
     return validate(StdioServerConfigSchema, stdio, key);
   }
-  if ("url" in rest) return validate(HttpServerConfigSchema, transport === undefined ? rest : { ...rest, transport }, key);
+  if ("url" in rest) return validate(HttpServerConfigSchema, withAuth(transport === undefined ? rest : { ...rest, transport }, key), key);
   throw new ConfigError(`${key}: needs "url" (HTTP or SSE server) or "command" (stdio server)`, { key });
+}
+
+/** `oauth` as `auth`, other clients' spellings inside it; one way to authenticate at a time. */
+function withAuth(entry: Record<string, unknown>, key: string): Record<string, unknown> {
+  const { oauth, ...rest } = entry;
+  if (oauth !== undefined && rest.auth !== undefined) throw new ConfigError(`${key}.oauth: give "auth" or "oauth", not both`, { key: `${key}.oauth` });
+  const auth = rest.auth ?? oauth;
+  if (auth === undefined) return rest;
+  const where = `${key}.${rest.auth === undefined ? "oauth" : "auth"}`;
+  if (rest.authProvider !== undefined) throw new ConfigError(`${where}: give "auth" (configuration) or "authProvider" (code), not both`, { key: where });
+  const headers = isPlainObject(rest.headers) ? Object.keys(rest.headers) : [];
+  if (headers.some((name) => name.toLowerCase() === "authorization")) {
+    throw new ConfigError(`${key}.headers.Authorization: the token comes from "${where.split(".").at(-1)}"; drop one of them`, { key: `${key}.headers.Authorization` });
+  }
+  return { ...rest, auth: normalizeAuthEntry(auth) };
+}
+
+/** VS Code's `mcp.json`: `{"servers": {...}, "inputs": [...]}`, told from a server named "servers" by its entries. */
+function isVsCodeFile(input: Record<string, unknown>): boolean {
+  const servers = input.servers;
+  if (!isPlainObject(servers) || "url" in servers || "command" in servers) return false;
+  return Object.keys(input).every((name) => name === "servers" || name === "inputs");
 }
 
 function validate<T extends z.ZodType>(schema: T, value: unknown, key: string): z.output<T> {

@@ -9,6 +9,7 @@ import {
   type CallToolResult,
   type Tool,
 } from "@modelcontextprotocol/sdk/types.js";
+import { completePendingLogin, loginPending } from "./auth/login.js";
 import { Deadline } from "./deadline.js";
 import {
   ConnectionLostError,
@@ -42,6 +43,8 @@ const MIN_WATCH_DELAY_MS = 100;
  */
 const FULL_RATE_WATCH_PINGS = 8;
 const SLOW_WATCH_DELAY_MS = 30_000;
+/** Logins one connection attempt may go through (a server that keeps asking for more scope must not loop). */
+const MAX_LOGINS_PER_ATTEMPT = 2;
 
 interface Session {
   client: Client;
@@ -327,7 +330,22 @@ export class ServerConnection {
     return Math.min(initialDelayMs * factor ** retry, maxDelayMs);
   }
 
+  /**
+   * A session, after any login the SDK started (on this attempt or on a request of the last session,
+   * e.g. a scope step-up): the person's redirect is awaited apart from the connect timeout.
+   */
   private async open(): Promise<Session> {
+    for (let logins = 0; ; logins++) {
+      await completePendingLogin(this.config, this.lifetime.signal);
+      try {
+        return await this.openSession();
+      } catch (error) {
+        if (logins >= MAX_LOGINS_PER_ATTEMPT || !loginPending(this.config, error)) throw error;
+      }
+    }
+  }
+
+  private async openSession(): Promise<Session> {
     const timeoutMs = this.config.connectTimeoutMs ?? this.options.connectTimeoutMs;
     const started = Date.now();
     const { client, kind } = await openClient(this.config, () => this.makeClient(), { timeoutMs, signal: this.lifetime.signal });

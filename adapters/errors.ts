@@ -177,3 +177,24 @@ function describeReason(reason: unknown): string {
   if (reason instanceof Error) return reason.message;
   return String(reason);
 }
+
+/**
+ * A server needs a person to log in (OAuth authorization code), and the client has no way to show
+ * them the URL (`oauth.onAuthorizationUrl` was not given: no terminal). Log in once where there is
+ * one (the token is kept in `storePath`), or configure `auth.grant: "client_credentials"`.
+ */
+export class OAuthLoginRequiredError extends Error {
+  readonly serverName: string;
+  constructor(
+    serverName: string,
+    readonly authorizationUrl: string,
+    readonly storePath: string,
+  ) {
+    super(
+      `server "${serverName}" needs an OAuth login in a browser and there is no terminal to show the link on; ` +
+        `log in once from a terminal (the token is kept in ${storePath}), or configure auth.grant "client_credentials" with a client id and secret`,
+    );
+    this.name = "OAuthLoginRequiredError";
+    this.serverName = serverName;
+  }
+}

@@ -4,10 +4,15 @@
  */
 export { MultiServerClient, type CallOptions, type MultiServerClientOptions } from "./client.js";
 export { loadServersConfig, parseServersConfig } from "./config.js";
+export { attachOAuthProviders, type OAuthOptions } from "./auth/login.js";
+export { OAuthProvider, type OAuthHost } from "./auth/provider.js";
+export { AuthConfigSchema, type AuthConfig } from "./auth/schema.js";
+export { defaultTokenStorePath, FileTokenStore, type StoredCredentials } from "./auth/store.js";
 export {
   ConfigError,
   ConnectionLostError,
   InvalidToolArgumentsError,
+  OAuthLoginRequiredError,
   ServerUnavailableError,
   ServerUnresponsiveError,
   ToolCallAbortedError,

@@ -1,9 +1,11 @@
+import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport, SseError } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { FetchLike, Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { noteInsufficientScope, prepareAuth } from "./auth/login.js";
 import type { HttpServerConfig, ServerConfig, TransportKind } from "./types.js";
 
 /**
@@ -29,6 +31,8 @@ export type FailureKind = "not-delivered" | "connection" | "other";
  */
 export function failureKind(error: unknown): FailureKind {
   if (error instanceof RequestNotDeliveredError) return "not-delivered";
+  // 401, or a 403 the SDK's scope step-up could not settle: refused before anything was dispatched.
+  if (error instanceof UnauthorizedError) return "not-delivered";
   // Thrown by the SDK (Protocol.request, every transport's send) before anything is written.
   if (error instanceof Error && error.message === "Not connected") return "not-delivered";
   if (error instanceof McpError) return error.code === ErrorCode.ConnectionClosed ? "connection" : "other";
@@ -60,8 +64,12 @@ function networkCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** `fetch` that turns "nothing reached the server" into {@link RequestNotDeliveredError}. */
-export function deliveryAwareFetch(base: FetchLike = fetch): FetchLike {
+/**
+ * `fetch` that turns "nothing reached the server" into {@link RequestNotDeliveredError}. The SDK
+ * sends its OAuth requests (discovery, registration, token) through it too; they pass as they are.
+ * `onInsufficientScope` hears of a 403 `insufficient_scope` challenge.
+ */
+export function deliveryAwareFetch(base: FetchLike = fetch, onInsufficientScope?: () => void): FetchLike {
   return async (url, init) => {
     // The SDK's HTTP transports hand one transport-wide signal to every request, and undici drops its
     // listener only when the request is garbage-collected: after ~1,500 calls on one session Node would
@@ -80,12 +88,19 @@ export function deliveryAwareFetch(base: FetchLike = fetch): FetchLike {
       throw error;
     }
     // 401/403 stay with the SDK, which runs its OAuth flow on them.
-    if (init?.method === "POST" && response.status >= 400 && response.status < 500 && response.status !== 401 && response.status !== 403) {
+    if (response.status === 403 && /error\s*=\s*"?insufficient_scope/.test(response.headers.get("www-authenticate") ?? "")) onInsufficientScope?.();
+    const status = response.status;
+    if (init?.method === "POST" && isJsonRpc(init.body) && status >= 400 && status < 500 && status !== 401 && status !== 403) {
       const body = await response.text().catch(() => "");
       throw new RequestNotDeliveredError(`HTTP ${response.status} from POST ${String(url)}${body ? `: ${body.slice(0, 300)}` : ""}`, response.status);
     }
     return response;
   };
+}
+
+// MCP messages, not the SDK's OAuth requests (a form, or a registration document), whose 4xx it reads itself.
+function isJsonRpc(body: unknown): boolean {
+  return typeof body === "string" && /"jsonrpc"\s*:\s*"2\.0"/.test(body);
 }
 
 export interface OpenedClient {
@@ -104,6 +119,7 @@ export async function openClient(
   makeClient: () => Client,
   options: { timeoutMs: number; signal: AbortSignal },
 ): Promise<OpenedClient> {
+  await prepareAuth(config);
   const deadline = Date.now() + options.timeoutMs;
   const attempt = (kind: TransportKind, transport: Transport) => connectWithin(makeClient(), transport, kind, deadline, options);
   if ("command" in config) {
@@ -146,8 +162,9 @@ export function sseFallbackUrl(url: string): string {
 
 function httpTransport(config: HttpServerConfig): Transport {
   return new StreamableHTTPClientTransport(new URL(config.url), {
-    fetch: deliveryAwareFetch(),
+    fetch: deliveryAwareFetch(fetch, () => noteInsufficientScope(config)),
     requestInit: config.headers ? { headers: config.headers } : undefined,
+    authProvider: config.authProvider,
     // The SDK reopens a dropped GET stream of a live session (server notifications arrive there);
     // a dead session is ours to replace: its transport errors lead to a ping, and a failed ping to a new session.
     reconnectionOptions: { maxRetries: 2, initialReconnectionDelay: 250, maxReconnectionDelay: 2_000, reconnectionDelayGrowFactor: 2 },
@@ -158,6 +175,7 @@ function sseTransport(config: HttpServerConfig, url: string): Transport {
   return new SSEClientTransport(new URL(url), {
     fetch: deliveryAwareFetch(),
     requestInit: config.headers ? { headers: config.headers } : undefined,
+    authProvider: config.authProvider,
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import { AuthConfigSchema, AuthProviderSchema } from "./auth/schema.js";
 import { DEFAULT_MAX_RESULT_CHARS, MEDIA_KINDS } from "./content.js";
 
 const TimeoutMsSchema = z.number().int().positive().describe("Default timeout of each tool call to this server, in milliseconds (a call's own timeout wins)");
@@ -13,6 +14,8 @@ export const HttpServerConfigSchema = z.strictObject({
     .optional()
     .describe("Omit to try Streamable HTTP and fall back to SSE; a URL ending in /sse means SSE"),
   headers: z.record(z.string(), z.string()).optional().describe("Sent with every HTTP request, e.g. Authorization"),
+  auth: AuthConfigSchema.optional().describe("OAuth: how to get an access token for this server (see adapters/README.md)"),
+  authProvider: AuthProviderSchema.optional().describe("OAuth from code: the SDK's OAuthClientProvider, used as it is"),
   timeoutMs: TimeoutMsSchema.optional(),
   connectTimeoutMs: ConnectTimeoutMsSchema.optional(),
 });
@@ -35,7 +38,7 @@ export const ServersConfigSchema = z.record(z.string().min(1), ServerConfigSchem
 export type HttpServerConfig = z.infer<typeof HttpServerConfigSchema>;
 export type StdioServerConfig = z.infer<typeof StdioServerConfigSchema>;
 /**
- * One server: `{ url, transport?, headers?, timeoutMs?, connectTimeoutMs? }` or
+ * One server: `{ url, transport?, headers?, auth?, authProvider?, timeoutMs?, connectTimeoutMs? }` or
  * `{ command, args?, env?, cwd?, stderr?, timeoutMs?, connectTimeoutMs? }`.
  */
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
