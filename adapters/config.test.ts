@@ -24,6 +24,35 @@ describe("parseServersConfig", () => {
     expect(parseServersConfig(config)).toEqual(config);
   });
 
+  it("reads auth, and the oauth spellings of Claude Code and VS Code, with their keys", () => {
+    const parsed = parseServersConfig({
+      mcpServers: {
+        ours: { url: "https://a.example/mcp", auth: { clientId: "id", clientSecret: "s", scopes: ["read", "write"], redirectPort: 8765 } },
+        claudeCode: { type: "http", url: "https://b.example/mcp", oauth: { clientId: "cc", callbackPort: 8080, scopes: "read write" } },
+        machine: { url: "https://c.example/mcp", auth: { grant: "client_credentials", clientId: "svc", clientSecret: "s" } },
+      },
+    });
+    expect(parsed.ours).toEqual({ url: "https://a.example/mcp", auth: { clientId: "id", clientSecret: "s", scopes: ["read", "write"], redirectPort: 8765 } });
+    expect(parsed.claudeCode).toEqual({ url: "https://b.example/mcp", transport: "http", auth: { clientId: "cc", redirectPort: 8080, scopes: ["read", "write"] } });
+    expect(parsed.machine).toMatchObject({ auth: { grant: "client_credentials" } });
+    // VS Code's mcp.json: servers at the top, inputs beside them.
+    expect(parseServersConfig({ inputs: [], servers: { github: { type: "http", url: "https://d.example/mcp", oauth: { clientId: "vs" } } } })).toEqual({
+      github: { url: "https://d.example/mcp", transport: "http", auth: { clientId: "vs" } },
+    });
+    const provider = { tokens: () => undefined, clientMetadata: { redirect_uris: [] } };
+    expect(parseServersConfig({ code: { url: "https://e.example/mcp", authProvider: provider } }).code).toMatchObject({ authProvider: provider });
+  });
+
+  it("names the key of an auth entry that does not validate or contradicts another", () => {
+    expect(configError(() => parseServersConfig({ a: { url: "https://a.example/mcp", auth: { clientSecrett: "s" } } })).message).toBe("a.auth.clientSecrett: unknown key");
+    expect(configError(() => parseServersConfig({ a: { url: "https://a.example/mcp", oauth: { redirectPort: 70_000 } } })).key).toBe("a.auth.redirectPort");
+    expect(configError(() => parseServersConfig({ a: { url: "https://a.example/mcp", auth: {}, oauth: {} } })).key).toBe("a.oauth");
+    expect(configError(() => parseServersConfig({ a: { url: "https://a.example/mcp", auth: {}, headers: { authorization: "Bearer x" } } })).key).toBe(
+      "a.headers.Authorization",
+    );
+    expect(configError(() => parseServersConfig({ a: { url: "https://a.example/mcp", authProvider: {} } })).message).toMatch(/^a\.authProvider: must be an OAuthClientProvider/);
+  });
+
   it("reads the mcpServers file format with the spellings other clients use", () => {
     const parsed = parseServersConfig({
       mcpServers: {

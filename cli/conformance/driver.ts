@@ -13,6 +13,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MultiServerClient, resultText, type AuthConfig, type ConfigError, type JsonSchemaObject, type MultiServerClientOptions } from "../../adapters/index.js";
+import { consentingBrowser } from "../../test/support/browser.js";
 
 /** The Client ID Metadata Document URL the suite's CIMD scenario expects (any https URL would do elsewhere). */
 const CLIENT_METADATA_URL = "https://conformance-test.local/client-metadata.json";
@@ -39,16 +40,6 @@ function authFor(scenario: string, context: Context, storePath: string): AuthCon
   }
   if (context.client_id) return { ...base, clientId: context.client_id, ...(context.client_secret ? { clientSecret: context.client_secret } : {}) };
   return { ...base, clientMetadataUrl: CLIENT_METADATA_URL };
-}
-
-/** A browser that consents at once: asks the authorization URL, follows its redirect to our loopback port. */
-async function consent(_server: string, url: URL): Promise<void> {
-  const answer = await fetch(url, { redirect: "manual" });
-  const location = answer.headers.get("location");
-  await answer.body?.cancel();
-  if (!location) throw new Error(`the authorization endpoint answered ${answer.status} without a redirect`);
-  const redirect = await fetch(new URL(location, url));
-  await redirect.body?.cancel();
 }
 
 /** The smallest arguments a tool's input schema accepts: each required property of its type. */
@@ -87,7 +78,7 @@ async function main(url: string | undefined): Promise<number> {
     connectTimeoutMs: 60_000,
     callTimeoutMs: 60_000,
     reconnect: { maxAttempts: 1 },
-    oauth: { onAuthorizationUrl: consent },
+    oauth: { onAuthorizationUrl: consentingBrowser },
   };
   const config = { conformance: { url, transport: "http" as const, ...(auth ? { auth } : {}) } };
   // The elicitation handler is branch `client`'s option (onElicitation, which applies SEP-1034 defaults),
