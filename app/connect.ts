@@ -1,4 +1,4 @@
-import { loadServersConfig, MultiServerClient, type ServersConfig } from "../adapters/index.js";
+import { loadServersConfig, MultiServerClient, type OAuthOptions, type ServersConfig } from "../adapters/index.js";
 import { defaultServers, ensureLocalServers, type LocalServer } from "./servers.js";
 import type { Settings } from "./settings.js";
 
@@ -21,15 +21,24 @@ export interface ServerSession {
 
 /**
  * The servers a CLI run uses: those of `configFile`, or ours (found running at their configured
- * endpoints, otherwise started in this process), connected with one client.
+ * endpoints, otherwise started in this process), connected with one client. Servers with `auth` keep
+ * their tokens in `settings.oauthStore`; `onAuthorizationUrl` shows a person where to log in (a
+ * terminal), and without it a server that needs a login fails with `OAuthLoginRequiredError`.
  * @throws {ConfigError} for a bad config file.
  * @throws {ServerAuthError} when one of our endpoints refuses the token.
  * @throws {NoServerReachableError} when not one server connected.
  */
-export async function openServers(settings: Settings, options: { configFile?: string } = {}): Promise<ServerSession> {
+export async function openServers(
+  settings: Settings,
+  options: { configFile?: string; onAuthorizationUrl?: OAuthOptions["onAuthorizationUrl"] } = {},
+): Promise<ServerSession> {
   const local = options.configFile ? undefined : await ensureLocalServers(defaultServers(settings.servers), { authToken: settings.servers.authToken });
   const config = local?.config ?? (await loadServersConfig(options.configFile!));
-  const client = new MultiServerClient(config);
+  const oauth: OAuthOptions = {
+    ...(settings.oauthStore ? { storePath: settings.oauthStore } : {}),
+    ...(options.onAuthorizationUrl ? { onAuthorizationUrl: options.onAuthorizationUrl } : {}),
+  };
+  const client = new MultiServerClient(config, { oauth });
   const close = async () => {
     await client.close();
     await local?.stop();

@@ -54,6 +54,8 @@ export interface Settings {
   db?: string;
   /** A PostgreSQL connection string; when set, threads are kept there and shared between processes. */
   postgresUri?: string;
+  /** The file that keeps OAuth tokens and client registrations (`MCP_GRAPH_OAUTH_STORE`; default `~/.mcp-graph/oauth.json`). */
+  oauthStore?: string;
 }
 
 // An empty variable (`FOO=`) means "not set", the usual shell idiom.
@@ -86,6 +88,7 @@ const EnvSchema = z.object({
   [SERVER_DEFAULTS.math.portVariable]: port(SERVER_DEFAULTS.math.port),
   [SERVER_DEFAULTS.weather.portVariable]: port(SERVER_DEFAULTS.weather.port),
   MCP_GRAPH_DB: optional(z.string()),
+  MCP_GRAPH_OAUTH_STORE: optional(z.string()),
   POSTGRES_URI: optional(z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// connection string")),
 });
 
@@ -151,5 +154,6 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     },
     ...(values.MCP_GRAPH_DB ? { db: values.MCP_GRAPH_DB } : {}),
     ...(values.POSTGRES_URI ? { postgresUri: values.POSTGRES_URI } : {}),
+    ...(values.MCP_GRAPH_OAUTH_STORE ? { oauthStore: values.MCP_GRAPH_OAUTH_STORE } : {}),
   };
 }

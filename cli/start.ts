@@ -126,7 +126,9 @@ async function main(argv: string[]): Promise<number> {
       ...(options.modelTimeoutMs ? { timeoutMs: options.modelTimeoutMs } : {}),
     });
     checkpointer = await openCheckpointer(settings, { db: options.db });
-    session = await openServers(settings, { configFile: options.config });
+    // A person at a terminal can log in to a server that asks for OAuth: the link goes to stderr, the
+    // browser's redirect comes back to a loopback port. Without one, such a server fails with a reason.
+    session = await openServers(settings, { configFile: options.config, ...(process.stderr.isTTY ? { onAuthorizationUrl: showLoginLink } : {}) });
     if (!options.json) {
       const used = session.local.map((server) => `${server.name} at ${server.url} (${server.reused ? "found running" : "started here"})`);
       if (used.length > 0) console.log(`[servers] ${used.join("; ")}`);
@@ -307,6 +309,10 @@ class Lines {
     this.waiting = undefined;
     waiting?.(line);
   }
+}
+
+function showLoginLink(server: string, url: URL): void {
+  console.error(`[auth] ${server} asks you to log in: open this link in a browser (waiting for it here):\n  ${url.href}`);
 }
 
 function fail(message: string): number {
