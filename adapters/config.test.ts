@@ -45,7 +45,7 @@ describe("parseServersConfig", () => {
 
   it("names the key of an auth entry that does not validate or contradicts another", () => {
     expect(configError(() => parseServersConfig({ a: { url: "https://a.example/mcp", auth: { clientSecrett: "s" } } })).message).toBe("a.auth.clientSecrett: unknown key");
-    expect(configError(() => parseServersConfig({ a: { url: "https://a.example/mcp", oauth: { redirectPort: 70_000 } } })).key).toBe("a.auth.redirectPort");
+    expect(configError(() => parseServersConfig({ a: { url: "https://a.example/mcp", oauth: { redirectPort: 70_000 } } })).key).toBe("a.oauth.redirectPort");
     expect(configError(() => parseServersConfig({ a: { url: "https://a.example/mcp", auth: {}, oauth: {} } })).key).toBe("a.oauth");
     expect(configError(() => parseServersConfig({ a: { url: "https://a.example/mcp", auth: {}, headers: { authorization: "Bearer x" } } })).key).toBe(
       "a.headers.Authorization",

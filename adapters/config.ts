@@ -88,7 +88,16 @@ function parseServerEntry(entry: unknown, key: string): ServerConfig {
     }
     return validate(StdioServerConfigSchema, stdio, key);
   }
-  if ("url" in rest) return validate(HttpServerConfigSchema, withAuth(transport === undefined ? rest : { ...rest, transport }, key), key);
+  if ("url" in rest) {
+    try {
+      return validate(HttpServerConfigSchema, withAuth(transport === undefined ? rest : { ...rest, transport }, key), key);
+    } catch (error) {
+      // `oauth` was validated as `auth`: name the key the file has.
+      if (!(error instanceof ConfigError) || !("oauth" in rest)) throw error;
+      const renamed = (text: string) => text.replaceAll(`${key}.auth.`, `${key}.oauth.`);
+      throw new ConfigError(renamed(error.message), { key: error.key && renamed(error.key) });
+    }
+  }
   throw new ConfigError(`${key}: needs "url" (HTTP or SSE server) or "command" (stdio server)`, { key });
 }
 

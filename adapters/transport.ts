@@ -33,6 +33,7 @@ export function failureKind(error: unknown): FailureKind {
   if (error instanceof RequestNotDeliveredError) return "not-delivered";
   // 401, or a 403 the SDK's scope step-up could not settle: refused before anything was dispatched.
   if (error instanceof UnauthorizedError) return "not-delivered";
+  if (error instanceof StreamableHTTPError && (error.code === 401 || error.code === 403)) return "not-delivered";
   // Thrown by the SDK (Protocol.request, every transport's send) before anything is written.
   if (error instanceof Error && error.message === "Not connected") return "not-delivered";
   if (error instanceof McpError) return error.code === ErrorCode.ConnectionClosed ? "connection" : "other";
@@ -121,7 +122,10 @@ export async function openClient(
 ): Promise<OpenedClient> {
   await prepareAuth(config);
   const deadline = Date.now() + options.timeoutMs;
-  const attempt = (kind: TransportKind, transport: Transport) => connectWithin(makeClient(), transport, kind, deadline, options);
+  const attempt = (kind: TransportKind, transport: Transport) =>
+    connectWithin(makeClient(), transport, kind, deadline, options).catch((error: unknown) => {
+      throw withAuthHint(config, error);
+    });
   if ("command" in config) {
     return attempt(
       "stdio",
@@ -145,6 +149,14 @@ export async function openClient(
       );
     }
   }
+}
+
+/** A 401 from a server configured without a way to authenticate says what would give it one. */
+function withAuthHint(config: ServerConfig, error: unknown): unknown {
+  if ("command" in config || config.authProvider || !(error instanceof StreamableHTTPError || error instanceof SseError) || error.code !== 401) return error;
+  const header = config.headers && Object.keys(config.headers).some((name) => name.toLowerCase() === "authorization");
+  const hint = header ? "the Authorization header was refused" : 'it wants authorization: give the server "auth": {} (OAuth) or "headers": {"Authorization": "Bearer …"}';
+  return new Error(`HTTP 401 from ${config.url}: ${hint}`, { cause: error });
 }
 
 /**

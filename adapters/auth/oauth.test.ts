@@ -28,6 +28,22 @@ describe("OAuth against a protected Streamable HTTP server (the SDK's auth route
     await rm(dir, { recursive: true, force: true });
   });
 
+  test("a server that wants authorization, configured without it, says how to give it", async () => {
+    const client = new MultiServerClient({ plain: { url: server.url } });
+    clients.push(client);
+    expect((await client.connect()).plain?.error).toBe(`HTTP 401 from ${server.url}: it wants authorization: give the server "auth": {} (OAuth) or "headers": {"Authorization": "Bearer …"}`);
+  });
+
+  test("logs in over legacy SSE too", async () => {
+    const client = new MultiServerClient(
+      { legacy: { url: server.sseUrl, transport: "sse", auth: { storePath: join(dir, "sse.json") } } },
+      { oauth: { onAuthorizationUrl: consentingBrowser } },
+    );
+    clients.push(client);
+    expect((await client.connect()).legacy).toMatchObject({ state: "connected", transport: "sse", toolCount: 1 });
+    expect(resultText(await client.callTool("legacy", "whoami", {}))).toBe("authorized");
+  });
+
   test("without a way to show the login link, connecting fails with an error naming the server", async () => {
     const client = open({}, join(dir, "headless.json"));
     const status = await client.connect();
@@ -48,8 +64,8 @@ describe("OAuth against a protected Streamable HTTP server (the SDK's auth route
     expect(server.counts.registrations - before.registrations).toBe(1);
     expect(server.counts.authorizations - before.authorizations).toBe(1);
     expect(server.counts.codeExchanges - before.codeExchanges).toBe(1);
-    // The resource indicator (RFC 8707) is the MCP endpoint, in the authorization and the token request.
-    expect(new Set(server.counts.resources)).toEqual(new Set([server.url]));
+    // The resource indicator (RFC 8707) is the one the server's metadata names, in the authorization and the token request.
+    expect(new Set(server.counts.resources)).toEqual(new Set([server.resource]));
     expect(resultText(await first.callTool("secure", "whoami", {}))).toBe("authorized");
 
     // The token lives 1 s: past it the server answers 401, and the client refreshes instead of logging in.

@@ -14,6 +14,7 @@ import { requireBearerAuth } from "@modelcontextprotocol/sdk/server/auth/middlew
 import type { AuthorizationParams, OAuthServerProvider } from "@modelcontextprotocol/sdk/server/auth/provider.js";
 import { getOAuthProtectedResourceMetadataUrl, mcpAuthRouter } from "@modelcontextprotocol/sdk/server/auth/router.js";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
+import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { OAuthClientInformationFull, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { FixtureState } from "./fixture-servers/mcp-server.js";
@@ -33,6 +34,10 @@ export interface OAuthServerCounts {
 export interface RunningOAuthServer {
   /** The MCP endpoint, `http://127.0.0.1:PORT/mcp`. */
   url: string;
+  /** The protected resource (RFC 9728) both endpoints belong to: the origin, `http://127.0.0.1:PORT/`. */
+  resource: string;
+  /** The legacy SSE endpoint of the same server, `http://127.0.0.1:PORT/sse`, behind the same bearer check. */
+  sseUrl: string;
   counts: OAuthServerCounts;
   close(): Promise<void>;
 }
@@ -104,7 +109,8 @@ class Provider implements OAuthServerProvider {
   private issue(clientId: string, scopes: string[]): OAuthTokens {
     const accessToken = randomUUID();
     const refreshToken = randomUUID();
-    this.accessTokens.set(accessToken, { token: accessToken, clientId, scopes, expiresAt: Math.floor(Date.now() / 1000) + this.tokenTtlSeconds });
+    // expiresAt to the millisecond: rounded to a second, a 1 s token could end at once.
+    this.accessTokens.set(accessToken, { token: accessToken, clientId, scopes, expiresAt: Date.now() / 1000 + this.tokenTtlSeconds });
     this.refreshTokens.set(refreshToken, { clientId, scopes });
     return { access_token: accessToken, token_type: "Bearer", expires_in: this.tokenTtlSeconds, refresh_token: refreshToken, ...(scopes.length ? { scope: scopes.join(" ") } : {}) };
   }
@@ -130,11 +136,27 @@ export async function startOAuthServer(options: { tokenTtlSeconds?: number } = {
   const base = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   const mcpUrl = new URL("/mcp", base);
   const router = express.Router();
-  router.use(mcpAuthRouter({ provider, issuerUrl: base, resourceServerUrl: mcpUrl }));
+  // One protected resource, the origin: /mcp and /sse are two doors to the same server.
+  router.use(mcpAuthRouter({ provider, issuerUrl: base, resourceServerUrl: base }));
+  const bearer = requireBearerAuth({ verifier: provider, resourceMetadataUrl: getOAuthProtectedResourceMetadataUrl(base) });
+  const sseSessions = new Map<string, SSEServerTransport>();
+  router.get("/sse", bearer, async (_request, response) => {
+    counts.authorizedRequests++;
+    const transport = new SSEServerTransport("/messages", response);
+    sseSessions.set(transport.sessionId, transport);
+    response.on("close", () => sseSessions.delete(transport.sessionId));
+    await fixture.createServer().connect(transport);
+  });
+  router.post("/messages", express.json(), bearer, async (request, response) => {
+    counts.authorizedRequests++;
+    const transport = sseSessions.get(String(request.query.sessionId));
+    if (!transport) return void response.status(404).send("unknown session");
+    await transport.handlePostMessage(request, response, request.body);
+  });
   router.post(
     "/mcp",
     express.json(),
-    requireBearerAuth({ verifier: provider, resourceMetadataUrl: getOAuthProtectedResourceMetadataUrl(mcpUrl) }),
+    bearer,
     async (request, response) => {
       counts.authorizedRequests++;
       const mcp = fixture.createServer();
@@ -147,6 +169,8 @@ export async function startOAuthServer(options: { tokenTtlSeconds?: number } = {
   routes = router;
   return {
     url: mcpUrl.href,
+    resource: base.href,
+    sseUrl: new URL("/sse", base).href,
     counts,
     close: () =>
       new Promise<void>((resolve) => {
