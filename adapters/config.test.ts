@@ -47,6 +47,9 @@ describe("parseServersConfig", () => {
     expect(configError(() => parseServersConfig({ a: { url: "https://a.example/mcp", auth: { clientSecrett: "s" } } })).message).toBe("a.auth.clientSecrett: unknown key");
     expect(configError(() => parseServersConfig({ a: { url: "https://a.example/mcp", oauth: { redirectPort: 70_000 } } })).key).toBe("a.oauth.redirectPort");
     expect(configError(() => parseServersConfig({ a: { url: "https://a.example/mcp", auth: {}, oauth: {} } })).key).toBe("a.oauth");
+    expect(configError(() => parseServersConfig({ a: { url: "https://a.example/mcp", auth: { grant: "client_credentials", clientId: "x" } } })).message).toBe(
+      'a.auth.grant: grant "client_credentials" needs clientId, and clientSecret or privateKey',
+    );
     expect(configError(() => parseServersConfig({ a: { url: "https://a.example/mcp", auth: {}, headers: { authorization: "Bearer x" } } })).key).toBe(
       "a.headers.Authorization",
     );

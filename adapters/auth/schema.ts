@@ -24,6 +24,9 @@ export const AuthConfigSchema = z.strictObject({
   redirectPort: z.number().int().min(0).max(65_535).optional().describe("Loopback port of the redirect http://127.0.0.1:PORT/callback; default: the registered one, else a free one"),
   storePath: z.string().min(1).optional().describe("File that keeps this server's tokens and registration (mode 0600); default the client's store"),
   loginTimeoutMs: z.number().int().positive().optional().describe("How long to wait for a person to log in; default 300000"),
+}).refine((auth) => auth.grant !== "client_credentials" || (auth.clientId !== undefined && (auth.clientSecret ?? auth.privateKey) !== undefined), {
+  message: 'grant "client_credentials" needs clientId, and clientSecret or privateKey',
+  path: ["grant"],
 });
 
 export type AuthConfig = z.infer<typeof AuthConfigSchema>;

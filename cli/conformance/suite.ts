@@ -43,11 +43,18 @@ function runCli(args: string[], timeoutMs: number): Promise<SuiteRun> {
   const scenario = args.includes("--scenario") ? args[args.indexOf("--scenario") + 1] : undefined;
   return new Promise((resolve, reject) => {
     // The CLI writes nothing to disk without -o; run it outside the repository anyway.
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: tmpdir(), stdio: ["ignore", "pipe", "pipe"] });
+    // Its own process group: on timeout the clients it started go with it.
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: tmpdir(), stdio: ["ignore", "pipe", "pipe"], detached: true });
     let output = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        child.kill("SIGKILL");
+      }
+    }, timeoutMs);
     child.once("error", (error) => {
       clearTimeout(timer);
       reject(error);
