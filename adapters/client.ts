@@ -1,13 +1,14 @@
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv-provider.js";
 import type { StructuredToolInterface } from "@langchain/core/tools";
-import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, ElicitRequest, ElicitResult, LoggingMessageNotification, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { parseServersConfig } from "./config.js";
-import { ServerConnection, type CallOptions } from "./connection.js";
+import { ServerConnection, type CallOptions, type ConnectionHooks } from "./connection.js";
 import { ConfigError, UnknownServerError, UnknownToolError } from "./errors.js";
 import { BridgedNames } from "./naming.js";
 import type { ResultContentOptions } from "./content.js";
 import { bridgeTool } from "./tools.js";
-import { ClientOptionsSchema, type ClientOptionsInput, type ServersConfig, type ServerStatus, type ToolInfo } from "./types.js";
+import type { ProgressUpdate } from "./notifications.js";
+import { ClientOptionsSchema, RootsSchema, type ClientOptionsInput, type Root, type ServersConfig, type ServerStatus, type ToolInfo } from "./types.js";
 
 export type { CallOptions };
 
@@ -16,6 +17,17 @@ export interface MultiServerClientOptions extends ClientOptionsInput {
   onStatusChange?: (server: string, status: ServerStatus) => void;
   /** Called whenever a server's tools change: connected, refreshed after `list_changed`, or gone. */
   onToolsChanged?: (server: string, tools: ToolInfo[]) => void;
+  /**
+   * Answers a server's `elicitation/create` (form mode) that no call's own `onElicitation` answers;
+   * setting it declares the capability. Omitted fields of an accepted form get the schema's defaults
+   * (SEP-1034); `signal` fires when the server withdraws the question. Without it nothing is declared
+   * and a question that comes anyway is declined.
+   */
+  onElicitation?: (server: string, params: ElicitRequest["params"], context: { signal: AbortSignal }) => Promise<ElicitResult>;
+  /** A server's `notifications/message`, bounded per server in rate and length (see `logLevel`). */
+  onLog?: (server: string, params: LoggingMessageNotification["params"]) => void;
+  /** Progress of any running call (as each call's own `onProgress` hears it). */
+  onProgress?: (server: string, tool: string, update: ProgressUpdate) => void;
 }
 
 /**
@@ -45,6 +57,7 @@ export class MultiServerClient {
   private bridged: StructuredToolInterface[] | undefined;
   private readonly resultOptions: Required<ResultContentOptions>;
   private frozenCatalog: readonly ToolInfo[] | undefined;
+  private roots: Root[] | undefined;
 
   /**
    * @param config servers by name, from code or {@link parseServersConfig}; validated again here.
@@ -52,20 +65,22 @@ export class MultiServerClient {
    */
   constructor(config: ServersConfig, options: MultiServerClientOptions = {}) {
     const servers = parseServersConfig(config);
-    const { onStatusChange, onToolsChanged, ...rest } = options;
+    const { onStatusChange, onToolsChanged, onElicitation, onLog, onProgress, ...rest } = options;
     const parsed = ClientOptionsSchema.safeParse(rest);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const key = issue?.path.join(".") || (issue?.code === "unrecognized_keys" ? issue.keys[0] : undefined);
       throw new ConfigError(`options${key ? `.${key}` : ""}: ${issue?.message ?? "invalid"}`, { key });
     }
+    this.roots = parsed.data.roots?.map((root) => ({ ...root }));
+    const hooks: ConnectionHooks = { onElicitation, onLog, onProgress, roots: () => this.roots?.map((root) => ({ ...root })) };
     this.onStatusChange = onStatusChange;
     this.onToolsChanged = onToolsChanged;
     this.resultOptions = { maxResultChars: parsed.data.maxResultChars, multimodal: parsed.data.multimodal };
     const describeTool = (server: string, tool: Tool) => this.describeTool(server, tool);
     const outputValidator = new AjvJsonSchemaValidator();
     for (const [name, server] of Object.entries(servers)) {
-      const connection = new ServerConnection(name, server, parsed.data, describeTool, (kind) => this.changed(name, kind), outputValidator);
+      const connection = new ServerConnection(name, server, parsed.data, describeTool, (kind) => this.changed(name, kind), outputValidator, hooks);
       this.connections.set(name, connection);
     }
   }
@@ -179,6 +194,22 @@ export class MultiServerClient {
     const target = this.resolveTool(bridgedName);
     if (!target) throw new UnknownToolError(bridgedName);
     return this.callTool(target.server, target.tool, args, options);
+  }
+
+  /**
+   * Replaces the roots answered to `roots/list` and tells each connected server
+   * (`notifications/roots/list_changed`). Sessions opened without roots declared none; they learn of
+   * roots when they reconnect.
+   * @throws {ConfigError} when a root is not a `file://` URI.
+   */
+  setRoots(roots: Root[]): void {
+    const parsed = RootsSchema.safeParse(roots);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ConfigError(`roots.${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`, { key: "roots" });
+    }
+    this.roots = parsed.data;
+    for (const connection of this.connections.values()) connection.rootsChanged();
   }
 
   /** Closes every session and stops reconnecting; afterwards calls fail and the process can exit. */
