@@ -5,12 +5,15 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runStart } from "../test/support/cli-process.js";
 import { ASK_SCHEMA } from "../test/support/fixture-servers/mcp-server.js";
 import { startOpenAIStub, type OpenAIStub } from "../test/support/model-stubs/openai.js";
 import { tsxCommand } from "../test/support/processes.js";
 import { askQuestion, formatLog, formatProgress } from "./feedback.js";
+
+const EVERYTHING = fileURLToPath(new URL("../node_modules/@modelcontextprotocol/server-everything/dist/index.js", import.meta.url));
 
 describe("the pieces", () => {
   it("keep a server's text on one line, whatever control characters it sends", () => {
@@ -36,11 +39,14 @@ describe("the pieces", () => {
 describe("npm start with a server that asks, reports progress and logs", { timeout: 90_000 }, () => {
   let dir: string;
   let config: string;
+  let everything: string;
   const stubs: OpenAIStub[] = [];
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "mcp-graph-feedback-"));
     config = join(dir, "fixture.json");
     await writeFile(config, JSON.stringify({ mcpServers: { fixture: { ...tsxCommand("./fixture-servers/capabilities-stdio.ts"), stderr: "ignore" } } }));
+    everything = join(dir, "everything.json");
+    await writeFile(everything, JSON.stringify({ mcpServers: { everything: { command: process.execPath, args: [EVERYTHING, "stdio"], stderr: "ignore" } } }));
   });
   afterAll(async () => {
     await Promise.allSettled(stubs.map((stub) => stub.close()));
@@ -49,10 +55,10 @@ describe("npm start with a server that asks, reports progress and logs", { timeo
 
   const call = (tool: string, args: Record<string, unknown>) => ({ reason: `call ${tool}`, decision: { action: "call_tool", tool, args } });
   const answer = (text: string) => ({ reason: "done", decision: { action: "answer", answer: text } });
-  async function start(script: unknown[], args: string[], options: { input?: string; terminal?: boolean } = {}) {
+  async function start(script: unknown[], args: string[], options: { input?: string; terminal?: boolean; config?: string } = {}) {
     const stub = await startOpenAIStub(script as Parameters<typeof startOpenAIStub>[0]);
     stubs.push(stub);
-    return runStart(["--config", config, "--approval", "never", "--model", "openai:gpt-4o", ...args], {
+    return runStart(["--config", options.config ?? config, "--approval", "never", "--model", "openai:gpt-4o", ...args], {
       ...options,
       env: { MCP_GRAPH_DB: ":memory:", OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: stub.url },
     });
@@ -80,5 +86,25 @@ describe("npm start with a server that asks, reports progress and logs", { timeo
     expect(run.stderr).toContain("[log] fixture info (chatter): message 1\n[log] fixture info (chatter): message 2\n");
     expect(run.stdout + run.stderr).not.toContain("[progress]");
     expect(run.stdout + run.stderr).not.toContain("\r");
+  });
+
+  it("with server-everything on a terminal: its long-running tool shows progress, and its form is asked and answered", async () => {
+    const script = [
+      call("everything__trigger-long-running-operation", { duration: 1, steps: 4 }),
+      answer("Done."),
+      "Done.",
+      call("everything__trigger-elicitation-request", {}),
+      answer("Thanks."),
+      "Thanks.",
+    ];
+    // The name and the yes/no field typed; Enter for the other eleven keeps their defaults or leaves them out.
+    const run = await start(script, [], { terminal: true, config: everything, input: `run it\nask me\nAda Lovelace\ny\n${"\n".repeat(11)}/quit\n` });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.stdout).toMatch(/\[discover\] everything: 15 tools over stdio/);
+    expect(run.stdout).toMatch(/\[progress\] everything\.trigger-long-running-operation 4\/4 \(100%\)/);
+    expect(run.stdout).toContain("[ask] everything.trigger-elicitation-request asks: Please provide inputs for the following fields:");
+    expect(run.stdout).toContain("[call] everything.trigger-elicitation-request → ✅ User provided the requested information!");
+    expect(run.stdout).toMatch(/"name": "Ada Lovelace",\s+"check": true,\s+"firstLine": "It was a dark and stormy night\."/);
+    expect(run.stdout).toContain("[answer] Thanks.");
   });
 });
