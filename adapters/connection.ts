@@ -366,10 +366,14 @@ export class ServerConnection {
       this.emit("status");
       return undefined;
     };
-    const promise: Promise<Session | undefined> = run().finally(() => {
-      if (this.recovering === promise) this.recovering = undefined;
-      this.attemptDone();
-    });
+    // Outside any call's scope: a session's streams are read in the context they were opened in, and
+    // must not name the call that happened to open them as the owner of every later question.
+    const promise: Promise<Session | undefined> = this.callScope.exit(() =>
+      run().finally(() => {
+        if (this.recovering === promise) this.recovering = undefined;
+        this.attemptDone();
+      }),
+    );
     this.recovering = promise;
     return promise;
   }
@@ -454,7 +458,8 @@ export class ServerConnection {
    * per session, so it is a call's only when that call is the server's only one running.
    */
   private async elicit(params: ElicitationParams, signal: AbortSignal): Promise<ElicitResult> {
-    const call = this.callScope.getStore() ?? (this.running.size === 1 ? [...this.running][0] : undefined);
+    const scoped = this.callScope.getStore();
+    const call = scoped && this.running.has(scoped) ? scoped : this.running.size === 1 ? [...this.running][0] : undefined;
     const fallback = this.hooks.onElicitation;
     const ask = call?.options.onElicitation ?? (fallback && ((question: ElicitationParams, context: { signal: AbortSignal }) => fallback(this.name, question, context)));
     if (!ask) return { action: "decline" };
