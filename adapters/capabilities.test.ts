@@ -66,6 +66,14 @@ describe.each(["http", "stdio"] as const)("client capabilities over %s", (kind) 
     ]);
   });
 
+  it("still times a call out as before when elicitation is declared", async () => {
+    const client = await connected(kind, { onElicitation: () => Promise.resolve({ action: "decline" }) });
+    await expect(client.callTool("fixture", "count_up", { steps: 1, ms: 2_000 }, { timeoutMs: 300 })).rejects.toMatchObject({
+      name: "ToolTimeoutError",
+      message: "fixture.count_up timed out after 300 ms; the call may still be running on the server and was not repeated",
+    });
+  });
+
   it("refuses an answer that does not fit the form rather than send it", async () => {
     const client = await connected(kind, { onElicitation: () => Promise.resolve({ action: "accept", content: { count: 2 } }) });
     // The server's question failed with the reason, so the fixture's tool failed: the bad answer never reached it.
