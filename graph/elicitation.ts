@@ -1,7 +1,15 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { interrupt, isGraphInterrupt } from "@langchain/langgraph";
 import { z } from "zod";
-import { completeElicitResult, MAX_ELICITATION_WAIT_MS, type CallToolResult, type ElicitationParams, type ElicitRequestFormParams, type ElicitResult } from "../adapters/index.js";
+import {
+  completeElicitResult,
+  MAX_ELICITATION_WAIT_MS,
+  type CallToolResult,
+  type ElicitationParams,
+  type ElicitRequestFormParams,
+  type ElicitResult,
+  type ProgressUpdate,
+} from "../adapters/index.js";
 
 /**
  * The interrupt a tool call raises when its server asks the user something (`elicitation/create`,
@@ -59,18 +67,33 @@ export class LiveCall {
   private readonly questions: Question[] = [];
   private wake: (() => void) | undefined;
   private detach: (() => void) | undefined;
+  private onProgress: ((update: ProgressUpdate) => void) | undefined;
 
-  /** `start` makes the call with the signal and question handler it is given. */
-  constructor(start: (signal: AbortSignal, ask: (params: ElicitationParams, context: { signal: AbortSignal }) => Promise<ElicitResult>) => Promise<CallToolResult>) {
-    this.outcome = start(this.controller.signal, (params, context) => this.ask(params, context.signal)).then(
+  /** `start` makes the call with the signal, question handler and progress listener it is given. */
+  constructor(
+    start: (
+      signal: AbortSignal,
+      ask: (params: ElicitationParams, context: { signal: AbortSignal }) => Promise<ElicitResult>,
+      progress: (update: ProgressUpdate) => void,
+    ) => Promise<CallToolResult>,
+  ) {
+    this.outcome = start(
+      this.controller.signal,
+      (params, context) => this.ask(params, context.signal),
+      (update) => this.onProgress?.(update),
+    ).then(
       (result) => ({ ok: true as const, result }),
       (error: unknown) => ({ ok: false as const, error }),
     );
   }
 
-  /** Ties the call to the run now driving it: its abort cancels the call, until {@link release}. */
-  attach(signal: AbortSignal | undefined): void {
+  /**
+   * Ties the call to the run now driving it: its abort cancels the call and its progress goes to
+   * `onProgress`, until {@link release}.
+   */
+  attach(signal: AbortSignal | undefined, onProgress?: (update: ProgressUpdate) => void): void {
     this.release();
+    this.onProgress = onProgress;
     if (!signal) return;
     const abort = () => this.controller.abort(signal.reason);
     if (signal.aborted) return abort();
@@ -79,6 +102,7 @@ export class LiveCall {
   }
 
   release(): void {
+    this.onProgress = undefined;
     this.detach?.();
     this.detach = undefined;
   }

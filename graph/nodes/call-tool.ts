@@ -1,6 +1,6 @@
 import { AIMessage, ToolMessage } from "@langchain/core/messages";
 import { isGraphInterrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { boundText, describeResult, modelContent, type CallToolResult, type ElicitRequestFormParams, type ModelContent } from "../../adapters/index.js";
+import { boundText, describeResult, modelContent, type CallToolResult, type ElicitationParams, type ElicitRequestFormParams, type ModelContent } from "../../adapters/index.js";
 import { ensureConfiguration } from "../configuration.js";
 import type { GraphContext } from "../context.js";
 import { driveCall, LiveCall, liveCallKey, type ElicitationInterrupt } from "../elicitation.js";
@@ -36,25 +36,21 @@ export function callTool(context: GraphContext) {
     const key = liveCallKey(config);
     const call =
       (key !== undefined ? context.liveCalls.take(key) : undefined) ??
-      new LiveCall((signal, onElicitation) =>
-        client.callTool(known.server, known.tool, decision.args, {
-          timeoutMs: callTimeoutMs,
-          signal,
-          onElicitation,
-          onProgress: (update) => config.writer?.({ type: "progress", server: known.server, tool: known.tool, ...update }),
-        }),
+      new LiveCall((signal, onElicitation, onProgress) =>
+        client.callTool(known.server, known.tool, decision.args, { timeoutMs: callTimeoutMs, signal, onElicitation, onProgress }),
       );
-    call.attach(config.signal);
-    const describe = (params: ElicitRequestFormParams, error?: string): ElicitationInterrupt => ({
+    // A call kept from an earlier run reports to this one now.
+    call.attach(config.signal, (update) => config.writer?.({ type: "progress", server: known.server, tool: known.tool, ...update }));
+    const describe = (params: ElicitationParams, error?: string): ElicitationInterrupt => ({
       type: "elicitation",
       server: known.server,
       tool: known.tool,
       message: params.message,
-      requestedSchema: params.requestedSchema,
+      requestedSchema: (params as ElicitRequestFormParams).requestedSchema,
       ...(error ? { error } : {}),
     });
     try {
-      const outcome = await driveCall(call, key, context.liveCalls, (params, error) => describe(params as ElicitRequestFormParams, error)).finally(() => call.release());
+      const outcome = await driveCall(call, key, context.liveCalls, describe).finally(() => call.release());
       if (!outcome.ok) throw outcome.error;
       const result = outcome.result;
       record = {
