@@ -66,6 +66,15 @@ describe.each(["http", "stdio"] as const)("client capabilities over %s", (kind) 
     ]);
   });
 
+  it("routes questions of concurrent calls to each call over HTTP, and to the client's handler over stdio", async () => {
+    const client = await connected(kind, { onElicitation: () => Promise.resolve({ action: "accept", content: { name: "client" } }) });
+    const own = (name: string) => ({ onElicitation: () => Promise.resolve({ action: "accept" as const, content: { name } }) });
+    const [first, second] = await Promise.all([client.callTool("fixture", "ask", {}, own("first")), client.callTool("fixture", "ask", {}, own("second"))]);
+    const names = [first, second].map((result) => JSON.parse(resultText(result)).content.name);
+    // stdio has one stream per session: with two calls running, a question cannot name its call.
+    expect(names).toEqual(kind === "http" ? ["first", "second"] : ["client", "client"]);
+  });
+
   it("still times a call out as before when elicitation is declared", async () => {
     const client = await connected(kind, { onElicitation: () => Promise.resolve({ action: "decline" }) });
     await expect(client.callTool("fixture", "count_up", { steps: 1, ms: 2_000 }, { timeoutMs: 300 })).rejects.toMatchObject({
