@@ -1,14 +1,15 @@
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv-provider.js";
 import type { StructuredToolInterface } from "@langchain/core/tools";
-import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, ElicitRequest, ElicitResult, LoggingMessageNotification, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { attachOAuthProviders, type OAuthOptions } from "./auth/login.js";
 import { parseServersConfig } from "./config.js";
-import { ServerConnection, type CallOptions } from "./connection.js";
+import { ServerConnection, type CallOptions, type ConnectionHooks } from "./connection.js";
 import { ConfigError, UnknownServerError, UnknownToolError } from "./errors.js";
 import { BridgedNames } from "./naming.js";
 import type { ResultContentOptions } from "./content.js";
 import { bridgeTool } from "./tools.js";
-import { ClientOptionsSchema, type ClientOptionsInput, type ServersConfig, type ServerStatus, type ToolInfo } from "./types.js";
+import type { ProgressUpdate } from "./notifications.js";
+import { ClientOptionsSchema, RootsSchema, type ClientOptionsInput, type Root, type ServersConfig, type ServerStatus, type ToolInfo } from "./types.js";
 
 export type { CallOptions };
 
@@ -19,6 +20,17 @@ export interface MultiServerClientOptions extends ClientOptionsInput {
   onToolsChanged?: (server: string, tools: ToolInfo[]) => void;
   /** How servers configured with `auth` log in: the token store, and how a person is shown the login URL. */
   oauth?: OAuthOptions;
+  /**
+   * Answers a server's `elicitation/create` (form mode) that no call's own `onElicitation` answers;
+   * setting it declares the capability. Omitted fields of an accepted form get the schema's defaults
+   * (SEP-1034); `signal` fires when the server withdraws the question. Without it nothing is declared
+   * and a question that comes anyway is declined.
+   */
+  onElicitation?: (server: string, params: ElicitRequest["params"], context: { signal: AbortSignal }) => Promise<ElicitResult>;
+  /** A server's `notifications/message`, bounded per server in rate and length (see `logLevel`). */
+  onLog?: (server: string, params: LoggingMessageNotification["params"]) => void;
+  /** Progress of any running call (as each call's own `onProgress` hears it). */
+  onProgress?: (server: string, tool: string, update: ProgressUpdate) => void;
 }
 
 /**
@@ -49,13 +61,14 @@ export class MultiServerClient {
   private readonly resultOptions: Required<ResultContentOptions>;
   private frozenCatalog: readonly ToolInfo[] | undefined;
   private readonly stopLogins: () => void;
+  private roots: Root[] | undefined;
 
   /**
    * @param config servers by name, from code or {@link parseServersConfig}; validated again here.
    * @throws {ConfigError} when the configuration or an option is invalid.
    */
   constructor(config: ServersConfig, options: MultiServerClientOptions = {}) {
-    const { onStatusChange, onToolsChanged, oauth, ...rest } = options;
+    const { onStatusChange, onToolsChanged, onElicitation, onLog, onProgress, oauth, ...rest } = options;
     const { servers, close: stopLogins } = attachOAuthProviders(parseServersConfig(config), oauth);
     this.stopLogins = stopLogins;
     const parsed = ClientOptionsSchema.safeParse(rest);
@@ -64,13 +77,15 @@ export class MultiServerClient {
       const key = issue?.path.join(".") || (issue?.code === "unrecognized_keys" ? issue.keys[0] : undefined);
       throw new ConfigError(`options${key ? `.${key}` : ""}: ${issue?.message ?? "invalid"}`, { key });
     }
+    this.roots = parsed.data.roots?.map((root) => ({ ...root }));
+    const hooks: ConnectionHooks = { onElicitation, onLog, onProgress, roots: () => this.roots?.map((root) => ({ ...root })) };
     this.onStatusChange = onStatusChange;
     this.onToolsChanged = onToolsChanged;
     this.resultOptions = { maxResultChars: parsed.data.maxResultChars, multimodal: parsed.data.multimodal };
     const describeTool = (server: string, tool: Tool) => this.describeTool(server, tool);
     const outputValidator = new AjvJsonSchemaValidator();
     for (const [name, server] of Object.entries(servers)) {
-      const connection = new ServerConnection(name, server, parsed.data, describeTool, (kind) => this.changed(name, kind), outputValidator);
+      const connection = new ServerConnection(name, server, parsed.data, describeTool, (kind) => this.changed(name, kind), outputValidator, hooks);
       this.connections.set(name, connection);
     }
   }
@@ -184,6 +199,22 @@ export class MultiServerClient {
     const target = this.resolveTool(bridgedName);
     if (!target) throw new UnknownToolError(bridgedName);
     return this.callTool(target.server, target.tool, args, options);
+  }
+
+  /**
+   * Replaces the roots answered to `roots/list` and tells each connected server
+   * (`notifications/roots/list_changed`). Sessions opened without roots declared none; they learn of
+   * roots when they reconnect.
+   * @throws {ConfigError} when a root is not a `file://` URI.
+   */
+  setRoots(roots: Root[]): void {
+    const parsed = RootsSchema.safeParse(roots);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ConfigError(`roots.${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`, { key: "roots" });
+    }
+    this.roots = parsed.data;
+    for (const connection of this.connections.values()) connection.rootsChanged();
   }
 
   /** Closes every session and stops reconnecting; afterwards calls fail and the process can exit. */

@@ -1,16 +1,25 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
   CallToolResultSchema,
+  ElicitRequestSchema,
   ErrorCode,
+  ListRootsRequestSchema,
+  LoggingMessageNotificationSchema,
   McpError,
+  ProgressNotificationSchema,
   ToolListChangedNotificationSchema,
   type CallToolResult,
+  type ClientCapabilities,
+  type Progress,
   type Tool,
 } from "@modelcontextprotocol/sdk/types.js";
 import { completePendingLogin, loginPending } from "./auth/login.js";
 import { Deadline } from "./deadline.js";
+import { completeElicitResult, MAX_ELICITATION_WAIT_MS, type ElicitationHandler, type ElicitationParams, type ElicitResult } from "./elicitation.js";
+import { LogGate, progressGate, type LogMessage, type ProgressUpdate } from "./notifications.js";
 import {
   ConnectionLostError,
   InvalidToolArgumentsError,
@@ -22,7 +31,7 @@ import {
   UnknownToolError,
 } from "./errors.js";
 import { describeFailure, failureKind, openClient } from "./transport.js";
-import type { ClientOptions, ServerConfig, ServerState, ServerStatus, ToolInfo, TransportKind } from "./types.js";
+import type { ClientOptions, Root, ServerConfig, ServerState, ServerStatus, ToolInfo, TransportKind } from "./types.js";
 import { validateToolArguments } from "./validation.js";
 
 /** Bursts of `tools/list_changed` (e.g. a server registering tools one by one) cost one refresh. */
@@ -56,9 +65,35 @@ interface Session {
 }
 
 export interface CallOptions {
-  /** Total time for the call, including waiting for a reconnection and one retry. */
+  /** Total time for the call, including waiting for a reconnection and one retry (not the time a person takes to answer the server's questions). */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Progress the server reports for this call (`notifications/progress`; asking for it sends a `progressToken`). */
+  onProgress?: (update: ProgressUpdate) => void;
+  /**
+   * Answers the server's questions (`elicitation/create`) during this call, instead of the client's
+   * `onElicitation`, which must be set (it declares the capability). Over Streamable HTTP a question
+   * is this call's when it arrives on the call's response stream; over stdio and SSE, when this is
+   * the server's only call running.
+   */
+  onElicitation?: (params: ElicitationParams, context: { signal: AbortSignal }) => Promise<ElicitResult>;
+}
+
+/** What a client hears from its servers besides results, wired once for all its connections. */
+export interface ConnectionHooks {
+  /** Declares elicitation (form mode) when set; the fallback for questions no call answers. */
+  onElicitation?: ElicitationHandler;
+  /** The roots now; roots are declared (with listChanged) when this gives an array at connect time. */
+  roots(): Root[] | undefined;
+  onLog?: (server: string, message: LogMessage) => void;
+  onProgress?: (server: string, tool: string, update: ProgressUpdate) => void;
+}
+
+/** A call in flight: what its server's questions and progress go to. */
+interface RunningCall {
+  tool: string;
+  deadline: Deadline;
+  options: CallOptions;
 }
 
 /**
@@ -92,6 +127,13 @@ export class ServerConnection {
   // A list_changed that arrives while connecting would otherwise be lost between the initial
   // tools/list and the session becoming current.
   private readonly changedBeforeInstall = new WeakSet<Client>();
+  private readonly running = new Set<RunningCall>();
+  // The call a message belongs to, where the transport reads it in that call's async context.
+  private readonly callScope = new AsyncLocalStorage<RunningCall>();
+  private readonly logGate = new LogGate();
+  // Calls that asked for progress, by the token they sent.
+  private readonly progressListeners = new Map<string, (update: Progress) => void>();
+  private progressTokens = 0;
 
   constructor(
     readonly name: string,
@@ -101,6 +143,7 @@ export class ServerConnection {
     private readonly onChange: (kind: "status" | "tools") => void,
     // Shared by all sessions of a client: the SDK would otherwise build an Ajv instance per session.
     private readonly outputValidator: jsonSchemaValidator,
+    private readonly hooks: ConnectionHooks = { roots: () => undefined },
   ) {}
 
   private get closed(): boolean {
@@ -172,15 +215,24 @@ export class ServerConnection {
     const timeoutMs = options.timeoutMs ?? this.config.timeoutMs ?? this.options.callTimeoutMs;
     const deadline = new Deadline(timeoutMs, options.signal);
     const progress = { sent: 0 };
+    const call: RunningCall = { tool: toolName, deadline, options };
+    this.running.add(call);
     try {
-      return await this.callWithRetry(toolName, args, deadline, progress);
+      return await this.callScope.run(call, () => this.callWithRetry(call, args, progress));
     } catch (error) {
       if (deadline.cancelled) throw new ToolCallAbortedError(this.name, toolName, options.signal?.reason);
       if (deadline.expired) throw new ToolTimeoutError(this.name, toolName, timeoutMs, progress.sent);
       throw error;
     } finally {
+      this.running.delete(call);
       deadline.dispose();
     }
+  }
+
+  /** Tells the current session its roots changed, if it declared them. */
+  rootsChanged(): void {
+    // Refused (and ignored) by the SDK for a session that did not declare roots.
+    void this.session?.client.sendRootsListChanged().catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -199,12 +251,19 @@ export class ServerConnection {
   }
 
   /** `progress.sent` counts the requests that may have reached the server, for the timeout's message. */
-  private async callWithRetry(
-    toolName: string,
-    args: Record<string, unknown>,
-    deadline: Deadline,
-    progress: { sent: number },
-  ): Promise<CallToolResult> {
+  private async callWithRetry(call: RunningCall, args: Record<string, unknown>, progress: { sent: number }): Promise<CallToolResult> {
+    const onprogress = this.progressListener(call);
+    const progressToken = onprogress ? `${this.name}:${++this.progressTokens}` : undefined;
+    if (onprogress && progressToken) this.progressListeners.set(progressToken, onprogress);
+    try {
+      return await this.attemptCall(call, args, progress, progressToken);
+    } finally {
+      if (progressToken) this.progressListeners.delete(progressToken);
+    }
+  }
+
+  private async attemptCall(call: RunningCall, args: Record<string, unknown>, progress: { sent: number }, progressToken: string | undefined): Promise<CallToolResult> {
+    const { tool: toolName, deadline } = call;
     for (let attempt = 0; ; attempt++) {
       const session = await this.ready(deadline);
       const tool = session.tools.find((candidate) => candidate.name === toolName);
@@ -216,8 +275,11 @@ export class ServerConnection {
       progress.sent++;
       try {
         // Parsed with CallToolResultSchema, so never the pre-2024 `toolResult` shape the return type also admits.
-        return (await session.client.callTool({ name: toolName, arguments: args }, CallToolResultSchema, {
-          timeout: budget,
+        // The deadline rules (its signal cancels the request); the SDK's own timer only backs it up,
+        // past the time a question may wait for a person, which the deadline does not count.
+        const params = { name: toolName, arguments: args, ...(progressToken ? { _meta: { progressToken } } : {}) };
+        return (await session.client.callTool(params, CallToolResultSchema, {
+          timeout: budget + (this.hooks.onElicitation ? MAX_ELICITATION_WAIT_MS : 0),
           signal: deadline.signal,
         })) as CallToolResult;
       } catch (error) {
@@ -307,10 +369,14 @@ export class ServerConnection {
       this.emit("status");
       return undefined;
     };
-    const promise: Promise<Session | undefined> = run().finally(() => {
-      if (this.recovering === promise) this.recovering = undefined;
-      this.attemptDone();
-    });
+    // Outside any call's scope: a session's streams are read in the context they were opened in, and
+    // must not name the call that happened to open them as the owner of every later question.
+    const promise: Promise<Session | undefined> = this.callScope.exit(() =>
+      run().finally(() => {
+        if (this.recovering === promise) this.recovering = undefined;
+        this.attemptDone();
+      }),
+    );
     this.recovering = promise;
     return promise;
   }
@@ -351,6 +417,11 @@ export class ServerConnection {
     const { client, kind } = await openClient(this.config, () => this.makeClient(), { timeoutMs, signal: this.lifetime.signal });
     try {
       const tools = await listAllTools(client, { timeout: Math.max(1, timeoutMs - (Date.now() - started)), signal: this.lifetime.signal });
+      const { logLevel } = this.options;
+      if (logLevel && client.getServerCapabilities()?.logging) {
+        // A server that refuses the level still works; it logs at its own.
+        await client.setLoggingLevel(logLevel, { timeout: Math.max(1, timeoutMs - (Date.now() - started)) }).catch(() => undefined);
+      }
       const info = client.getServerVersion();
       return {
         client,
@@ -367,11 +438,77 @@ export class ServerConnection {
   }
 
   private makeClient(): Client {
-    const client = new Client(this.options.clientInfo, { capabilities: {}, jsonSchemaValidator: this.outputValidator });
+    const roots = this.hooks.roots() !== undefined;
+    const capabilities: ClientCapabilities = {
+      ...(this.hooks.onElicitation ? { elicitation: { form: {} } } : {}),
+      ...(roots ? { roots: { listChanged: true } } : {}),
+    };
+    const client = new Client(this.options.clientInfo, { capabilities, jsonSchemaValidator: this.outputValidator });
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => this.toolsChanged(client));
+    // Ours, not the SDK's `onprogress`: the SDK drops (as an error) a progress notification that
+    // arrives in the same read as the call's result, since it handles the result first; a call's
+    // token is ours until the call has returned. Late or unknown tokens are ignored.
+    client.setNotificationHandler(ProgressNotificationSchema, (notification) => {
+      this.progressListeners.get(String(notification.params.progressToken))?.(notification.params);
+    });
+    if (this.hooks.onElicitation) client.setRequestHandler(ElicitRequestSchema, (request, extra) => this.elicit(request.params, extra.signal));
+    if (roots) client.setRequestHandler(ListRootsRequestSchema, () => ({ roots: this.hooks.roots() ?? [] }));
+    // A question from a server that was not told we take them (the SDK would not let us register it).
+    client.fallbackRequestHandler = (request) => {
+      if (request.method === "elicitation/create") return Promise.resolve({ action: "decline" });
+      return Promise.reject(new McpError(ErrorCode.MethodNotFound, "Method not found"));
+    };
+    const onLog = this.hooks.onLog;
+    if (onLog) {
+      client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
+        for (const message of this.logGate.admit(notification.params)) listen(() => onLog(this.name, message));
+      });
+    }
     client.onclose = () => this.lose(client, "connection closed");
     client.onerror = (error) => this.checkHealth(client, error);
     return client;
+  }
+
+  /**
+   * Asks the person behind the call the question belongs to (its `onElicitation`), else the client's
+   * handler; the call's deadline stops meanwhile. Over Streamable HTTP the SDK reads a call's response
+   * stream in the call's async context, so the question names its call; stdio and SSE have one stream
+   * per session, so it is a call's only when that call is the server's only one running.
+   */
+  private async elicit(params: ElicitationParams, signal: AbortSignal): Promise<ElicitResult> {
+    const scoped = this.callScope.getStore();
+    const call = scoped && this.running.has(scoped) ? scoped : this.running.size === 1 ? [...this.running][0] : undefined;
+    const fallback = this.hooks.onElicitation;
+    const ask = call?.options.onElicitation ?? (fallback && ((question: ElicitationParams, context: { signal: AbortSignal }) => fallback(this.name, question, context)));
+    if (!ask) return { action: "decline" };
+    const withdrawn = AbortSignal.any([signal, this.lifetime.signal, AbortSignal.timeout(MAX_ELICITATION_WAIT_MS), ...(call ? [call.deadline.signal] : [])]);
+    const release = call?.deadline.hold();
+    try {
+      const result = await new Promise<ElicitResult>((resolve, reject) => {
+        const onWithdrawn = () => resolve({ action: "cancel" });
+        withdrawn.addEventListener("abort", onWithdrawn, { once: true });
+        ask(params, { signal: withdrawn })
+          .then(resolve, reject)
+          .finally(() => withdrawn.removeEventListener("abort", onWithdrawn));
+      });
+      return completeElicitResult(params, result);
+    } finally {
+      release?.();
+    }
+  }
+
+  /** Where a call's progress goes (its own listener and the client's), or undefined when nobody listens. */
+  private progressListener(call: RunningCall): ((update: Progress) => void) | undefined {
+    const own = call.options.onProgress;
+    const shared = this.hooks.onProgress;
+    if (!own && !shared) return undefined;
+    const gate = progressGate();
+    return (notification) => {
+      const update = gate(notification);
+      if (!update) return;
+      if (own) listen(() => own(update));
+      if (shared) listen(() => shared(this.name, call.tool, update));
+    };
   }
 
   private install(session: Session): Session | undefined {
@@ -518,6 +655,15 @@ export class ServerConnection {
     } catch {
       // A listener's failure must not break the connection's state machine.
     }
+  }
+}
+
+/** Runs a listener; its failure must not break the session that heard the notification. */
+function listen(listener: () => void): void {
+  try {
+    listener();
+  } catch {
+    // The listener's own problem.
   }
 }
 

@@ -6,17 +6,20 @@
 export class Deadline {
   readonly signal: AbortSignal;
   private readonly controller = new AbortController();
-  private readonly end: number;
-  private readonly timer: NodeJS.Timeout;
+  private end = 0;
+  private timer: NodeJS.Timeout | undefined;
+  // While held (a question waits for a person), the clock stops: what is left when held is left when released.
+  private holds = 0;
+  private heldRemaining = 0;
+  private disposed = false;
   private readonly onParentAbort: () => void;
 
   constructor(
     readonly timeoutMs: number,
     private readonly parent?: AbortSignal,
   ) {
-    this.end = Date.now() + timeoutMs;
     this.signal = this.controller.signal;
-    this.timer = setTimeout(() => this.controller.abort(new DOMException("timed out", "TimeoutError")), timeoutMs);
+    this.arm(timeoutMs);
     this.onParentAbort = () => this.controller.abort(parent?.reason);
     if (parent?.aborted) this.onParentAbort();
     else parent?.addEventListener("abort", this.onParentAbort, { once: true });
@@ -24,7 +27,30 @@ export class Deadline {
 
   /** Milliseconds left, at least 1 so it can be handed to APIs that reject 0. */
   remaining(): number {
-    return Math.max(1, this.end - Date.now());
+    return Math.max(1, this.holds > 0 ? this.heldRemaining : this.end - Date.now());
+  }
+
+  /**
+   * Stops the clock until the returned function is called (once per hold; holds nest): time a
+   * person takes to answer a server's question is not the server's time.
+   */
+  hold(): () => void {
+    if (this.holds++ === 0 && !this.signal.aborted) {
+      this.heldRemaining = Math.max(1, this.end - Date.now());
+      clearTimeout(this.timer);
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.holds === 0 && !this.signal.aborted && !this.disposed) this.arm(this.heldRemaining);
+    };
+  }
+
+  private arm(ms: number): void {
+    this.end = Date.now() + ms;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.controller.abort(new DOMException("timed out", "TimeoutError")), ms);
   }
 
   /** The caller cancelled (as opposed to the timeout passing). A parent timeout signal counts as a timeout. */
@@ -56,6 +82,7 @@ export class Deadline {
   }
 
   dispose(): void {
+    this.disposed = true;
     clearTimeout(this.timer);
     this.parent?.removeEventListener("abort", this.onParentAbort);
   }

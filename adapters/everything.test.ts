@@ -71,3 +71,43 @@ describe.each(["http", "sse", "stdio"] as const)("@modelcontextprotocol/server-e
     expect(String(message.content)).toMatch(/^Here's the image you requested:\n\(1 image, image\/png, \d+ KB, kept in the artifact\)\n/);
   });
 });
+
+describe("@modelcontextprotocol/server-everything with elicitation, roots and progress declared (stdio)", () => {
+  let client: MultiServerClient | undefined;
+  const asked: string[] = [];
+  afterAll(async () => {
+    await client?.close();
+  });
+
+  it("lists the tools it keeps for such clients, and they work", async () => {
+    client = new MultiServerClient(
+      { everything: { command: process.execPath, args: [EVERYTHING, "stdio"], stderr: "ignore" } },
+      {
+        connectTimeoutMs: 15_000,
+        roots: [{ uri: "file:///work/project", name: "project" }],
+        // The person fills in the two fields without defaults; SEP-1034 fills the rest.
+        onElicitation: async (_server, params) => {
+          asked.push(params.message);
+          return { action: "accept", content: { name: "Ada Lovelace", check: true } };
+        },
+      },
+    );
+    await client.connect();
+    const names = client.catalog().map((tool) => tool.name);
+    // Without capabilities it offers 13; sampling, URL-mode elicitation and tasks (not declared) hide the rest.
+    expect(names).toEqual(expect.arrayContaining(["get-roots-list", "trigger-elicitation-request", "trigger-long-running-operation"]));
+    expect(names).toHaveLength(15);
+
+    const elicited = await client.callTool("everything", "trigger-elicitation-request", {});
+    expect(asked).toEqual(["Please provide inputs for the following fields:"]);
+    expect(resultText(elicited)).toMatch(/Ada Lovelace/);
+    expect(resultText(elicited)).toMatch(/It was a dark and stormy night\./);
+
+    expect(resultText(await client.callTool("everything", "get-roots-list", {}))).toMatch(/file:\/\/\/work\/project/);
+
+    const steps: number[] = [];
+    const long = await client.callTool("everything", "trigger-long-running-operation", { duration: 0.3, steps: 3 }, { onProgress: (update) => steps.push(update.progress) });
+    expect(resultText(long)).toMatch(/completed/i);
+    expect(steps).toEqual([1, 2, 3]);
+  }, 30_000);
+});

@@ -36,6 +36,8 @@ export {
   type ResultContentOptions,
 } from "./content.js";
 export { resultText } from "./tools.js";
+export { completeElicitResult, MAX_ELICITATION_WAIT_MS, withDefaults, type ElicitationHandler, type ElicitationParams, type ElicitRequestFormParams, type ElicitResult } from "./elicitation.js";
+export { LOG_BURST, LOG_RATE_PER_SECOND, MAX_LOG_CHARS, MAX_PROGRESS_MESSAGE_CHARS, type LogMessage, type ProgressUpdate } from "./notifications.js";
 export {
   HttpServerConfigSchema,
   ServerConfigSchema,
@@ -43,6 +45,8 @@ export {
   StdioServerConfigSchema,
   type HttpServerConfig,
   type JsonSchemaObject,
+  type LogLevel,
+  type Root,
   type ServerConfig,
   type ServersConfig,
   type ServerState,

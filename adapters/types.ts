@@ -53,6 +53,16 @@ export const TransportAliasSchema = z
   .enum(["http", "streamable-http", "streamableHttp", "streamable_http", "sse", "stdio"])
   .transform((value) => (value === "sse" || value === "stdio" ? value : "http"));
 
+/** Roots a client offers servers: `file://` URIs, as the MCP spec requires of them. */
+export const RootsSchema = z.array(
+  z.strictObject({
+    uri: z.string().regex(/^file:\/\//, "must be a file:// URI"),
+    name: z.string().optional(),
+  }),
+);
+export type Root = z.infer<typeof RootsSchema>[number];
+export type LogLevel = NonNullable<z.infer<typeof ClientOptionsSchema>["logLevel"]>;
+
 /** Options of {@link MultiServerClient}; parsed once, defaults here. */
 export const ClientOptionsSchema = z.strictObject({
   connectTimeoutMs: z.number().int().positive().default(10_000),
@@ -81,6 +91,13 @@ export const ClientOptionsSchema = z.strictObject({
   multimodal: z.union([z.boolean(), z.array(z.enum(MEDIA_KINDS))]).default(false),
   /** Name and version this client reports in `initialize`. */
   clientInfo: z.strictObject({ name: z.string(), version: z.string() }).default({ name: "mcp-graph", version: "0.1.0" }),
+  /**
+   * The roots servers may work in, answered to `roots/list` (the capability is declared only when
+   * given; `setRoots` changes them and tells the servers).
+   */
+  roots: RootsSchema.optional(),
+  /** Sent as `logging/setLevel` to each server that declares `logging`, after it connects. */
+  logLevel: z.enum(["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]).optional(),
 });
 
 export type ClientOptionsInput = z.input<typeof ClientOptionsSchema>;

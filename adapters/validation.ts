@@ -12,12 +12,20 @@ export function validateToolArguments(tool: ToolInfo, args: unknown): { ok: true
   if (typeof args !== "object" || args === null || Array.isArray(args)) {
     return { ok: false, error: `arguments must be a JSON object, got ${args === null ? "null" : Array.isArray(args) ? "an array" : typeof args}` };
   }
+  return validateAgainst(tool.inputSchema, args, "the tool's input schema");
+}
+
+/**
+ * Checks a value against a JSON Schema object (dialect as {@link validateToolArguments}); the error
+ * names each offending property. `what` names the schema when it cannot be applied.
+ */
+export function validateAgainst(schema: JsonSchemaObject, value: unknown, what = "the schema"): { ok: true } | { ok: false; error: string } {
   let result;
   try {
-    result = validatorFor(tool.inputSchema).validate(args);
+    result = validatorFor(schema).validate(value);
   } catch (error) {
-    // A schema the validator cannot use (e.g. an unresolvable $ref) must not let arguments through unchecked.
-    return { ok: false, error: `the tool's input schema cannot be applied: ${(error as Error).message}` };
+    // A schema the validator cannot use (e.g. an unresolvable $ref) must not let a value through unchecked.
+    return { ok: false, error: `${what} cannot be applied: ${(error as Error).message}` };
   }
   if (result.valid) return { ok: true };
   return { ok: false, error: describeErrors(result.errors) };

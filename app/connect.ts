@@ -1,4 +1,5 @@
-import { loadServersConfig, MultiServerClient, type OAuthOptions, type ServersConfig } from "../adapters/index.js";
+import { pathToFileURL } from "node:url";
+import { loadServersConfig, MultiServerClient, type MultiServerClientOptions, type OAuthOptions, type Root, type ServersConfig } from "../adapters/index.js";
 import { defaultServers, ensureLocalServers, type LocalServer } from "./servers.js";
 import type { Settings } from "./settings.js";
 
@@ -19,6 +20,20 @@ export interface ServerSession {
   close(): Promise<void>;
 }
 
+export interface OpenServersOptions extends Pick<MultiServerClientOptions, "onLog" | "logLevel" | "onProgress"> {
+  /** An `{"mcpServers": {...}}` file instead of our servers. */
+  configFile?: string;
+  /** The roots offered to servers (`roots/list`); default the working directory. */
+  roots?: Root[];
+  /** Shows a person the login link of a server configured with `auth`; without it, such a login fails with its reason. */
+  onAuthorizationUrl?: OAuthOptions["onAuthorizationUrl"];
+}
+
+/** The working directory as a root, the default a CLI run offers its servers. */
+export function workingDirectoryRoot(cwd = process.cwd()): Root {
+  return { uri: pathToFileURL(cwd).href, name: "working directory" };
+}
+
 /**
  * The servers a CLI run uses: those of `configFile`, or ours (found running at their configured
  * endpoints, otherwise started in this process), connected with one client. Servers with `auth` keep
@@ -28,17 +43,22 @@ export interface ServerSession {
  * @throws {ServerAuthError} when one of our endpoints refuses the token.
  * @throws {NoServerReachableError} when not one server connected.
  */
-export async function openServers(
-  settings: Settings,
-  options: { configFile?: string; onAuthorizationUrl?: OAuthOptions["onAuthorizationUrl"] } = {},
-): Promise<ServerSession> {
+export async function openServers(settings: Settings, options: OpenServersOptions = {}): Promise<ServerSession> {
   const local = options.configFile ? undefined : await ensureLocalServers(defaultServers(settings.servers), { authToken: settings.servers.authToken });
   const config = local?.config ?? (await loadServersConfig(options.configFile!));
+  const { configFile: _file, roots, onAuthorizationUrl, ...listeners } = options;
   const oauth: OAuthOptions = {
     ...(settings.oauthStore ? { storePath: settings.oauthStore } : {}),
-    ...(options.onAuthorizationUrl ? { onAuthorizationUrl: options.onAuthorizationUrl } : {}),
+    ...(onAuthorizationUrl ? { onAuthorizationUrl } : {}),
   };
-  const client = new MultiServerClient(config, { oauth });
+  const client = new MultiServerClient(config, {
+    ...listeners,
+    oauth,
+    roots: roots ?? [workingDirectoryRoot()],
+    // Questions go to the tool call that asks them (the graph interrupts for the user); one that no
+    // call claims, like a server asking out of the blue, is declined.
+    onElicitation: () => Promise.resolve({ action: "decline" }),
+  });
   const close = async () => {
     await client.close();
     await local?.stop();

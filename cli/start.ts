@@ -10,8 +10,9 @@ import { randomUUID } from "node:crypto";
 import { createInterface, type Interface } from "node:readline";
 import { parseArgs } from "node:util";
 import { createAppGraph, createChatModel, defaultModelName, openCheckpointer, openServers, readSettings, type Checkpointer, type ServerSession } from "../app/index.js";
-import { APPROVAL_POLICIES, type ApprovalPolicy, type HumanResponse, type McpGraph } from "../graph/index.js";
+import { APPROVAL_POLICIES, type ApprovalPolicy, type ElicitationAnswer, type HumanResponse, type McpGraph } from "../graph/index.js";
 import { integerFlag, UsageError } from "../lib/index.js";
+import { askQuestion, formatLog, ProgressLine } from "./feedback.js";
 import { describeTool, formatJson, type ServersView } from "./report.js";
 import { currentTurn, runTurn, type TurnPrinter, type TurnResult } from "./turns.js";
 
@@ -27,6 +28,7 @@ Options:
   --db FILE          the SQLite file that keeps threads (default .mcp-graph/threads.db; MCP_GRAPH_DB;
                      with POSTGRES_URI set, threads are kept in PostgreSQL instead)
   --yes              approve every tool call that needs approval
+  --verbose          show the servers' log messages (debug level and up) on standard error
   --approval POLICY  writes (default: ask before tools not marked read-only) | always | never
   --config FILE      an {"mcpServers": {...}} JSON file (default: the math and weather servers,
                      started here when they do not answer at their configured ports)
@@ -41,13 +43,16 @@ Options:
                      that gets no answer, a 5xx or a 429 is retried at most twice, each time said so
   -h, --help         show this help
 
-In a terminal: /new starts a new thread, /quit (or Ctrl-D) ends.
+In a terminal: /new starts a new thread, /quit (or Ctrl-D) ends. A tool's server may ask you something
+(a form, one field at a time); without a terminal its question is declined. A long tool call shows
+its progress on standard error when that is a terminal.
 
 Exit codes: 0 answered, 1 bad usage or configuration, 3 the model failed.`;
 
 interface Options {
   json: boolean;
   yes: boolean;
+  verbose: boolean;
   thread?: string;
   db?: string;
   approval?: ApprovalPolicy;
@@ -69,6 +74,7 @@ function parseOptions(argv: string[]): Options | "help" {
     options: {
       json: { type: "boolean", default: false },
       yes: { type: "boolean", short: "y", default: false },
+      verbose: { type: "boolean", short: "v", default: false },
       thread: { type: "string" },
       db: { type: "string" },
       approval: { type: "string" },
@@ -91,6 +97,7 @@ function parseOptions(argv: string[]): Options | "help" {
   return {
     json: values.json,
     yes: values.yes,
+    verbose: values.verbose,
     ...(values.thread ? { thread: values.thread } : {}),
     ...(values.db ? { db: values.db } : {}),
     ...(values.approval ? { approval: values.approval as ApprovalPolicy } : {}),
@@ -126,9 +133,22 @@ async function main(argv: string[]): Promise<number> {
       ...(options.modelTimeoutMs ? { timeoutMs: options.modelTimeoutMs } : {}),
     });
     checkpointer = await openCheckpointer(settings, { db: options.db });
+    const progress = new ProgressLine(process.stderr);
     // A person at a terminal can log in to a server that asks for OAuth: the link goes to stderr, the
     // browser's redirect comes back to a loopback port. Without one, such a server fails with a reason.
-    session = await openServers(settings, { configFile: options.config, ...(process.stderr.isTTY ? { onAuthorizationUrl: showLoginLink } : {}) });
+    session = await openServers(settings, {
+      configFile: options.config,
+      ...(process.stderr.isTTY ? { onAuthorizationUrl: showLoginLink } : {}),
+      ...(options.verbose
+        ? {
+            logLevel: "debug" as const,
+            onLog: (server, message) => {
+              progress.clear();
+              console.error(formatLog(server, message));
+            },
+          }
+        : {}),
+    });
     if (!options.json) {
       const used = session.local.map((server) => `${server.name} at ${server.url} (${server.reused ? "found running" : "started here"})`);
       if (used.length > 0) console.log(`[servers] ${used.join("; ")}`);
@@ -146,7 +166,7 @@ async function main(argv: string[]): Promise<number> {
 
     const interactive = process.stdin.isTTY === true && !options.json;
     terminal = interactive ? createInterface({ input: process.stdin, output: process.stdout, terminal: true }) : undefined;
-    const chat = new Chat(graph, session.client, options, terminal ? new Lines(terminal) : undefined, options.thread ?? randomUUID());
+    const chat = new Chat(graph, session.client, options, terminal ? new Lines(terminal) : undefined, options.thread ?? randomUUID(), progress);
 
     // A thread left waiting at an approval (by a run without a terminal) is answered first.
     await chat.resumePending();
@@ -184,17 +204,21 @@ class Chat {
     private readonly options: Options,
     private readonly terminal: Lines | undefined,
     private threadId: string,
+    private readonly progress: ProgressLine,
   ) {}
 
   async say(question: string): Promise<void> {
     await this.settle(await runTurn(this.graph, { question }, this.threadId, this.servers, this.printer(), this.showCatalog), question);
   }
 
-  /** Answers an approval the thread was left waiting on, when this run can (`--yes`, or a terminal). */
+  /**
+   * Answers what the thread was left waiting on: an approval when this run can (`--yes`, or a
+   * terminal), a server's question always (asked at a terminal, declined without one).
+   */
   async resumePending(): Promise<void> {
-    if (!this.options.thread || !(this.options.yes || this.terminal)) return;
+    if (!this.options.thread) return;
     const turn = await currentTurn(this.graph, this.threadId);
-    if (turn.pending) await this.settle(turn, "");
+    if (turn.question || (turn.pending && (this.options.yes || this.terminal))) await this.settle(turn, "");
   }
 
   /** A terminal conversation: prompts, `/new`, `/quit`. */
@@ -216,7 +240,14 @@ class Chat {
 
   /** Prints the turn's outcome; at an approval, asks (terminal), approves (--yes) or leaves it pending. */
   private async settle(turn: TurnResult, question: string): Promise<void> {
-    while (turn.pending) {
+    while (turn.pending || turn.question) {
+      if (turn.question) {
+        const answer: ElicitationAnswer = this.terminal ? await askQuestion(turn.question, (prompt) => this.terminal!.next(prompt), (line) => console.log(line)) : { action: "decline" };
+        if (!this.terminal && !this.options.json) console.log(`[ask] declined: ${turn.question.server}.${turn.question.tool} asked a question, which needs a terminal to answer`);
+        turn = await runTurn(this.graph, { resume: answer }, this.threadId, this.servers, this.printer(), this.showCatalog);
+        continue;
+      }
+      if (!turn.pending) break;
       const target = `${describeTool(turn.pending.action, this.servers, ".")} ${JSON.stringify(turn.pending.args)}`;
       let response: HumanResponse | undefined;
       if (this.options.yes) response = { type: "accept", args: null };
@@ -270,7 +301,18 @@ class Chat {
   };
 
   private printer(): TurnPrinter | undefined {
-    return this.options.json ? undefined : { line: (line) => console.log(line), write: (text) => void process.stdout.write(text) };
+    if (this.options.json) return undefined;
+    return {
+      line: (line) => {
+        this.progress.clear();
+        console.log(line);
+      },
+      write: (text) => {
+        this.progress.clear();
+        process.stdout.write(text);
+      },
+      progress: (update) => this.progress.show(update),
+    };
   }
 }
 

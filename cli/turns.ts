@@ -1,6 +1,6 @@
 import { AIMessage, AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
 import { Command } from "@langchain/langgraph";
-import { messageText, type GraphState, type HumanInterrupt, type HumanResponse, type McpGraph } from "../graph/index.js";
+import { messageText, type ElicitationAnswer, type ElicitationInterrupt, type GraphState, type HumanInterrupt, type HumanResponse, type McpGraph } from "../graph/index.js";
 import { formatUpdate, type ServersView } from "./report.js";
 
 /** The approval a turn stopped at, as `--json` prints it. */
@@ -14,7 +14,19 @@ export interface TurnResult {
   state: GraphState;
   /** Set when the turn is waiting for a person to approve a call. */
   pending?: PendingApproval;
+  /** Set when a tool's server asked the user something and the turn waits for the answer. */
+  question?: ElicitationInterrupt;
   timingsMs: Record<string, number>;
+}
+
+/** Progress of a running tool call, as the graph's `custom` stream carries it. */
+export interface ToolProgress {
+  type: "progress";
+  server: string;
+  tool: string;
+  progress: number;
+  total?: number;
+  message?: string;
 }
 
 /** Where a turn's progress goes: whole lines, and the answer's tokens as they come. */
@@ -22,6 +34,8 @@ export interface TurnPrinter {
   line(text: string): void;
   /** Part of a line (the answer as it streams); the line ends with a later write of "\n". */
   write(text: string): void;
+  /** A running call's progress; the next line or write means the call (or its progress) is over. */
+  progress?(update: ToolProgress): void;
 }
 
 /**
@@ -32,7 +46,7 @@ export interface TurnPrinter {
  */
 export async function runTurn(
   graph: McpGraph,
-  input: { question: string } | { resume: HumanResponse },
+  input: { question: string } | { resume: HumanResponse | ElicitationAnswer },
   threadId: string,
   servers: ServersView,
   printer?: TurnPrinter,
@@ -45,12 +59,17 @@ export async function runTurn(
   const answer = new AnswerPrinter(printer);
   const stream = await graph.stream("resume" in input ? new Command({ resume: input.resume }) : { question: input.question }, {
     configurable: { thread_id: threadId },
-    streamMode: printer ? ["updates", "messages"] : ["updates"],
+    streamMode: printer ? ["updates", "messages", "custom"] : ["updates"],
     // One checkpoint per turn (and at an approval), not one per step: a turn is short, and a thread's
     // file then grows by one copy of the conversation per turn instead of six.
     durability: "exit",
   });
   for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
+    if (mode === "custom") {
+      const update = chunk as Partial<ToolProgress>;
+      if (update.type === "progress") printer?.progress?.(update as ToolProgress);
+      continue;
+    }
     if (mode === "messages") {
       const [message, metadata] = chunk as [BaseMessage, { langgraph_node?: string }];
       if (metadata.langgraph_node === "respond") answer.token(message);
@@ -106,7 +125,8 @@ export async function currentTurn(graph: McpGraph, threadId: string, timingsMs: 
   const snapshot = await graph.getState({ configurable: { thread_id: threadId } });
   const request = snapshot.tasks.flatMap((task) => task.interrupts.map((interrupt) => interrupt.value)).at(0);
   const pending = pendingOf(request);
-  return { state: snapshot.values as GraphState, timingsMs, ...(pending ? { pending } : {}) };
+  const question = (request as Partial<ElicitationInterrupt> | undefined)?.type === "elicitation" ? (request as ElicitationInterrupt) : undefined;
+  return { state: snapshot.values as GraphState, timingsMs, ...(pending ? { pending } : {}), ...(question ? { question } : {}) };
 }
 
 function pendingOf(value: unknown): PendingApproval | undefined {

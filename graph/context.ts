@@ -2,6 +2,7 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { MultiServerClient, type ServersConfig, type ServerStatus, type ToolInfo } from "../adapters/index.js";
 import { ensureConfiguration, type Configuration } from "./configuration.js";
+import { LiveCalls } from "./elicitation.js";
 import type { ModelResolver } from "./route-model.js";
 
 /** The tools a run may use, with the version the state records. */
@@ -23,6 +24,8 @@ export interface GraphContext {
   /** The run's server statuses now. */
   statusFor(config: RunnableConfig | undefined): Promise<Record<string, ServerStatus>>;
   modelFor(name: string, timeoutMs: number): Promise<BaseChatModel>;
+  /** Tool calls waiting across an interrupt for a person's answer to their server's question. */
+  liveCalls: LiveCalls;
   /** Closes every client this context opened (not one passed in by the caller). */
   close(): Promise<void>;
 }
@@ -65,7 +68,8 @@ export function createGraphContext(options: GraphContextOptions): GraphContext {
     const key = JSON.stringify(servers satisfies ServersConfig);
     const cached = clients.get(key);
     if (cached) return cached;
-    const created = new MultiServerClient(servers);
+    // Questions come to the calls that ask them (callTool's own handler); one no call claims is declined.
+    const created = new MultiServerClient(servers, { onElicitation: () => Promise.resolve({ action: "decline" }) });
     const connected = created.connect().then(() => created);
     // A failed connect must not be cached: the next run tries again.
     connected.catch(() => clients.delete(key));
@@ -73,8 +77,10 @@ export function createGraphContext(options: GraphContextOptions): GraphContext {
     return connected;
   };
 
+  const liveCalls = new LiveCalls();
   return {
     defaults: options.defaults,
+    liveCalls,
     clientFor,
     async catalogFor(config) {
       const tools = options.tools ?? (await clientFor(config)).catalog();
@@ -97,6 +103,7 @@ export function createGraphContext(options: GraphContextOptions): GraphContext {
       return model;
     },
     async close() {
+      liveCalls.closeAll();
       const open = [...clients.values()];
       clients.clear();
       await Promise.allSettled(open.map(async (client) => (await client).close()));

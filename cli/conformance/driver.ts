@@ -12,7 +12,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MultiServerClient, resultText, type AuthConfig, type ConfigError, type JsonSchemaObject, type MultiServerClientOptions } from "../../adapters/index.js";
+import { MultiServerClient, resultText, type AuthConfig, type JsonSchemaObject, type MultiServerClientOptions } from "../../adapters/index.js";
 import { consentingBrowser } from "../../test/support/browser.js";
 
 /** The Client ID Metadata Document URL the suite's CIMD scenario expects (any https URL would do elsewhere). */
@@ -81,17 +81,9 @@ async function main(url: string | undefined): Promise<number> {
     oauth: { onAuthorizationUrl: consentingBrowser },
   };
   const config = { conformance: { url, transport: "http" as const, ...(auth ? { auth } : {}) } };
-  // The elicitation handler is branch `client`'s option (onElicitation, which applies SEP-1034 defaults),
-  // passed loosely so this compiles without it; a client that does not know it yet refuses the key.
-  // Accepting with no content lets the defaults show.
-  const onElicitation = async () => ({ action: "accept" as const, content: {} });
-  let client: MultiServerClient;
-  try {
-    client = new MultiServerClient(config, { ...options, ...({ onElicitation } as object) });
-  } catch (error) {
-    if ((error as ConfigError).key !== "onElicitation") throw error;
-    client = new MultiServerClient(config, options);
-  }
+  // Accepting with no content lets the client fill in the schema's defaults (SEP-1034), which the
+  // elicitation scenario checks.
+  const client = new MultiServerClient(config, { ...options, onElicitation: async () => ({ action: "accept", content: {} }) });
   try {
     const status = (await client.connect()).conformance!;
     if (status.state !== "connected") {

@@ -1,8 +1,9 @@
 import { AIMessage, ToolMessage } from "@langchain/core/messages";
-import type { RunnableConfig } from "@langchain/core/runnables";
-import { boundText, describeResult, modelContent, type CallToolResult, type ModelContent } from "../../adapters/index.js";
+import { isGraphInterrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { boundText, describeResult, modelContent, type CallToolResult, type ElicitationParams, type ElicitRequestFormParams, type ModelContent } from "../../adapters/index.js";
 import { ensureConfiguration } from "../configuration.js";
 import type { GraphContext } from "../context.js";
+import { driveCall, LiveCall, liveCallKey, type ElicitationInterrupt } from "../elicitation.js";
 import type { CallRecord, GraphState, GraphUpdate } from "../state.js";
 
 /**
@@ -11,9 +12,14 @@ import type { CallRecord, GraphState, GraphUpdate } from "../state.js";
  * The model reads the result as `modelContent` renders it (bounded by `maxResultChars`, media as
  * blocks when `multimodal` says the model takes them, otherwise as notes); the whole MCP result is
  * the tool message's artifact, and the call record keeps its full text and structured content.
+ *
+ * A question the server asks during the call (elicitation) interrupts the run with an
+ * {@link ElicitationInterrupt}; the call stays open and the resume's answer goes to it (see
+ * `driveCall`). Progress the server reports goes to the `custom` stream as
+ * `{ type: "progress", server, tool, progress, total?, message? }`.
  */
 export function callTool(context: GraphContext) {
-  return async (state: GraphState, config: RunnableConfig): Promise<GraphUpdate> => {
+  return async (state: GraphState, config: LangGraphRunnableConfig): Promise<GraphUpdate> => {
     const decision = state.decision?.decision;
     if (decision?.action !== "call_tool") throw new Error("callTool ran without a call_tool decision");
     const { callTimeoutMs, maxResultChars, multimodal } = ensureConfiguration(config, context.defaults);
@@ -27,11 +33,26 @@ export function callTool(context: GraphContext) {
     let record: CallRecord;
     let content: ModelContent;
     let artifact: CallToolResult | undefined;
+    const key = liveCallKey(config);
+    const call =
+      (key !== undefined ? context.liveCalls.take(key) : undefined) ??
+      new LiveCall((signal, onElicitation, onProgress) =>
+        client.callTool(known.server, known.tool, decision.args, { timeoutMs: callTimeoutMs, signal, onElicitation, onProgress }),
+      );
+    // A call kept from an earlier run reports to this one now.
+    call.attach(config.signal, (update) => config.writer?.({ type: "progress", server: known.server, tool: known.tool, ...update }));
+    const describe = (params: ElicitationParams, error?: string): ElicitationInterrupt => ({
+      type: "elicitation",
+      server: known.server,
+      tool: known.tool,
+      message: params.message,
+      requestedSchema: (params as ElicitRequestFormParams).requestedSchema,
+      ...(error ? { error } : {}),
+    });
     try {
-      const result = await client.callTool(known.server, known.tool, decision.args, {
-        timeoutMs: callTimeoutMs,
-        signal: config.signal,
-      });
+      const outcome = await driveCall(call, key, context.liveCalls, describe).finally(() => call.release());
+      if (!outcome.ok) throw outcome.error;
+      const result = outcome.result;
       record = {
         server: known.server,
         tool: known.tool,
@@ -44,6 +65,8 @@ export function callTool(context: GraphContext) {
       content = modelContent(result, { maxResultChars, multimodal });
       artifact = result;
     } catch (error) {
+      // The run pauses for a person; the call waits for the answer.
+      if (isGraphInterrupt(error)) throw error;
       record = {
         server: known.server,
         tool: known.tool,

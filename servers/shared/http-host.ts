@@ -15,6 +15,7 @@ import { HostStartError, resolveHostConfig, type HostConfig, type StartOptions }
 import { sendError } from "./http-errors.js";
 import { rateLimitedLog } from "./rate-limited-log.js";
 import { bearerAuth, credentialOf, hostAndOriginChecks, jsonBody, sameCredential } from "./request-guards.js";
+import { streamProgressCalls } from "./progress-stream.js";
 import { SessionRegistry, type SessionCounts as RegistryCounts, type SessionSlot } from "./session-registry.js";
 
 export { HOST_DEFAULTS, HostStartError, type StartOptions } from "./host-options.js";
@@ -45,6 +46,8 @@ export interface HostedServer {
   name: string;
   version: string;
   toolNames: readonly string[];
+  /** Tools that report progress: a call to one that carries a `progressToken` is answered as an SSE stream. */
+  progressToolNames?: readonly string[];
   defaultPort: number;
   /** Called once per session (or per request when stateless): sessions never share a `Server`. */
   createServer: () => Server;
@@ -245,6 +248,7 @@ function addStreamableHttpRoutes(app: Express, { hosted, config, registry, state
   const serveStateless = async (req: Request, res: Response) => {
     const server = hosted.createServer();
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true, maxRequestBodySize: config.maxBodyBytes });
+    streamProgressCalls(transport, hosted.progressToolNames ?? []);
     statelessInFlight.add(server);
     res.once("close", () => {
       statelessInFlight.delete(server);
@@ -266,6 +270,7 @@ function addStreamableHttpRoutes(app: Express, { hosted, config, registry, state
     const slot = claimSlot(registry, req, res);
     if (slot === undefined) return;
     const session = registry.openStreamable(slot, credentialOf(req), config.maxBodyBytes);
+    streamProgressCalls(session.transport, hosted.progressToolNames ?? []);
     await hosted.createServer().connect(session.transport);
     session.track(req, res);
     await session.transport.handleRequest(req, res, req.body);

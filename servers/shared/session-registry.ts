@@ -142,8 +142,8 @@ export class SessionRegistry {
       {
         sessionIdGenerator: () => randomUUID(),
         // A POST's answer as plain JSON rather than a one-event SSE stream: −19 % latency and −27 % client
-        // CPU per call in the bench. Our tools send no progress or log notifications mid-call that a
-        // stream would carry; server-initiated messages still flow on the session's GET stream.
+        // CPU per call in the bench. A call that asked for progress from a tool that reports it gets a
+        // stream instead (progress-stream.ts); server-initiated messages flow on the session's GET stream.
         enableJsonResponse: true,
         maxRequestBodySize: maxBodyBytes,
         keepAliveMs: this.limits.keepAliveIntervalMs,

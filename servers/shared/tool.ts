@@ -19,6 +19,17 @@ export type ToolReply<O extends z.ZodObject | undefined> = O extends z.ZodObject
   ? { text: string; structured: z.input<O> }
   : { text: string };
 
+/** What a handler may do besides answering. */
+export interface ToolContext {
+  /**
+   * Reports progress (`notifications/progress`) when the client asked for it with a `progressToken`;
+   * a no-op otherwise. Only a tool defined with `reportsProgress` gets a streamed response to carry it.
+   */
+  progress(progress: number, total?: number, message?: string): Promise<void>;
+  /** Fires when the client cancels the call. */
+  signal: AbortSignal;
+}
+
 /** One tool, defined once: its zod schemas feed `tools/list`, validate `tools/call` and type the handler. */
 export interface ToolDefinition<I extends z.ZodObject, O extends z.ZodObject | undefined = undefined> {
   /** snake_case, never containing `__` (the client bridge's separator). */
@@ -29,8 +40,13 @@ export interface ToolDefinition<I extends z.ZodObject, O extends z.ZodObject | u
   inputSchema: I;
   outputSchema?: O;
   annotations?: ToolAnnotations;
+  /**
+   * The handler calls `context.progress`: over Streamable HTTP a call that carries a `progressToken`
+   * is then answered as an SSE stream (progress, then the result) instead of one JSON body.
+   */
+  reportsProgress?: boolean;
   /** Throwing is fine: the error message becomes an `isError` result. */
-  handler: (args: z.output<I>) => ToolReply<O> | Promise<ToolReply<O>>;
+  handler: (args: z.output<I>, context: ToolContext) => ToolReply<O> | Promise<ToolReply<O>>;
 }
 
 /** A tool with its types erased, ready for a registry. */
@@ -38,9 +54,12 @@ export interface RegisteredTool {
   readonly name: string;
   /** The `tools/list` entry, JSON Schemas derived from the zod schemas. */
   readonly listing: Tool;
+  readonly reportsProgress: boolean;
   /** Validates `args`, runs the handler; every failure comes back as an `isError` result, never a throw. */
-  call(args: unknown): Promise<CallToolResult>;
+  call(args: unknown, context?: ToolContext): Promise<CallToolResult>;
 }
+
+const SILENT: ToolContext = { progress: () => Promise.resolve(), signal: new AbortController().signal };
 
 /** Thrown at definition time for a tool that would mislead clients (bad name, undocumented field). */
 export class ToolDefinitionError extends Error {
@@ -52,6 +71,9 @@ export class ToolDefinitionError extends Error {
     this.name = "ToolDefinitionError";
   }
 }
+
+/** Longest progress message a tool sends; a client shows it on one line. */
+const MAX_PROGRESS_MESSAGE_CHARS = 200;
 
 const TOOL_NAME = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
 
@@ -83,7 +105,7 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject | undefi
     ...(definition.annotations === undefined ? {} : { annotations: definition.annotations }),
   };
 
-  async function call(args: unknown): Promise<CallToolResult> {
+  async function call(args: unknown, context: ToolContext = SILENT): Promise<CallToolResult> {
     // A client may omit `arguments` entirely; treat that like an empty object so the
     // missing fields are named in the error instead of "expected object".
     const parsed = inputSchema.safeParse(args ?? {});
@@ -92,7 +114,7 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject | undefi
     }
     let reply: ToolReply<O>;
     try {
-      reply = await handler(parsed.data);
+      reply = await handler(parsed.data, context);
     } catch (error) {
       return errorResult(`Tool "${name}" failed: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -110,7 +132,7 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject | undefi
     };
   }
 
-  return { name, listing, call };
+  return { name, listing, reportsProgress: definition.reportsProgress === true, call };
 }
 
 const MAX_ISSUES = 10;
@@ -148,7 +170,7 @@ export function registerTools(server: Server, tools: readonly RegisteredTool[]):
   const listings = tools.map((tool) => tool.listing);
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listings }));
-  server.setRequestHandler(CallToolRequestSchema, (request) => {
+  server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
     const tool = registry.get(request.params.name);
     if (tool === undefined) {
       throw new McpError(
@@ -156,7 +178,16 @@ export function registerTools(server: Server, tools: readonly RegisteredTool[]):
         `Unknown tool "${clip(request.params.name)}". Available tools: ${[...registry.keys()].join(", ")}`,
       );
     }
-    return tool.call(request.params.arguments);
+    const token = request.params._meta?.progressToken;
+    const progress =
+      token === undefined
+        ? SILENT.progress
+        : (value: number, total?: number, message?: string) =>
+            extra.sendNotification({
+              method: "notifications/progress",
+              params: { progressToken: token, progress: value, ...(total !== undefined ? { total } : {}), ...(message !== undefined ? { message: clip(message, MAX_PROGRESS_MESSAGE_CHARS) } : {}) },
+            });
+    return tool.call(request.params.arguments, { progress, signal: extra.signal });
   });
 }
 
@@ -187,6 +218,7 @@ export function toolServerHosting(spec: ToolServerSpec): HostedServer {
     name: spec.name,
     version: SERVER_VERSION,
     toolNames: spec.tools.map((tool) => tool.name),
+    progressToolNames: spec.tools.filter((tool) => tool.reportsProgress).map((tool) => tool.name),
     defaultPort: spec.defaultPort,
     createServer: () => createToolServer({ name: spec.name, version: SERVER_VERSION }, spec.tools, spec.instructions),
   };
