@@ -30,7 +30,7 @@ export type OpenSlot = (servers: ServersConfig) => Promise<ToolSlot>;
 export function toolServerConfig(toolFile: string): ServersConfig {
   const server = fileURLToPath(new URL("./tool-server.ts", import.meta.url));
   return {
-    [TOOL_SERVER]: { command: process.execPath, args: ["--import", import.meta.resolve("tsx"), server], env: { MCP_FIXTURE_TOOL_FILE: toolFile }, stderr: "inherit" },
+    [TOOL_SERVER]: { command: process.execPath, args: ["--import", import.meta.resolve("tsx"), server], env: { MCP_FIXTURE_TOOL_FILE: toolFile }, stderr: "inherit", connectTimeoutMs: 60_000 },
   };
 }
 

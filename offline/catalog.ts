@@ -31,6 +31,8 @@ export interface ToolProfile {
   descriptionWords: string[];
   /** Content words of the name (weight 3) and description (weight 1). */
   lexicon: Map<string, number>;
+  /** The MCP hints on what the tool does, when its definition carries them. */
+  annotations?: { readOnlyHint?: boolean; destructiveHint?: boolean };
   /** Identity of this profile, for caching catalogs of the same tools. */
   id: number;
 }
