@@ -1,7 +1,7 @@
 import { singular, STOPWORDS, tokenize } from "../text.js";
 import { findSpans, type Span } from "./spans.js";
 import type { IntentSpec, SlotSpec } from "./spec.js";
-import { LANGUAGES, PLACE_PREPOSITIONS, RANGE_END, RANGE_START, TIME_UNITS, TITLES, VERBS } from "./words.js";
+import { LANGUAGES, PLACE_PREPOSITIONS, RANGE_END, RANGE_START, TIME_UNITS, TITLES, VERBS, stem } from "./words.js";
 
 /** The arguments read for one tool, and the required slots the question leaves open. */
 export interface Filling {
@@ -59,6 +59,15 @@ export function fillSlots(spec: IntentSpec, text: string): Filling {
     if (c.slot.name in args || (c.span && usedSpans.has(c.span)) || (c.also && usedSpans.has(c.also))) continue;
     if (c.score >= (c.slot.required ? REQUIRED_MIN : OPTIONAL_MIN)) accept(c);
   }
+  // "between San Francisco and Sydney" for place1 and place2: numbered slots take the names in order.
+  const numbered = spec.slots.filter((slot) => /^\d$/.test(slot.words.at(-1) ?? "") && kindOf(slot) === "string" && !(slot.name in args));
+  if (numbered.length >= 2 && numbered.length === spec.slots.filter((slot) => /^\d$/.test(slot.words.at(-1) ?? "")).length) {
+    const free = spans.filter((span) => (span.kind === "name" || span.kind === "quoted") && !usedSpans.has(span));
+    if (free.length === numbered.length) {
+      const ordered = [...numbered].sort((a, b) => Number(a.words.at(-1)) - Number(b.words.at(-1)));
+      ordered.forEach((slot, i) => accept({ slot, span: free[i]!, value: free[i]!.text.replace(/['’]s$/, ""), score: 4, why: `the ${i + 1}. name, "${free[i]!.text}"` }));
+    }
+  }
   // One required slot of a kind left open and one unused value of that kind: they belong together.
   for (const kind of ["number", "string"] as const) {
     const open = spec.slots.filter((s) => s.required && !(s.name in args) && kindOf(s) === kind && !s.choices);
@@ -81,7 +90,7 @@ function doubts(spec: IntentSpec, candidates: Candidate[], args: Record<string, 
   const openNumbers = open.filter((s) => kindOf(s) === "number");
   if (unusedNumbers.length > 0 && openNumbers.length > 0) found.push(`${unusedNumbers[0]!.span!.text} is given and ${openNumbers[0]!.name} is not filled`);
   // Words of the question no argument took and the tool's name does not explain may be a value for an empty slot.
-  const leftover = new Set([...words].filter((w) => w.length > 3 && !STOPWORDS.has(w) && !VERBS.has(w) && !VAGUE.has(w) && !spec.cues.has(w)));
+  const leftover = new Set([...words].filter((w) => w.length > 3 && !STOPWORDS.has(w) && !VERBS.has(w) && !VAGUE.has(w) && !spec.cues.has(w) && !spec.cues.has(stem(w))));
   for (const span of used) for (const w of contentWords(span.text)) leftover.delete(w);
   for (const slot of open) {
     const named = slot.words.find((w) => w.length > 2 && !VAGUE.has(w) && words.has(w) && !spec.tool.nameWords.includes(w));
@@ -172,13 +181,14 @@ function spanCandidate(slot: SlotSpec, span: Span, previous: Span | undefined, n
     const unit = span.unit ? TIME_UNITS[span.unit] : undefined;
     if (unit && slot.timeUnit && unit !== slot.timeUnit) value = (value * unit) / slot.timeUnit;
     if (slot.type === "integer" && !Number.isInteger(value)) return undefined;
-    let score = near;
+    // "a=2, b=5": the parameter named in so many words.
+    let score = near + (new RegExp(`(?<![\\w])${escape(slot.name)}\\s*[=:]\\s*$`, "i").test(text.slice(Math.max(0, span.start - 40), span.start)) ? 8 : 0);
     if (slot.role === "year" && Number.isInteger(value) && value >= 1000 && value <= 2100) score += 3;
     score += rangeScore(slot, span, previous, next, text);
     return { slot, span, value, score, why: `${span.text}${near > 0 ? ` (next to "${[span.before[0], span.after].filter(Boolean).join('", "')}")` : ""}` };
   }
   if (slot.type === "array") {
-    if (span.kind !== "list" || !span.items) return undefined;
+    if ((span.kind !== "list" && span.kind !== "numbers") || !span.items) return undefined;
     const numeric = span.items.every((item) => typeof item === "number");
     if (numeric !== (slot.itemType === "number")) return undefined;
     return { slot, span, value: span.items, score: 4 + near, why: `the list ${span.text}` };
@@ -192,9 +202,10 @@ function spanCandidate(slot: SlotSpec, span: Span, previous: Span | undefined, n
     glob: ["glob"],
     date: ["date"],
   };
+  if (slot.role === "expression") return span.kind === "expression" ? { slot, span, value: value.replace(/\^/g, "**"), score: 8, why: `the expression ${value}` } : undefined;
   const forms = wanted[slot.role];
   if (forms) return forms.includes(span.kind) ? { slot, span, value, score: 10 + near, why: `the ${span.kind} ${value}` } : undefined;
-  if (["email", "url", "path", "glob"].includes(span.kind)) return undefined;
+  if (["email", "url", "path", "glob", "expression", "numbers"].includes(span.kind)) return undefined;
   const word = wordBefore(text, span.start);
   switch (span.kind) {
     case "quoted":

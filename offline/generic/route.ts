@@ -4,7 +4,7 @@ import { completeArgs, type GenericTask, type Reading } from "./calls.js";
 import { fillSlots } from "./fill.js";
 import { findSpans } from "./spans.js";
 import { intentSpec, type IntentSpec, type SlotSpec } from "./spec.js";
-import { QUESTION_WORDS, VERBS, type ActionKind } from "./words.js";
+import { QUESTION_WORDS, stem, VERBS, type ActionKind } from "./words.js";
 
 /** Content cues a tool needs from the question before its verb or anything else counts. */
 const CUE_THRESHOLD = 3;
@@ -32,8 +32,8 @@ function questionAction(text: string): { kind: ActionKind | undefined; groups: S
     const verb = VERBS.get(word);
     if (!verb) continue;
     groups.add(verb.group);
-    if (verb.kind === "write") kind = "write";
-    else kind ??= "read";
+    // The first verb is the request; later ones belong to its details ("a recipe that takes 30 minutes to make").
+    kind ??= verb.kind;
   }
   if (!kind && QUESTION_WORDS.has(words[0] ?? "")) kind = "read";
   return { kind, groups };
@@ -63,8 +63,8 @@ function rankTools(reading: Reading, catalog: Catalog): { ranked: Scored[]; refu
   const scores = new Map<ToolProfile, { score: number; cues: string[] }>();
   const seen = new Set<string>();
   for (const raw of [...reading.words, ...impliedWords(reading.text)]) {
-    const word = singular(raw);
-    if (STOPWORDS.has(raw) || VERBS.has(word) || seen.has(word) || word.length < 3) continue;
+    const word = stem(singular(raw));
+    if (STOPWORDS.has(raw) || VERBS.has(raw) || seen.has(word) || word.length < 3) continue;
     seen.add(word);
     for (const { tool, weight } of lexiconHits(catalog, word)) {
       // Arithmetic and weather tools are chosen by what they compute, never by a shared word.
@@ -78,15 +78,17 @@ function rankTools(reading: Reading, catalog: Catalog): { ranked: Scored[]; refu
   const ranked: Scored[] = [];
   const refused: ToolProfile[] = [];
   for (const [tool, entry] of scores) {
-    if (entry.score < CUE_THRESHOLD) continue;
     const spec = intentSpec(tool);
+    const verbMatch = spec.verb !== undefined && action.groups.has(spec.verb.group);
+    // The tool's own verb counts as a cue once its content words are in the question too.
+    if (entry.score + (verbMatch ? VERB_BONUS : 0) < CUE_THRESHOLD + (verbMatch ? 1 : 0)) continue;
     if (action.kind && spec.kind && action.kind !== spec.kind) {
       refused.push(tool);
       continue;
     }
-    const verb = spec.verb && action.groups.has(spec.verb.group) ? VERB_BONUS : 0;
+    const verb = verbMatch ? VERB_BONUS : 0;
     const named = tool.nameWords.filter((w) => !STOPWORDS.has(w));
-    const coverage = named.filter((w) => entry.cues.includes(singular(w)) || action.groups.has(VERBS.get(w)?.group ?? -1)).length / Math.max(1, named.length);
+    const coverage = named.filter((w) => entry.cues.includes(stem(singular(w))) || action.groups.has(VERBS.get(w)?.group ?? -1)).length / Math.max(1, named.length);
     ranked.push({ spec, cues: spec.verb && verb ? [spec.verb.word, ...entry.cues] : entry.cues, score: entry.score + verb, coverage });
   }
   ranked.sort((a, b) => b.score - a.score || b.coverage - a.coverage);

@@ -3,7 +3,7 @@ import { singular, STOPWORDS, tokenize, type Token } from "../text.js";
 import { LABELS, NAME_JOINERS, TITLES, VERBS } from "./words.js";
 
 /** What a stretch of the question is, by its form alone. */
-export type SpanKind = "quoted" | "email" | "url" | "path" | "glob" | "identifier" | "date" | "number" | "list" | "name";
+export type SpanKind = "quoted" | "email" | "url" | "path" | "glob" | "identifier" | "date" | "number" | "list" | "expression" | "numbers" | "name";
 
 /** A stretch of the question that can fill one argument, with the words around it. */
 export interface Span {
@@ -31,8 +31,11 @@ const FORMS: Array<[SpanKind, RegExp]> = [
   ["glob", /(?<![\w/])(?:[\w.~/-]*\*[\w.*/{},-]*)/g],
   ["path", /(?<![\w])(?:~|\.{1,2})?\/[\w.@%+-]+(?:\/[\w.@%+-]*)*|\b[A-Za-z]:\\[^\s"']+|\b[\w-]+\.(?:txt|md|json|jsonl|csv|ts|js|py|yaml|yml|toml|html|xml|log|png|jpg|pdf)\b/g],
   ["list", /\[([^[\]]{1,300})\]/g],
+  ["expression", /(?:\b[yf](?:\(x\))?\s*=\s*|\bfunction\s+)((?:[\dx.]+|\s*[-+*/^()]\s*|\s+)*x(?:[\dx.]+|\s*[-+*/^()]\s*|\s+)*[\dx)])/g],
+  ["numbers", /(?<![\w.,-])-?\d+(?:\.\d+)?(?:\s*,\s*-?\d+(?:\.\d+)?){2,}(?:,?\s*and\s+-?\d+(?:\.\d+)?)?(?![\w.])/g],
   ["date", /\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b/g],
-  ["identifier", /\b(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9_-]{2,}\b/g],
+  // Letters and digits mixed ("6E123", "IND4567"), but not a number with its unit ("70kg", "19th").
+  ["identifier", /\b(?!\d+(?:\.\d+)?[A-Za-z]{1,3}\b)(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9_-]{2,}\b/g],
 ];
 
 const cache = new Map<string, Span[]>();
@@ -56,6 +59,8 @@ export function findSpans(text: string): Span[] {
       if (!free(start, end)) continue;
       const inner = match[1] ?? match[2] ?? match[3];
       if (kind === "quoted") take({ kind, text: inner!.trim(), start, end });
+      else if (kind === "expression") take({ kind, text: inner!.trim(), start, end });
+      else if (kind === "numbers") take({ kind, text: match[0], start, end, items: match[0].split(/\s*,\s*(?:and\s+)?|\s+and\s+/).map(Number) });
       else if (kind === "list") {
         const items = inner!.split(",").map((item) => item.trim().replace(/^['"]|['"]$/g, "")).filter(Boolean);
         if (items.length > 0) take({ kind, text: match[0], start, end, items: items.map((item) => (/^-?\d+(?:\.\d+)?$/.test(item) ? Number(item) : item)) });

@@ -3,7 +3,7 @@ import { identifierWords, singular, STOPWORDS } from "../text.js";
 import { CHOICE_CUES, NAME_WORDS, PLACE_WORDS, TEXT_WORDS, TIME_UNITS, VERBS, type ActionKind } from "./words.js";
 
 /** What kind of value a parameter takes, read from its name, type and description. */
-export type SlotRole = "place" | "name" | "text" | "email" | "url" | "path" | "glob" | "date" | "identifier" | "language" | "year" | "plain";
+export type SlotRole = "place" | "name" | "text" | "email" | "url" | "path" | "glob" | "date" | "identifier" | "language" | "year" | "expression" | "plain";
 
 /** How one parameter is filled: its type, its role and the words that point at its value. */
 export interface SlotSpec {
@@ -59,6 +59,7 @@ function buildSpec(tool: ToolProfile): IntentSpec {
   else if (annotated?.readOnlyHint === false || annotated?.destructiveHint === true) kind = "write";
   const cues = new Map<string, number>();
   for (const [word, weight] of tool.lexicon) if (!VERBS.has(word)) cues.set(word, weight);
+  for (const word of tool.nameWords) cues.set(singular(word), 3);
   return { tool, ...(verb ? { verb } : {}), ...(kind ? { kind } : {}), cues, slots: tool.params.map(slotSpec) };
 }
 
@@ -68,7 +69,8 @@ function typeOf(types: string[]): SlotSpec["type"] {
 }
 
 function slotSpec(param: ParamProfile): SlotSpec {
-  const words = identifierWords(param.name).map(singular);
+  // "place1" → place, 1: numbered parameters take their values in order.
+  const words = identifierWords(param.name).flatMap((w) => w.split(/(?<=\D)(?=\d)/)).map(singular);
   const described = new Set((param.description.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !STOPWORDS.has(w)).map(singular));
   const type = typeOf(param.types);
   const choices = param.enumValues?.filter((v): v is string | number => typeof v === "string" || typeof v === "number") ?? quotedChoices(param.description);
@@ -76,7 +78,8 @@ function slotSpec(param: ParamProfile): SlotSpec {
   const says = (pattern: RegExp) => pattern.test(param.name) || pattern.test(param.description);
   let role: SlotRole = "plain";
   if (type === "string" || type === "array" || type === "unknown") {
-    if (says(/e-?mail|recipient/i) && !has(TEXT_WORDS)) role = "email";
+    if (type === "string" && /^(?:function|expression|equation|formula|func)$/i.test(param.name)) role = "expression";
+    else if (says(/e-?mail|recipient/i) && !has(TEXT_WORDS)) role = "email";
     else if (says(/\burl\b|\buri\b|link|endpoint/i)) role = "url";
     else if (says(/glob|pattern|wildcard/i) && !has(TEXT_WORDS)) role = "glob";
     else if (says(/\bpath\b|file|director|folder/i) && !has(TEXT_WORDS)) role = "path";

@@ -80,3 +80,13 @@ export const TIME_UNITS: Record<string, number> = { second: 1, sec: 1, minute: 6
 
 /** Words of a parameter description that say its values are a closed list. */
 export const CHOICE_CUES = /\b(?:choices?|options?|one of|either|possible values|can be|supported|allowed)\b/i;
+
+const SUFFIXES = ["ations", "ation", "ically", "ical", "ally", "ness", "ment", "ings", "ing", "ions", "ion", "ers", "er", "ed", "ly", "al", "ics", "ic", "es", "s", "e"];
+
+/** A crude English stem, so "genetically" meets "genetics" and "invented" meets "invention". */
+export function stem(word: string): string {
+  let w = word.toLowerCase();
+  if (w.endsWith("ies") && w.length > 5) w = `${w.slice(0, -3)}y`;
+  for (const suffix of SUFFIXES) if (w.endsWith(suffix) && w.length - suffix.length >= 4) return w.slice(0, -suffix.length);
+  return w;
+}
