@@ -39,7 +39,7 @@ export function fillSlots(spec: IntentSpec, text: string): Filling {
   const words = new Set(tokenize(text.toLowerCase()).filter((t) => t.kind === "word").map((t) => singular(t.lower)));
   const candidates: Candidate[] = [];
   for (const slot of spec.slots) {
-    candidates.push(...choiceCandidates(slot, text, words), ...booleanCandidates(slot, words));
+    candidates.push(...choiceCandidates(slot, text, words), ...booleanCandidates(slot, words), ...modifierCandidates(slot, text, spec.cues));
     for (const [index, span] of spans.entries()) {
       const candidate = spanCandidate(slot, span, spans[index - 1], spans[index + 1], text);
       if (candidate) candidates.push(candidate);
@@ -159,6 +159,21 @@ function languagePair(slot: SlotSpec, found: Array<string | number>, text: strin
   if (source === target || ordered.length !== 2) return [];
   const value = source ? ordered[0]! : ordered[1]!;
   return [{ slot, value, score: 7, why: `the ${source ? "first" : "second"} language named` }];
+}
+
+/** "theft crimes" for a crime type, "excellent condition" for a condition: the word that qualifies the slot's noun. */
+function modifierCandidates(slot: SlotSpec, text: string, cues: ReadonlyMap<string, number>): Candidate[] {
+  if (kindOf(slot) !== "string" || slot.choices || !["plain", "name"].includes(slot.role)) return [];
+  const found: Candidate[] = [];
+  for (const noun of slot.words.filter((w) => w.length > 3 && !VAGUE.has(w))) {
+    for (const match of text.matchAll(new RegExp(`\\b([a-z]{3,})\\s+${escape(noun)}(?:e?s)?\\b`, "g"))) {
+      const word = match[1]!;
+      // A word of the tool's own name is part of the noun ("chord progression"), not its value.
+      if (STOPWORDS.has(word) || VERBS.has(word) || cues.has(singular(word)) || cues.has(stem(word)) || /(?:ing|ed|ly)$/.test(word)) continue;
+      found.push({ slot, value: word, score: 5, why: `"${word}" before "${noun}"` });
+    }
+  }
+  return found.length === 1 ? found : [];
 }
 
 /** A boolean is true when the question names what it switches on, false when it says "without". */
