@@ -219,7 +219,7 @@ function spanCandidate(slot: SlotSpec, span: Span, previous: Span | undefined, n
   };
   if (slot.role === "expression") return span.kind === "expression" ? { slot, span, value: value.replace(/\^/g, "**"), score: 8, why: `the expression ${value}` } : undefined;
   const forms = wanted[slot.role];
-  if (forms) return forms.includes(span.kind) ? { slot, span, value, score: 10 + near, why: `the ${span.kind} ${value}` } : undefined;
+  if (forms) return forms.includes(span.kind) ? { slot, span, value, score: 10 + near + rangeScore(slot, span, previous, next, text), why: `the ${span.kind} ${value}` } : undefined;
   if (["email", "url", "path", "glob", "expression", "numbers"].includes(span.kind)) return undefined;
   const word = wordBefore(text, span.start);
   switch (span.kind) {
@@ -250,12 +250,12 @@ function wordBefore(text: string, at: number): string {
   return /([\p{L}]+)[\s,]*$/u.exec(text.slice(Math.max(0, at - 30), at))?.[1]?.toLowerCase() ?? "";
 }
 
-/** "from 1871 to 1945", "between 2 and 5": the first number is where a range starts, the second where it ends. */
+/** "from 1871 to 1945", "a.txt to b.txt": the first of two values is where a range (or a move) starts, the second where it ends. */
 function rangeScore(slot: SlotSpec, span: Span, previous: Span | undefined, next: Span | undefined, text: string): number {
   const starts = slot.words.some((w) => RANGE_START.has(w));
   const ends = slot.words.some((w) => RANGE_END.has(w));
   if (starts === ends) return 0;
-  const joined = (a: Span, b: Span) => a.kind === "number" && b.kind === "number" && /^\s*(?:to|and|through|until|-)\s*(?:x\s*=\s*)?$/i.test(text.slice(a.end, b.start));
+  const joined = (a: Span, b: Span) => a.kind === b.kind && /^\s*(?:to|and|through|until|into|as|-|->)\s*(?:x\s*=\s*)?$/i.test(text.slice(a.end, b.start));
   if (starts && next && joined(span, next)) return 5;
   if (ends && previous && joined(previous, span)) return 5;
   return 0;

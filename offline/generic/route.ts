@@ -4,11 +4,13 @@ import { completeArgs, type GenericTask, type Reading } from "./calls.js";
 import { fillSlots } from "./fill.js";
 import { findSpans } from "./spans.js";
 import { intentSpec, type IntentSpec, type SlotSpec } from "./spec.js";
-import { QUESTION_WORDS, stem, VERBS, type ActionKind } from "./words.js";
+import { QUESTION_WORDS, stem, SYNONYMS, VERBS, type ActionKind } from "./words.js";
 
 /** Content cues a tool needs from the question before its verb or anything else counts. */
 const CUE_THRESHOLD = 3;
-const VERB_BONUS = 3;
+/** A verb of the tool's name in the question: less than a content word, more for the very word. */
+const VERB_BONUS = 2;
+const SAME_VERB_BONUS = 1;
 
 /** Exact hits, plus tool-name abbreviations the word starts with ("environment" → "env"). */
 function lexiconHits(catalog: Catalog, word: string): Array<{ tool: ToolProfile; weight: number }> {
@@ -22,7 +24,7 @@ function lexiconHits(catalog: Catalog, word: string): Array<{ tool: ToolProfile;
 }
 
 /** The question's action: the kind of its first verb outside quotes; a question asks to read. */
-function questionAction(text: string): { kind: ActionKind | undefined; groups: Set<number> } {
+function questionAction(text: string): { kind: ActionKind | undefined; groups: Set<number>; words: Set<string> } {
   let plain = text;
   for (const span of findSpans(text)) if (span.kind === "quoted") plain = plain.slice(0, span.start) + " ".repeat(span.end - span.start) + plain.slice(span.end);
   const words = plain.toLowerCase().match(/[\p{L}]+/gu) ?? [];
@@ -36,7 +38,7 @@ function questionAction(text: string): { kind: ActionKind | undefined; groups: S
     kind ??= verb.kind;
   }
   if (!kind && QUESTION_WORDS.has(words[0] ?? "")) kind = "read";
-  return { kind, groups };
+  return { kind, groups, words: new Set(words.filter((w) => VERBS.has(w))) };
 }
 
 /** Words the question's spans imply: a file name means a file, a glob a search for files. */
@@ -44,7 +46,7 @@ function impliedWords(text: string): string[] {
   const implied: string[] = [];
   for (const span of findSpans(text)) {
     if (span.kind === "path" && /\.\w{1,5}$/.test(span.text)) implied.push("file");
-    if (span.kind === "path" && !/\.\w{1,5}$/.test(span.text)) implied.push("directory");
+    if (span.kind === "path" && !/\.\w{1,5}$/.test(span.text)) implied.push("path");
     if (span.kind === "glob") implied.push("file", "pattern");
   }
   return implied;
@@ -54,23 +56,28 @@ interface Scored {
   spec: IntentSpec;
   cues: string[];
   score: number;
+  /** Words of the tool's name the question has (a tie goes to the tool it names more of). */
+  named: number;
   coverage: number;
 }
 
 /** The tools the question's words point at, best first; a read question never gets a writing tool. */
 function rankTools(reading: Reading, catalog: Catalog): { ranked: Scored[]; refused: ToolProfile[] } {
   const action = questionAction(reading.text);
-  const scores = new Map<ToolProfile, { score: number; cues: string[] }>();
+  const scores = new Map<ToolProfile, { score: number; cues: string[]; named: number }>();
   const seen = new Set<string>();
-  for (const raw of [...reading.words, ...impliedWords(reading.text)]) {
+  const words = [...reading.words, ...reading.words.flatMap((w) => SYNONYMS[w] ?? []), ...impliedWords(reading.text)];
+  for (const raw of words) {
     const word = stem(singular(raw));
-    if (STOPWORDS.has(raw) || VERBS.has(raw) || seen.has(word) || word.length < 3) continue;
+    if (STOPWORDS.has(raw) || seen.has(word) || word.length < 3) continue;
     seen.add(word);
     for (const { tool, weight } of lexiconHits(catalog, word)) {
       // Arithmetic and weather tools are chosen by what they compute, never by a shared word.
       if (tool.operation || tool.topics.size > 0) continue;
-      const entry = scores.get(tool) ?? { score: 0, cues: [] };
-      entry.score += weight;
+      const entry = scores.get(tool) ?? { score: 0, cues: [], named: 0 };
+      if (weight >= 3 && !VERBS.has(raw)) entry.named++;
+      // A verb says what is done, not to what: it counts as a description word wherever it stands.
+      entry.score += VERBS.has(raw) ? 1 : weight;
       entry.cues.push(word);
       scores.set(tool, entry);
     }
@@ -86,12 +93,13 @@ function rankTools(reading: Reading, catalog: Catalog): { ranked: Scored[]; refu
       refused.push(tool);
       continue;
     }
-    const verb = verbMatch ? VERB_BONUS : 0;
+    const verb = (verbMatch ? VERB_BONUS + (action.words.has(spec.verb!.word) ? SAME_VERB_BONUS : 0) : 0) + [...action.words].filter((w) => spec.describedVerbs.has(w)).length;
     const named = tool.nameWords.filter((w) => !STOPWORDS.has(w));
     const coverage = named.filter((w) => entry.cues.includes(stem(singular(w))) || action.groups.has(VERBS.get(w)?.group ?? -1)).length / Math.max(1, named.length);
-    ranked.push({ spec, cues: spec.verb && verb ? [spec.verb.word, ...entry.cues] : entry.cues, score: entry.score + verb, coverage });
+    ranked.push({ spec, cues: spec.verb && verbMatch ? [spec.verb.word, ...entry.cues] : entry.cues, score: entry.score + verb, named: entry.named, coverage });
   }
-  ranked.sort((a, b) => b.score - a.score || b.coverage - a.coverage);
+  ranked.sort((a, b) => b.score - a.score || b.named - a.named || b.coverage - a.coverage);
+  if (process.env.DEBUG_RANK) console.log(ranked.slice(0, 4).map((r) => `${r.spec.tool.name}:${r.score}/${r.coverage.toFixed(2)} ${r.cues}`));
   return { ranked, refused };
 }
 
@@ -117,7 +125,7 @@ export function genericTask(reading: Reading, catalog: Catalog): GenericTask[] |
     return refused.length > 0 ? `the question asks to read or look something up, and the tools that match it (${refused.map(toolWords).join(", ")}) change things` : undefined;
   }
   const runnerUp = ranked[1];
-  if (runnerUp && runnerUp.score === best.score && runnerUp.coverage === best.coverage) {
+  if (runnerUp && runnerUp.score === best.score && runnerUp.named === best.named && runnerUp.coverage === best.coverage) {
     return `the question fits ${toolWords(best.spec.tool)} and ${toolWords(runnerUp.spec.tool)} equally well`;
   }
   const tool = best.spec.tool;

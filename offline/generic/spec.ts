@@ -33,6 +33,8 @@ export interface IntentSpec {
   verb?: { word: string; group: number };
   /** Whether it changes anything: from its annotations when it has them, else from its verb. */
   kind?: ActionKind;
+  /** Verbs its description uses ("Create a new file or overwrite…" → create, overwrite). */
+  describedVerbs: Set<string>;
   /** Content word → weight: its name's words weigh 3, its description's 1. */
   cues: Map<string, number>;
   slots: SlotSpec[];
@@ -58,9 +60,13 @@ function buildSpec(tool: ToolProfile): IntentSpec {
   if (annotated?.readOnlyHint === true) kind = "read";
   else if (annotated?.readOnlyHint === false || annotated?.destructiveHint === true) kind = "write";
   const cues = new Map<string, number>();
-  for (const [word, weight] of tool.lexicon) if (!VERBS.has(word)) cues.set(word, weight);
+  for (const [word, weight] of tool.lexicon) cues.set(word, weight);
   for (const word of tool.nameWords) cues.set(singular(word), 3);
-  return { tool, ...(verb ? { verb } : {}), ...(kind ? { kind } : {}), cues, slots: tool.params.map(slotSpec) };
+  // A file tool's strings that say nothing of themselves ("source", "destination") are paths.
+  const onFiles = tool.nameWords.some((w) => /^(?:file|files|directory|dir|folder|path)$/.test(w));
+  const slots = tool.params.map(slotSpec).map((slot) => (onFiles && ["plain", "place"].includes(slot.role) && slot.type === "string" ? { ...slot, role: "path" as const } : slot));
+  const describedVerbs = new Set((tool.description.toLowerCase().match(/[a-z]+/g) ?? []).filter((w) => VERBS.has(w)));
+  return { tool, ...(verb ? { verb } : {}), ...(kind ? { kind } : {}), describedVerbs, cues, slots };
 }
 
 function typeOf(types: string[]): SlotSpec["type"] {

@@ -9,7 +9,7 @@ export type ActionKind = "read" | "write";
 /** Verb → the group of verbs that mean the same action, and its kind. */
 const VERB_GROUPS: Array<{ kind: ActionKind; verbs: string }> = [
   { kind: "read", verbs: "list ls show display enumerate" },
-  { kind: "read", verbs: "get fetch retrieve read open view cat load return obtain lookup provide" },
+  { kind: "read", verbs: "get fetch retrieve read open view cat print load return obtain lookup provide" },
   { kind: "read", verbs: "find search look locate query grep seek discover" },
   { kind: "read", verbs: "check inspect stat describe info tell" },
   { kind: "read", verbs: "calculate compute estimate determine measure count evaluate analyze analyse predict solve convert" },
@@ -27,6 +27,20 @@ const VERB_GROUPS: Array<{ kind: ActionKind; verbs: string }> = [
 export const VERBS = new Map<string, { group: number; kind: ActionKind }>(
   VERB_GROUPS.flatMap(({ kind, verbs }, group) => verbs.split(" ").map((verb) => [verb, { group, kind }] as const)),
 );
+
+/** Words a question uses for what a tool's words name: each also counts as the words it maps to. */
+export const SYNONYMS: Record<string, string[]> = {
+  folder: ["directory"],
+  folders: ["directory"],
+  dir: ["directory"],
+  mkdir: ["directory"],
+  ls: ["directory"],
+  cat: ["file"],
+  picture: ["image"],
+  photo: ["image"],
+  rename: ["move"],
+  metadata: ["info"],
+};
 
 /** Opening words that make a sentence a question, which reads unless a writing verb says otherwise. */
 export const QUESTION_WORDS = new Set("what which who whom whose where when how is are was were does do did can could will would".split(" "));
@@ -53,8 +67,8 @@ export const NAME_WORDS = new Set("name artist author person player team company
 export const TEXT_WORDS = new Set("text message content body phrase sentence prompt query input string note comment".split(" "));
 
 /** Parameter words for the start and the end of a range ("from 1871 to 1945"). */
-export const RANGE_START = new Set("start from begin beginning initial min minimum lower low first since".split(" "));
-export const RANGE_END = new Set("end to until final max maximum upper high last finish".split(" "));
+export const RANGE_START = new Set("start from begin beginning initial min minimum lower low first since source origin old".split(" "));
+export const RANGE_END = new Set("end to until final max maximum upper high last finish destination target new".split(" "));
 
 /** Language names → ISO 639-1 codes, for parameters whose values are codes ("es-ES"). */
 export const LANGUAGES: Record<string, string> = {
