@@ -99,7 +99,6 @@ function rankTools(reading: Reading, catalog: Catalog): { ranked: Scored[]; refu
     ranked.push({ spec, cues: spec.verb && verbMatch ? [spec.verb.word, ...entry.cues] : entry.cues, score: entry.score + verb, named: entry.named, coverage });
   }
   ranked.sort((a, b) => b.score - a.score || b.named - a.named || b.coverage - a.coverage);
-  if (process.env.DEBUG_RANK) console.log(ranked.slice(0, 4).map((r) => `${r.spec.tool.name}:${r.score}/${r.coverage.toFixed(2)} ${r.cues}`));
   return { ranked, refused };
 }
 
