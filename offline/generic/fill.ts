@@ -235,8 +235,13 @@ function spanCandidate(slot: SlotSpec, span: Span, previous: Span | undefined, n
       // "Louvre Museum" for a museum: the name says what it names.
       let score = near + (slot.words.some((w) => w.length > 2 && !VAGUE.has(w) && value.toLowerCase().split(/\s+/).map(singular).includes(w)) ? 4 : 0);
       if (slot.role === "place" && TITLES.has(value.split(/[\s.]/)[0]!.toLowerCase())) return undefined;
+      // "Italian history": a people's adjective before a noun is no place.
+      if (slot.role === "place" && /^\p{Lu}\p{Ll}{2,}(?:ian|ean|ese|ish|ic)$/u.test(value) && /^\s+\p{Ll}/u.test(text.slice(span.end))) return undefined;
       if (slot.role === "place") score += PLACE_PREPOSITIONS.has(word) ? 5 : 1;
       if (slot.role === "name") score += ["by", "named", "called"].includes(word) ? 5 : 3;
+      // "the Dutch league", "Patent lawsuits": one capitalised word before a common noun qualifies it.
+      const following = /^\s+(\p{Ll}+)/u.exec(text.slice(span.end))?.[1];
+      if (!/\s/.test(value) && following && !STOPWORDS.has(following)) score -= 2;
       if (slot.role === "plain" && near === 0) return undefined;
       return { slot, span, ...(region ? { also: region } : {}), value: name, score, why: `the name "${name}"` };
     }

@@ -4,7 +4,7 @@ import { completeArgs, type GenericTask, type Reading } from "./calls.js";
 import { fillSlots } from "./fill.js";
 import { findSpans } from "./spans.js";
 import { intentSpec, type IntentSpec, type SlotSpec } from "./spec.js";
-import { QUESTION_WORDS, stem, SYNONYMS, VERBS, type ActionKind } from "./words.js";
+import { DETERMINERS, QUESTION_WORDS, stem, SYNONYMS, VERBS, type ActionKind } from "./words.js";
 
 /** Content cues a tool needs from the question before its verb or anything else counts. */
 const CUE_THRESHOLD = 3;
@@ -29,16 +29,19 @@ function questionAction(text: string): { kind: ActionKind | undefined; groups: S
   for (const span of findSpans(text)) if (span.kind === "quoted") plain = plain.slice(0, span.start) + " ".repeat(span.end - span.start) + plain.slice(span.end);
   const words = plain.toLowerCase().match(/[\p{L}]+/gu) ?? [];
   const groups = new Set<number>();
+  const used = new Set<string>();
   let kind: ActionKind | undefined;
-  for (const word of words) {
+  for (const [i, word] of words.entries()) {
     const verb = VERBS.get(word);
-    if (!verb) continue;
+    // "the schedule", "a list": after a determiner the word is a noun.
+    if (!verb || DETERMINERS.has(words[i - 1] ?? "")) continue;
     groups.add(verb.group);
+    used.add(word);
     // The first verb is the request; later ones belong to its details ("a recipe that takes 30 minutes to make").
     kind ??= verb.kind;
   }
   if (!kind && QUESTION_WORDS.has(words[0] ?? "")) kind = "read";
-  return { kind, groups, words: new Set(words.filter((w) => VERBS.has(w))) };
+  return { kind, groups, words: used };
 }
 
 /** Words the question's spans imply: a file name means a file, a glob a search for files. */
@@ -75,9 +78,9 @@ function rankTools(reading: Reading, catalog: Catalog): { ranked: Scored[]; refu
       // Arithmetic and weather tools are chosen by what they compute, never by a shared word.
       if (tool.operation || tool.topics.size > 0) continue;
       const entry = scores.get(tool) ?? { score: 0, cues: [], named: 0 };
-      if (weight >= 3 && !VERBS.has(raw)) entry.named++;
+      if (weight >= 3 && !action.words.has(raw)) entry.named++;
       // A verb says what is done, not to what: it counts as a description word wherever it stands.
-      entry.score += VERBS.has(raw) ? 1 : weight;
+      entry.score += action.words.has(raw) ? 1 : weight;
       entry.cues.push(word);
       scores.set(tool, entry);
     }

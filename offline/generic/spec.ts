@@ -53,7 +53,8 @@ export function intentSpec(tool: ToolProfile): IntentSpec {
 }
 
 function buildSpec(tool: ToolProfile): IntentSpec {
-  const verbWord = tool.nameWords.find((w) => VERBS.has(w));
+  // Names are verb_noun, often after a namespace ("music_composer_create_mix"); a verb's form at the end is the noun ("team_schedule").
+  const verbWord = tool.nameWords.find((w, i, all) => VERBS.has(w) && (i < all.length - 1 || all.length === 1));
   const verb = verbWord ? { word: verbWord, group: VERBS.get(verbWord)!.group } : undefined;
   const annotated = tool.annotations;
   let kind: ActionKind | undefined = verbWord ? VERBS.get(verbWord)!.kind : undefined;

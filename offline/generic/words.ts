@@ -42,6 +42,9 @@ export const SYNONYMS: Record<string, string[]> = {
   metadata: ["info"],
 };
 
+/** Words after which a verb's form is a noun ("the record", "a list"). */
+export const DETERMINERS = new Set("the a an my your his her its our their this that these those each every any some no".split(" "));
+
 /** Opening words that make a sentence a question, which reads unless a writing verb says otherwise. */
 export const QUESTION_WORDS = new Set("what which who whom whose where when how is are was were does do did can could will would".split(" "));
 
