@@ -1,5 +1,5 @@
 import { singular, STOPWORDS, tokenize } from "../text.js";
-import { findSpans, type Span } from "./spans.js";
+import { findSpans, readDate, type Span } from "./spans.js";
 import type { IntentSpec, SlotSpec } from "./spec.js";
 import { LANGUAGES, PLACE_PREPOSITIONS, RANGE_END, RANGE_START, TIME_UNITS, TITLES, VERBS, stem } from "./words.js";
 
@@ -218,6 +218,10 @@ function spanCandidate(slot: SlotSpec, span: Span, previous: Span | undefined, n
     date: ["date"],
   };
   if (slot.role === "expression") return span.kind === "expression" ? { slot, span, value: value.replace(/\^/g, "**"), score: 8, why: `the expression ${value}` } : undefined;
+  if (slot.role === "date" && span.kind === "date") {
+    const date = formatDate(span.text, slot.dateFormat);
+    return date ? { slot, span, value: date, score: 10 + near, why: `the date ${span.text}` } : undefined;
+  }
   const forms = wanted[slot.role];
   if (forms) return forms.includes(span.kind) ? { slot, span, value, score: 10 + near + rangeScore(slot, span, previous, next, text), why: `the ${span.kind} ${value}` } : undefined;
   if (["email", "url", "path", "glob", "expression", "numbers"].includes(span.kind)) return undefined;
@@ -248,6 +252,14 @@ function spanCandidate(slot: SlotSpec, span: Span, previous: Span | undefined, n
     default:
       return undefined;
   }
+}
+
+/** A date in the slot's format ("MM-DD-YYYY", …), ISO without one; undefined when its parts are unclear. */
+function formatDate(text: string, format: string | undefined): string | undefined {
+  const date = readDate(text);
+  if (!date) return undefined;
+  const parts: Record<string, string> = { YYYY: String(date.year), MM: String(date.month).padStart(2, "0"), DD: String(date.day).padStart(2, "0") };
+  return (format ?? "YYYY-MM-DD").replace(/YYYY|MM|DD/g, (part) => parts[part]!);
 }
 
 /** The lower-case word right before `at`, or "". */

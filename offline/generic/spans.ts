@@ -33,7 +33,7 @@ const FORMS: Array<[SpanKind, RegExp]> = [
   ["list", /\[([^[\]]{1,300})\]/g],
   ["expression", /(?:\b[yf](?:\(x\))?\s*=\s*|\bfunction\s+)((?:[\dx.]+|\s*[-+*/^()]\s*|\s+)*x(?:[\dx.]+|\s*[-+*/^()]\s*|\s+)*[\dx)])/g],
   ["numbers", /(?<![\w.,-])-?\d+(?:\.\d+)?(?:\s*,\s*-?\d+(?:\.\d+)?){2,}(?:,?\s*and\s+-?\d+(?:\.\d+)?)?(?![\w.])/g],
-  ["date", /\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b/g],
+  ["date", /\b\d{4}[-/]\d{2}[-/]\d{2}\b|\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[,\s]*\d{4}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s*\d{4}\b/gi],
   // Letters and digits mixed ("6E123", "IND4567"), but not a number with its unit ("70kg", "19th").
   ["identifier", /\b(?!\d+(?:\.\d+)?[A-Za-z]{1,3}\b)(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9_-]{2,}\b/g],
 ];
@@ -137,6 +137,8 @@ function nameSpans(text: string, tokens: Token[]): Array<Omit<Span, "before">> {
     const opensSentence = i === 0 || /[.!?:\n>]/.test(text.slice(tokens[i - 1]!.end, tokens[i]!.start) + tokens[i - 1]!.text);
     // "Find Louvre Museum": the opening verb is no part of the name.
     while (first < j && opensSentence && first === i && (VERBS.has(tokens[first]!.lower) || STOPWORDS.has(tokens[first]!.lower))) first++;
+    // "Book the Grand Hotel": a joiner left in front is no part of the name either.
+    while (first < j && first > i && (NAME_JOINERS.has(tokens[first]!.lower) || tokens[first]!.kind === "punct")) first++;
     if (first < j && !(opensSentence && j - first === 1 && first === i && isCommonWord(tokens[first]!.lower))) {
       names.push({ kind: "name", text: text.slice(tokens[first]!.start, tokens[j - 1]!.end), start: tokens[first]!.start, end: tokens[j - 1]!.end });
     }
@@ -148,4 +150,17 @@ function nameSpans(text: string, tokens: Token[]): Array<Omit<Span, "before">> {
 /** A sentence's single capitalised first word is a name only when it is not an ordinary word. */
 function isCommonWord(word: string): boolean {
   return STOPWORDS.has(word) || VERBS.has(word) || /(?:ing|ed|ly)$/.test(word);
+}
+
+const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+
+/** A date as year, month and day, when its form leaves no doubt ("May 12, 2022", "2022-05-12"). */
+export function readDate(text: string): { year: number; month: number; day: number } | undefined {
+  const iso = /^(\d{4})[-/](\d{2})[-/](\d{2})$/.exec(text);
+  if (iso) return { year: Number(iso[1]), month: Number(iso[2]), day: Number(iso[3]) };
+  const month = MONTHS.findIndex((m) => new RegExp(`\\b${m}`, "i").test(text)) + 1;
+  const numbers = (text.match(/\d+/g) ?? []).map(Number);
+  const year = numbers.find((n) => n >= 1000);
+  const day = numbers.find((n) => n >= 1 && n <= 31);
+  return month > 0 && year !== undefined && day !== undefined ? { year, month, day } : undefined;
 }

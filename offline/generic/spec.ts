@@ -18,6 +18,8 @@ export interface SlotSpec {
   described: Set<string>;
   /** Its values, from `enum` or from a closed list its description quotes ("Choices are 'a' or 'b'"). */
   choices?: Array<string | number>;
+  /** The date format its description names ("MM-DD-YYYY"). */
+  dateFormat?: string;
   /** The unit of time the description asks for, in seconds ("in seconds" → 1). */
   timeUnit?: number;
   /** The description's example gives a region after the place ("San Francisco, CA"). */
@@ -70,6 +72,11 @@ function buildSpec(tool: ToolProfile): IntentSpec {
   return { tool, ...(verb ? { verb } : {}), ...(kind ? { kind } : {}), describedVerbs, cues, slots };
 }
 
+const DATE_FORMAT = /\b(?:YYYY-MM-DD|MM-DD-YYYY|DD-MM-YYYY|MM\/DD\/YYYY|DD\/MM\/YYYY|YYYY\/MM\/DD)\b/i;
+
+/** "month-day-year" in a description is MM-DD-YYYY. */
+const DATE_PARTS: Record<string, string> = { year: "YYYY", month: "MM", day: "DD" };
+
 function typeOf(types: string[]): SlotSpec["type"] {
   for (const type of ["integer", "number", "boolean", "array", "object", "string"] as const) if (types.includes(type)) return type;
   return "unknown";
@@ -97,6 +104,7 @@ function slotSpec(param: ParamProfile): SlotSpec {
     else if (has(PLACE_WORDS)) role = "place";
     else if (has(NAME_WORDS)) role = "name";
   } else if ((type === "integer" || type === "number") && (words.includes("year") || (words.includes("date") && type === "integer"))) role = "year";
+  const dateFormat = DATE_FORMAT.exec(param.description.replace(/\b(year|month|day)-(year|month|day)-(year|month|day)\b/i, (...parts: string[]) => parts.slice(1, 4).map((p) => DATE_PARTS[p.toLowerCase()]).join("-")));
   const unit = Object.entries(TIME_UNITS).find(([name]) => new RegExp(`\\b(?:in|of) ${name}s?\\b`, "i").test(param.description));
   return {
     name: param.name,
@@ -108,6 +116,7 @@ function slotSpec(param: ParamProfile): SlotSpec {
     described,
     ...(choices && choices.length > 0 ? { choices } : {}),
     ...(unit ? { timeUnit: unit[1] } : {}),
+    ...(dateFormat ? { dateFormat: dateFormat[0].toUpperCase() } : {}),
     regionFormat: /\b\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+)*, \p{Lu}{2}\b/u.test(param.description),
     fraction: (type === "number" && words.some((w) => /^(?:rate|ratio|fraction|probability|share)$/.test(w))) || /\bdecimal\b/i.test(param.description),
   };
