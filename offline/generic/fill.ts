@@ -60,12 +60,17 @@ export function fillSlots(spec: IntentSpec, text: string): Filling {
     if (c.score >= (c.slot.required ? REQUIRED_MIN : OPTIONAL_MIN)) accept(c);
   }
   // "between San Francisco and Sydney" for place1 and place2: numbered slots take the names in order.
-  const numbered = spec.slots.filter((slot) => /^\d$/.test(slot.words.at(-1) ?? "") && kindOf(slot) === "string" && !(slot.name in args));
-  if (numbered.length >= 2 && numbered.length === spec.slots.filter((slot) => /^\d$/.test(slot.words.at(-1) ?? "")).length) {
-    const free = spans.filter((span) => (span.kind === "name" || span.kind === "quoted") && !usedSpans.has(span));
+  for (const kind of ["string", "number"] as const) {
+    const numbered = spec.slots.filter((slot) => /^\d$/.test(slot.words.at(-1) ?? "") && kindOf(slot) === kind && !(slot.name in args));
+    if (numbered.length < 2 || numbered.length !== spec.slots.filter((slot) => /^\d$/.test(slot.words.at(-1) ?? "") && kindOf(slot) === kind).length) continue;
+    const forms: Span["kind"][] = kind === "string" ? ["name", "quoted"] : ["number"];
+    const free = spans.filter((span) => forms.includes(span.kind) && !usedSpans.has(span));
     if (free.length === numbered.length) {
       const ordered = [...numbered].sort((a, b) => Number(a.words.at(-1)) - Number(b.words.at(-1)));
-      ordered.forEach((slot, i) => accept({ slot, span: free[i]!, value: free[i]!.text.replace(/['’]s$/, ""), score: 4, why: `the ${i + 1}. name, "${free[i]!.text}"` }));
+      ordered.forEach((slot, i) => {
+        const value = kind === "number" ? free[i]!.value : free[i]!.text.replace(/['’]s$/, "");
+        if (slot.type !== "integer" || Number.isInteger(value)) accept({ slot, span: free[i]!, value, score: 4, why: `the value number ${i + 1}, "${free[i]!.text}"` });
+      });
     }
   }
   // One required slot of a kind left open and one unused value of that kind: they belong together.
@@ -254,12 +259,13 @@ function spanCandidate(slot: SlotSpec, span: Span, previous: Span | undefined, n
   }
 }
 
-/** A date in the slot's format ("MM-DD-YYYY", …), ISO without one; undefined when its parts are unclear. */
+/** A date in the slot's format ("MM-DD-YYYY", …), as written without one; undefined when its parts are unclear. */
 function formatDate(text: string, format: string | undefined): string | undefined {
+  if (!format) return text;
   const date = readDate(text);
   if (!date) return undefined;
   const parts: Record<string, string> = { YYYY: String(date.year), MM: String(date.month).padStart(2, "0"), DD: String(date.day).padStart(2, "0") };
-  return (format ?? "YYYY-MM-DD").replace(/YYYY|MM|DD/g, (part) => parts[part]!);
+  return format.replace(/YYYY|MM|DD/g, (part) => parts[part]!);
 }
 
 /** The lower-case word right before `at`, or "". */

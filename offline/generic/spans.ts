@@ -25,7 +25,8 @@ export interface Span {
 
 // Each pattern marks its text as used, so a path's digits never become a number.
 const FORMS: Array<[SpanKind, RegExp]> = [
-  ["quoted", /(?<![\p{L}\p{N}])'([^']{1,300}?)'(?![\p{L}\p{N}])|"([^"]{1,300}?)"|`([^`]{1,300}?)`/gu],
+  // An apostrophe inside ("'Let's meet'") is followed by a letter; the closing quote is not.
+  ["quoted", /(?<![\p{L}\p{N}])'((?:[^']|'(?=\p{L}))+?)'(?![\p{L}\p{N}])|"([^"]{1,300}?)"|`([^`]{1,300}?)`/gu],
   ["email", /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g],
   ["url", /\bhttps?:\/\/[^\s"'<>]+[^\s"'<>.,;:!?)]/g],
   ["glob", /(?<![\w/])(?:[\w.~/-]*\*[\w.*/{},-]*)/g],

@@ -93,10 +93,10 @@ function slotSpec(param: ParamProfile): SlotSpec {
   let role: SlotRole = "plain";
   if (type === "string" || type === "array" || type === "unknown") {
     if (type === "string" && /^(?:function|expression|equation|formula|func)$/i.test(param.name)) role = "expression";
-    else if (says(/e-?mail|recipient/i) && !has(TEXT_WORDS)) role = "email";
+    else if ((/e-?mail|^(?:to|cc|bcc|from)$/i.test(param.name) || /e-?mail address|recipient/i.test(param.description)) && !has(TEXT_WORDS)) role = "email";
     else if (says(/\burl\b|\buri\b|link|endpoint/i)) role = "url";
     else if (says(/glob|pattern|wildcard/i) && !has(TEXT_WORDS)) role = "glob";
-    else if (says(/\bpath\b|file|director|folder/i) && !has(TEXT_WORDS)) role = "path";
+    else if (says(/\bpaths?\b|\bfiles?\b|\bdirector(?:y|ies)\b|\bfolders?\b/i) && !has(TEXT_WORDS)) role = "path";
     else if (words.includes("language") || words.includes("lang")) role = "language";
     else if (says(/\bdate\b|\bday\b|when/i) && !has(TEXT_WORDS)) role = "date";
     else if (words.some((w) => /^(?:id|uuid|identifier|code|number|sku|mpn|isbn)$/.test(w))) role = "identifier";
