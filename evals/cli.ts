@@ -1,14 +1,15 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { access, mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { ServerSession } from "../app/index.js";
-import type { McpGraph } from "../graph/index.js";
-import { loadDataset } from "./dataset.js";
+import type { ApprovalPolicy, McpGraph } from "../graph/index.js";
+import { loadDataset, type EvalItem } from "./dataset.js";
 import { langsmithEnabled, runOnLangSmith } from "./langsmith.js";
 import { Progress, type ProgressSink } from "./progress.js";
 import { buildReport, formatConsoleReport, formatMarkdownReport, percent, type EvalReport, type RunResult } from "./report.js";
-import { askOnThreads, runItems } from "./runner.js";
+import { askOnThreads, runItems, type AnswerFn } from "./runner.js";
+import { runToolItems, TOOL_SERVER, type OpenSlot } from "./tool-items.js";
 import { integerFlag, UsageError } from "../lib/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -16,6 +17,8 @@ export const DEFAULT_DATASET = resolve(here, "datasets/sample.jsonl");
 export const DEFAULT_JSON_REPORT = resolve(here, "reports/latest.json");
 export const DEFAULT_MD_REPORT = resolve(here, "reports/latest.md");
 export const DEFAULT_CONCURRENCY = 4;
+// Kept here rather than imported, so flags are checked before the graph's packages load.
+const APPROVAL_POLICIES = ["never", "writes", "always"] as const satisfies readonly ApprovalPolicy[];
 
 /** Exit codes: thresholds not met is a verdict, not a crash, so it differs from bad usage. */
 export const EXIT = { ok: 0, belowThreshold: 1, usage: 2 } as const;
@@ -30,8 +33,12 @@ Options:
   --model NAME                 offline | <provider>:<model> (openai, anthropic, ollama, google-genai,
                                groq, mistralai, bedrock) | <ChatOpenAI model name>
                                (default: offline, or openai:gpt-4o when OPENAI_API_KEY is set)
-  --config FILE                {"mcpServers": {...}} file (default: the math and weather servers,
-                               started here when they do not answer at their configured ports)
+  --config FILE                {"mcpServers": {...}} file (default: DATASET.servers.json beside the
+                               dataset if there is one, else the math and weather servers, started
+                               here when they do not answer at their configured ports); a dataset
+                               whose lines bring their own "tool" needs none: each is served alone
+  --approval POLICY            never (default: the eval scores the route, no person is there to
+                               approve) | writes | always
   --json OUT                   JSON report (default: evals/reports/latest.json)
   --md OUT                     Markdown report (default: evals/reports/latest.md)
   --concurrency N              questions in flight at once (default ${DEFAULT_CONCURRENCY})
@@ -51,6 +58,7 @@ export interface CliOptions {
   json: string;
   md: string;
   concurrency: number;
+  approval: ApprovalPolicy;
   minCallAccuracy?: number;
   minAbstainAccuracy?: number;
 }
@@ -83,6 +91,7 @@ export function parseCliOptions(argv: string[], cwd = process.cwd()): CliOptions
         json: { type: "string" },
         md: { type: "string" },
         concurrency: { type: "string" },
+        approval: { type: "string" },
         "min-call-accuracy": { type: "string" },
         "min-abstain-accuracy": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
@@ -94,6 +103,8 @@ export function parseCliOptions(argv: string[], cwd = process.cwd()): CliOptions
   const { values } = parsed;
   if (values.help) return "help";
   const concurrency = integerFlag("concurrency", values.concurrency) ?? DEFAULT_CONCURRENCY;
+  const approval = (values.approval ?? "never") as ApprovalPolicy;
+  if (!(APPROVAL_POLICIES as readonly string[]).includes(approval)) throw new UsageError(`--approval must be one of ${APPROVAL_POLICIES.join(", ")}, got "${values.approval}"`);
   const path = (value: string | undefined, fallback: string) => (value === undefined ? fallback : resolve(cwd, value));
   return {
     dataset: path(values.dataset, DEFAULT_DATASET),
@@ -102,6 +113,7 @@ export function parseCliOptions(argv: string[], cwd = process.cwd()): CliOptions
     json: path(values.json, DEFAULT_JSON_REPORT),
     md: path(values.md, DEFAULT_MD_REPORT),
     concurrency,
+    approval,
     ...optional("minCallAccuracy", fractionFlag("min-call-accuracy", values["min-call-accuracy"])),
     ...optional("minAbstainAccuracy", fractionFlag("min-abstain-accuracy", values["min-abstain-accuracy"])),
   };
@@ -133,6 +145,18 @@ export function thresholdFailures(report: EvalReport, options: Pick<CliOptions, 
   return failures;
 }
 
+/** `x.servers.json` beside `x.jsonl`, when there is one: a dataset for other servers names them. */
+async function siblingConfig(dataset: string): Promise<string | undefined> {
+  const candidate = dataset.replace(/\.jsonl$/, ".servers.json");
+  if (candidate === dataset) return undefined;
+  try {
+    await access(candidate);
+    return candidate;
+  } catch {
+    return undefined;
+  }
+}
+
 async function writeReport(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, text);
@@ -161,30 +185,61 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   let report: EvalReport;
   try {
     const items = await loadDataset(options.dataset);
+    const toolItems = items.filter((item) => item.tool).length;
+    if (toolItems > 0 && toolItems < items.length) throw new Error(`${options.dataset}: either every line brings its own "tool" or none does`);
     // Loaded once the flags and the dataset check out, so a typo is reported at once rather than
     // after LangChain and the SDK have loaded (seconds on a busy machine).
     const { createAppGraph, defaultModelName, openServers, readSettings } = await import("../app/index.js");
     const settings = readSettings(io.env);
-    try {
-      session = await openServers(settings, { configFile: options.config });
-    } catch (error) {
-      if ((error as Error).name !== "NoServerReachableError") throw error;
-      err(`error: ${(error as Error).message}`);
-      return EXIT.usage;
-    }
     const model = options.model ?? defaultModelName(settings.model);
     const { MemorySaver } = await import("@langchain/langgraph");
-    // One client for every item, as a long-running app would hold it; each question and each dialogue
-    // on a thread of its own, kept in memory for the run.
-    graph = createAppGraph(settings, { client: session.client, servers: session.config, model, checkpointer: new MemorySaver() });
-    const ask = askOnThreads(graph);
+    const graphOn = (client: ServerSession["client"], servers: ServerSession["config"]) =>
+      createAppGraph(settings, { client, servers, model, checkpointer: new MemorySaver(), approval: options.approval });
+    let runAll: (items: EvalItem[], onResult: (r: RunResult) => void) => Promise<RunResult[]>;
+    let ask: AnswerFn | undefined;
+    if (toolItems > 0) {
+      const { MultiServerClient } = await import("../adapters/index.js");
+      const openSlot: OpenSlot = async (servers) => {
+        const client = new MultiServerClient(servers);
+        const status = await client.connect();
+        const down = Object.values(status).find((s) => s.state !== "connected");
+        if (down) {
+          await client.close();
+          throw new Error(`the tool server did not start: ${down.error ?? down.state}`);
+        }
+        const slotGraph = graphOn(client, servers);
+        return {
+          answer: askOnThreads(slotGraph),
+          catalog: () => client.catalog(),
+          close: async () => {
+            await slotGraph.close();
+            await client.close();
+          },
+        };
+      };
+      runAll = (rest, onResult) => runToolItems(rest, openSlot, { concurrency: options.concurrency, onResult });
+    } else {
+      try {
+        session = await openServers(settings, { configFile: options.config ?? (await siblingConfig(options.dataset)) });
+      } catch (error) {
+        if ((error as Error).name !== "NoServerReachableError") throw error;
+        err(`error: ${(error as Error).message}`);
+        return EXIT.usage;
+      }
+      // One client for every item, as a long-running app would hold it; each question and each dialogue
+      // on a thread of its own, kept in memory for the run.
+      graph = graphOn(session.client, session.config);
+      const answer = askOnThreads(graph);
+      ask = answer;
+      runAll = (rest, onResult) => runItems(rest, answer, { concurrency: options.concurrency, onResult });
+    }
 
     const startedAt = new Date();
     const progress = new Progress(io.stderr, items.length);
     const onResult = (r: RunResult) => progress.tick(r.score.ok);
     let results: RunResult[] = [];
     let experiment: string | undefined;
-    if (langsmithEnabled(io.env)) {
+    if (langsmithEnabled(io.env) && ask) {
       // The graph runs as the experiment's target, so every example links to its trace.
       const run = await runOnLangSmith({ items, ask, datasetFile: options.dataset, model, env: io.env, concurrency: options.concurrency, onResult });
       results = run.results;
@@ -194,7 +249,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     // Whatever did not run in an experiment runs here, so the local reports are always complete.
     const done = new Set(results.map((r) => r.item));
     const rest = items.filter((item) => !done.has(item));
-    if (rest.length > 0) results = [...results, ...(await runItems(rest, ask, { concurrency: options.concurrency, onResult }))];
+    if (rest.length > 0) results = [...results, ...(await runAll(rest, onResult))];
     const byItem = new Map(results.map((r) => [r.item, r]));
     results = items.map((item) => byItem.get(item)!);
     progress.finish();
@@ -211,9 +266,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       startedAt: startedAt.toISOString(),
       durationMs: Math.round(Date.now() - startedAt.getTime()),
       concurrency: options.concurrency,
-      servers: Object.fromEntries(
-        Object.entries(session.client.status()).map(([name, s]) => [name, { state: s.state, toolCount: s.toolCount, ...(s.error ? { error: s.error } : {}) }]),
-      ),
+      servers: session
+        ? Object.fromEntries(
+            Object.entries(session.client.status()).map(([name, s]) => [name, { state: s.state, toolCount: s.toolCount, ...(s.error ? { error: s.error } : {}) }]),
+          )
+        : { [TOOL_SERVER]: { state: "connected", toolCount: 1 } },
     });
     await writeReport(options.json, `${JSON.stringify(report, null, 2)}\n`);
     await writeReport(options.md, formatMarkdownReport(report, `npm run eval -- ${argv.join(" ")}`.trim()));

@@ -32,6 +32,12 @@ function thrown(fn: () => unknown): DatasetError {
 }
 
 describe("parseDataset", () => {
+  it("reads a line that brings its own tool: the tool, the accepted values, its source as category", () => {
+    const tool = { name: "find_bakery", description: "Find bakeries.", inputSchema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } };
+    const [item] = parseDataset(JSON.stringify({ id: "bfcl-live_simple-x_1", question: "Find a bakery in Porto", tool, expected: { tool: "find_bakery", args: { city: ["Porto"] } } }));
+    expect(item).toMatchObject({ category: "live_simple", tool, accepted: { tool: "find_bakery", args: { city: ["Porto"] } }, expected: [{ tool: "find_bakery", args: {} }] });
+  });
+
   it("normalises single expectations to lists and keeps null", () => {
     const items = parseDataset(
       [

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
+import type { BfclExpectation } from "./bfcl.js";
 
 /**
  * One acceptable tool call. `tool` is the bare MCP tool name (`add`, not `math__add`); `server`, when
@@ -46,6 +47,27 @@ export const DialogueSchema = z.looseObject({
   turns: z.array(DialogueTurnSchema).min(1),
 });
 
+/** An MCP tool definition as `tools/list` gives it. */
+export const ToolDefinitionSchema = z.looseObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  inputSchema: z.looseObject({ type: z.literal("object") }),
+  annotations: z.record(z.string(), z.unknown()).optional(),
+});
+
+/**
+ * A line that brings its own tool (the generic-dev format, `GENERIC-DEV.md`): the tool is served to
+ * the graph alone, and `expected.args` lists every accepted value per parameter, scored as BFCL does.
+ */
+export const ToolItemSchema = z.looseObject({
+  id: z.union([z.string().min(1), z.number()]),
+  question: z.string().refine((q) => q.trim().length > 0, "must not be empty"),
+  category: z.string().min(1).optional(),
+  tool: ToolDefinitionSchema,
+  expected: z.strictObject({ tool: z.string().min(1), args: z.record(z.string(), z.array(z.unknown())) }),
+});
+
+export type ToolDefinition = z.infer<typeof ToolDefinitionSchema>;
 export type ExpectedCall = z.infer<typeof ExpectedCallSchema>;
 export type DatasetItemInput = z.input<typeof DatasetItemSchema>;
 export type DialogueInput = z.input<typeof DialogueSchema>;
@@ -73,6 +95,10 @@ export interface EvalItem {
   expectedCalls?: ExpectedCall[][];
   /** Set on a turn of a dialogue: its item id is `<dialogue id>#<turn>`, its question the user's message. */
   dialogue?: DialoguePosition;
+  /** The one tool this item is asked with (a tool item); the graph sees no other. */
+  tool?: ToolDefinition;
+  /** A tool item's accepted values per parameter, scored with the BFCL rules instead of `expected.args`. */
+  accepted?: BfclExpectation;
   /** 1-based line in the source file, for messages. */
   line: number;
 }
@@ -97,8 +123,13 @@ function describeIssues(error: z.ZodError): string {
     .join("; ");
 }
 
+/** "bfcl-live_simple-live_simple_0-0-0" → "live_simple": tool items without a category group by source. */
+function sourceOf(id: string): string {
+  return /^bfcl-([a-z_]+)-/.exec(id)?.[1] ?? "uncategorized";
+}
+
 /**
- * Parses JSON Lines text into eval items. A line is a question (`question`) or a dialogue (`turns`),
+ * Parses JSON Lines text into eval items. A line is a question (`question`), a question with its own tool (`tool`) or a dialogue (`turns`),
  * which becomes one item per turn, in order. Blank lines are skipped.
  * @param file name used in error messages.
  * @throws DatasetError on invalid JSON, a line that fails the schema, a duplicate id or an empty file.
@@ -144,6 +175,15 @@ export function parseDataset(text: string, file = "dataset"): EvalItem[] {
           line,
         });
       }
+      continue;
+    }
+    if (json !== null && typeof json === "object" && "tool" in json) {
+      const parsed = ToolItemSchema.safeParse(json);
+      if (!parsed.success) throw new DatasetError(describeIssues(parsed.error), file, line);
+      const { id: rawId, question, category, tool, expected } = parsed.data;
+      const id = String(rawId);
+      claim(id, line);
+      items.push({ id, question, category: category ?? sourceOf(id), expected: [{ tool: expected.tool, args: {} }], tool, accepted: expected, line });
       continue;
     }
     const parsed = DatasetItemSchema.safeParse(json);

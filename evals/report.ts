@@ -1,3 +1,4 @@
+import type { BfclExpectation } from "./bfcl.js";
 import type { DialoguePosition, ExpectedCall } from "./dataset.js";
 import {
   confusionMatrix,
@@ -21,11 +22,15 @@ export interface ReportItem {
   expected: ExpectedCall[] | null;
   expectedCalls?: ExpectedCall[][];
   expectedAnswer?: number | string;
+  /** A tool item's accepted values per parameter (BFCL rules). */
+  accepted?: BfclExpectation;
   got: { calls: ObservedCall[]; answer: string; reason?: string };
   ok: boolean;
   latencyMs: number;
   error?: string;
   scores: { tool: boolean; call: boolean; answer: boolean | null; sequence: boolean | null };
+  /** The first call: exact, wrong (made, not expected) or none. */
+  made: "exact" | "wrong" | "none";
   usage?: TokenUsage;
 }
 
@@ -68,11 +73,13 @@ function reportItem({ item, outcome, score, reason }: RunResult): ReportItem {
     expected: item.expected,
     ...(item.expectedCalls ? { expectedCalls: item.expectedCalls } : {}),
     ...(item.answer !== undefined ? { expectedAnswer: item.answer } : {}),
+    ...(item.accepted ? { accepted: item.accepted } : {}),
     got: { calls: outcome.calls, answer: outcome.answer, ...(reason ? { reason } : {}) },
     ok: score.ok,
     latencyMs: roundMs(outcome.latencyMs),
     ...(outcome.error !== undefined ? { error: outcome.error } : {}),
     scores: { tool: score.tool, call: score.call, answer: score.answer, sequence: score.sequence },
+    made: score.made,
     ...(outcome.usage ? { usage: outcome.usage } : {}),
   };
 }
@@ -117,7 +124,9 @@ export function formatCalls(calls: ObservedCall[]): string {
   return calls.map((c) => `${c.server}.${c.tool} ${formatArgs(c.args)}${c.isError ? " ✗" : ""}`).join(" → ");
 }
 
-const COLUMNS = ["category", "n", "tool", "call", "answer", "plan", "p50 ms", "p95 ms"];
+const COLUMNS = ["category", "n", "tool", "call", "answer", "plan", "exact", "wrong", "no call", "p50 ms", "p95 ms"];
+/** Where the dialogue column goes: before the latencies. */
+const LATENCY_AT = COLUMNS.indexOf("p50 ms");
 
 function summaryRow(name: string, s: Summary, dialogues: boolean): string[] {
   const row = [
@@ -127,11 +136,14 @@ function summaryRow(name: string, s: Summary, dialogues: boolean): string[] {
     percent(s.callAccuracy),
     percent(s.answerAccuracy),
     percent(s.sequenceAccuracy),
+    percent(s.exactRate),
+    percent(s.wrongRate),
+    percent(s.noCallRate),
     s.p50Ms.toFixed(1),
     s.p95Ms.toFixed(1),
   ];
   // A dialogue passes when every one of its turns does.
-  if (dialogues) row.splice(6, 0, s.dialogueTotal === 0 ? "–" : `${percent(s.dialogueAccuracy)} of ${s.dialogueTotal}`);
+  if (dialogues) row.splice(LATENCY_AT, 0, s.dialogueTotal === 0 ? "–" : `${percent(s.dialogueAccuracy)} of ${s.dialogueTotal}`);
   return row;
 }
 
@@ -141,7 +153,7 @@ function hasDialogues(report: EvalReport): boolean {
 
 function columns(report: EvalReport): string[] {
   const names = [...COLUMNS];
-  if (hasDialogues(report)) names.splice(6, 0, "dialogues");
+  if (hasDialogues(report)) names.splice(LATENCY_AT, 0, "dialogues");
   return names;
 }
 
@@ -191,7 +203,13 @@ function failures(report: EvalReport): ReportItem[] {
   return report.items.filter((i) => !i.ok);
 }
 
+/** Items whose first call was made but is not one of those expected: worse than no call. */
+function wrongCalls(report: EvalReport): ReportItem[] {
+  return report.items.filter((i) => i.made === "wrong");
+}
+
 function expectedText(item: ReportItem): string {
+  if (item.accepted) return `${item.accepted.tool} ${clip(JSON.stringify(item.accepted.args), 160)}`;
   const answer = item.expectedAnswer === undefined ? "" : `; answer ${item.expectedAnswer}`;
   const plan = item.expectedCalls ? `; plan of ${item.expectedCalls.length} calls` : "";
   return `${formatExpected(item.expected)}${answer}${plan}`;
@@ -214,6 +232,9 @@ function gotText(item: ReportItem): string {
   return `${formatCalls(item.got.calls)}; answer "${clip(item.got.answer, 160)}"`;
 }
 
+/** Beyond this many expected tools (a dataset of one tool per item) the matrix is no table to read. */
+const CONFUSION_LIMIT = 24;
+
 /** The console report: per-category table, confusion matrix and failures. */
 export function formatConsoleReport(report: EvalReport): string {
   const lines = [
@@ -224,10 +245,19 @@ export function formatConsoleReport(report: EvalReport): string {
     ...alignTable([columns(report), ...categoryRows(report)]),
     "",
     ...(hasDialogues(report) ? ["By turn of the dialogue", ...alignTable(turnRows(report)), ""] : []),
-    "Confusion matrix (rows: expected first tool, columns: chosen first tool)",
-    ...alignTable(confusionRows(report.confusion)),
+    ...(report.confusion.expected.length > CONFUSION_LIMIT
+      ? [`Confusion matrix: ${report.confusion.expected.length} expected tools, too many for a table here (see the JSON report)`]
+      : ["Confusion matrix (rows: expected first tool, columns: chosen first tool)", ...alignTable(confusionRows(report.confusion))]),
     "",
   ];
+  const wrong = wrongCalls(report);
+  lines.push(wrong.length === 0 ? "No wrong calls." : `Wrong calls (${wrong.length}):`);
+  for (const item of wrong) {
+    lines.push(`  [${item.id}] (${item.category}) ${clip(item.question)}`);
+    lines.push(`    called:   ${formatCalls(item.got.calls.slice(0, 1))}`);
+    lines.push(`    expected: ${expectedText(item)}`);
+  }
+  lines.push("");
   const failed = failures(report);
   lines.push(failed.length === 0 ? "No failures." : `Failures (${failed.length}):`);
   for (const item of failed) {
@@ -287,6 +317,11 @@ export function formatMarkdownReport(report: EvalReport, command?: string): stri
     ...markdownTable(confusionRows(report.confusion)),
     "",
   ];
+  const wrong = wrongCalls(report);
+  lines.push(`## Wrong calls (${wrong.length})`, "", "A call made that is not one of those expected.", "");
+  if (wrong.length === 0) lines.push("None.");
+  else lines.push(...markdownTable([["id", "question", "called", "expected"], ...wrong.map((i) => [i.id, clip(i.question), formatCalls(i.got.calls.slice(0, 1)), expectedText(i)])]));
+  lines.push("");
   const failed = failures(report);
   lines.push(`## Failures (${failed.length})`, "");
   if (failed.length === 0) lines.push("None.");

@@ -189,6 +189,15 @@ describe("sequenceMatches", () => {
 });
 
 describe("scoreItem", () => {
+  it("says whether the first call was exact, wrong or not made", () => {
+    const expected = [expect_("add", { a: 1, b: 2 })];
+    expect(scoreItem(item({ expected }), outcome({ calls: [call("m", "add", { a: 1, b: 2 })] })).made).toBe("exact");
+    expect(scoreItem(item({ expected }), outcome({ calls: [call("m", "add", { a: 2, b: 2 })] })).made).toBe("wrong");
+    expect(scoreItem(item({ expected }), outcome()).made).toBe("none");
+    // Any call for a question that wants none is a wrong one.
+    expect(scoreItem(item(), outcome({ calls: [call("m", "add", { a: 1, b: 2 })] })).made).toBe("wrong");
+  });
+
   const hours = item({
     expected: [expect_("multiply", { a: 5, b: 24 }, "math"), expect_("multiply", { a: 24, b: 5 }, "math")],
     answer: 120,

@@ -1,3 +1,4 @@
+import { bfclCallMatches } from "./bfcl.js";
 import type { EvalItem, ExpectedCall } from "./dataset.js";
 
 /** A call the graph made, as recorded in its state. */
@@ -43,6 +44,8 @@ export interface ItemScore {
   sequence: boolean | null;
   /** No tool was called; null unless `expected` is null. */
   abstain: boolean | null;
+  /** What the first call was: `exact` (one of those expected), `wrong` (a call, but not one expected) or `none`. */
+  made: "exact" | "wrong" | "none";
   /** Every applicable metric passed and the graph did not throw. */
   ok: boolean;
   expectedTool: string;
@@ -74,6 +77,10 @@ export interface Summary {
   /** Dialogues whose every turn is ok, over the dialogues wholly in the group; null when there are none. */
   dialogueAccuracy: number | null;
   dialogueTotal: number;
+  /** Shares of all items whose first call was exact, wrong (made, but not accepted), or not made. */
+  exactRate: number;
+  wrongRate: number;
+  noCallRate: number;
   usage: TokenUsage | null;
 }
 
@@ -240,7 +247,10 @@ export function scoreItem(item: EvalItem, outcome: ItemOutcome): ItemScore {
   } else {
     const alternatives = item.expected;
     tool = !failed && first !== undefined && alternatives.some((alt) => toolMatches(alt, first));
-    call = !failed && first !== undefined && alternatives.some((alt) => callMatches(alt, first));
+    const accepted = item.accepted;
+    const matches = (got: ObservedCall) =>
+      accepted ? bfclCallMatches(accepted, item.tool?.inputSchema ?? {}, got) : alternatives.some((alt) => callMatches(alt, got));
+    call = !failed && first !== undefined && matches(first);
     // The row is the tool the model should have chosen; among alternatives, the one it did choose.
     const shown = (first && alternatives.find((alt) => toolMatches(alt, first))) ?? alternatives[0];
     expectedTool = shown?.tool ?? NONE;
@@ -249,7 +259,8 @@ export function scoreItem(item: EvalItem, outcome: ItemOutcome): ItemScore {
   const sequence = item.expectedCalls === undefined ? null : !failed && sequenceMatches(item.expectedCalls, outcome.calls);
   const abstain = item.expected === null ? call : null;
   const ok = !failed && call && answer !== false && sequence !== false;
-  return { tool, call, answer, sequence, abstain, ok, expectedTool, chosenTool };
+  const made = first === undefined || failed ? "none" : item.expected !== null && call ? "exact" : "wrong";
+  return { tool, call, answer, sequence, abstain, made, ok, expectedTool, chosenTool };
 }
 
 /**
@@ -320,6 +331,9 @@ export function summarize(results: ItemResult[]): Summary {
     sequenceTotal: sequence.n,
     dialogueAccuracy: dialogues.value,
     dialogueTotal: dialogues.n,
+    exactRate: share(results.filter((r) => r.score.made === "exact").length),
+    wrongRate: share(results.filter((r) => r.score.made === "wrong").length),
+    noCallRate: share(results.filter((r) => r.score.made === "none").length),
     usage: sumUsage(results.map((r) => r.outcome.usage)),
   };
 }

@@ -1,4 +1,5 @@
 import type { Operation } from "./plan.js";
+import { stem } from "./generic/words.js";
 import { identifierWords, singular, STOPWORDS } from "./text.js";
 
 type Json = Record<string, unknown>;
@@ -29,8 +30,10 @@ export interface ToolProfile {
   topics: Set<string>;
   nameWords: string[];
   descriptionWords: string[];
-  /** Content words of the name (weight 3) and description (weight 1). */
+  /** Stems of the content words of the name (weight 3) and description (weight 1). */
   lexicon: Map<string, number>;
+  /** The MCP hints on what the tool does, when its definition carries them. */
+  annotations?: { readOnlyHint?: boolean; destructiveHint?: boolean };
   /** Identity of this profile, for caching catalogs of the same tools. */
   id: number;
 }
@@ -150,8 +153,9 @@ function profileTool(name: string, description: string, schema: Json, strict: bo
   if (topics.has("weather") && !params.some((p) => p.role === "place")) topics.delete("weather");
   if (topics.has("echo") && !params.some((p) => p.role === "text")) topics.delete("echo");
   const lexicon = new Map<string, number>();
-  for (const word of descriptionWords) if (!GENERIC_TOOL_WORDS.has(word)) lexicon.set(word, 1);
-  for (const word of nameWords.map(singular)) if (!GENERIC_TOOL_WORDS.has(word) && word.length > 1) lexicon.set(word, 3);
+  // Keyed by stem, so "genetically" in a question meets "genetics" in a name.
+  for (const word of descriptionWords) if (!GENERIC_TOOL_WORDS.has(word)) lexicon.set(stem(word), 1);
+  for (const word of nameWords.map(singular)) if (!GENERIC_TOOL_WORDS.has(word) && word.length > 1) lexicon.set(stem(word), 3);
   return { name, description, params, ...(operation ? { operation } : {}), topics, nameWords, descriptionWords, lexicon, id: nextProfileId++ };
 }
 

@@ -1,11 +1,13 @@
 import type { RouteOutput } from "../graph/index.js";
-import type { Catalog, ParamProfile, ToolProfile } from "./catalog.js";
+import type { Catalog, ToolProfile } from "./catalog.js";
 import { parseExpression, type ExpressionResult } from "./expression.js";
 import { normalizeQuestion } from "./normalize.js";
 import { findNumbers } from "./numbers.js";
+import { callTool, directCall, fillArgs, operandArgs } from "./generic/calls.js";
+import { genericTask } from "./generic/route.js";
 import { extractPlaces } from "./places.js";
 import { planExpression, stepText, type ArithmeticPlan, type MissingOperand, type Operation } from "./plan.js";
-import { editDistance, normalizeText, pluralize, singular, STOPWORDS, tokenize, type Token } from "./text.js";
+import { editDistance, normalizeText, pluralize, tokenize, type Token } from "./text.js";
 import { solveWordProblem } from "./word-problem.js";
 
 /** A completed tool call the model can see: what was called and what came back. */
@@ -299,16 +301,8 @@ function planTasks(analysis: Analysis, catalog: Catalog): Task[] | string {
   }
 
   if (tasks.length === 0) {
-    const lexical = lexicalMatch(analysis, catalog);
-    if (lexical) {
-      const args = fillArgs(lexical.tool, analysis, { text: remainderText(analysis, lexical.cues) }, false);
-      const missing = lexical.tool.params.find((p) => p.required && args[p.name] === undefined);
-      const cues = lexical.cues.map((c) => `"${c}"`).join(", ");
-      if (missing) {
-        return [{ kind: "ask", question: `What ${missing.name} should I use for ${lexical.tool.name}?`, reason: `${cues} → ${lexical.tool.name}, but its required "${missing.name}" is not in the question` }];
-      }
-      return [{ kind: "call", tool: lexical.tool, args: completeArgs(lexical.tool, args, catalog.strict), reason: `${cues} → ${lexical.tool.name}` }];
-    }
+    const generic = genericTask(analysis, catalog);
+    if (generic) return generic;
   }
   tasks.sort((a, b) => a.at - b.at);
   return tasks.map((t) => t.task);
@@ -438,144 +432,4 @@ function noTool(catalog: Catalog, reason: string): RouteOutput {
   const more = catalog.tools.length > names.length ? ", …" : "";
   const available = names.length > 0 ? ` (the tools here are ${names.join(", ")}${more})` : "";
   return answer(reason, `No available tool can help with that${available}.`);
-}
-
-function callTool(tool: ToolProfile, args: Record<string, unknown>, reason: string): RouteOutput {
-  return { reason, decision: { action: "call_tool", tool: tool.name, args } };
-}
-
-/** The two operands as the tool's own parameters (its first two numeric ones, or a number list). */
-function operandArgs(tool: ToolProfile, values: [number, number], strict: boolean): Record<string, unknown> {
-  const args: Record<string, unknown> = {};
-  const list = tool.params.find((p) => p.numberArray);
-  const numeric = tool.params.filter((p) => p.role === "number");
-  if (numeric.length >= 2) {
-    const ordered = [...numeric.filter((p) => p.required), ...numeric.filter((p) => !p.required)];
-    args[ordered[0]!.name] = values[0];
-    args[ordered[1]!.name] = values[1];
-  } else if (list) args[list.name] = values;
-  return completeArgs(tool, args, strict);
-}
-
-/** Strict route schemas list every property: unused optional ones are null. */
-function completeArgs(tool: ToolProfile, args: Record<string, unknown>, strict: boolean): Record<string, unknown> {
-  if (!strict) return args;
-  const complete: Record<string, unknown> = {};
-  for (const param of tool.params) complete[param.name] = args[param.name] ?? null;
-  return complete;
-}
-
-/** Arguments read from the question for a tool that is not arithmetic. */
-function fillArgs(tool: ToolProfile, analysis: Analysis, known: { place?: string; text?: string }, strict: boolean): Record<string, unknown> {
-  const args: Record<string, unknown> = {};
-  const numbers = findNumbers(analysis.tokens)
-    .filter((n) => n.kind === "cardinal")
-    .map((n) => n.value);
-  for (const param of tool.params) {
-    const value = valueFor(param, analysis, known, numbers);
-    if (value !== undefined) args[param.name] = value;
-  }
-  return completeArgs(tool, args, strict);
-}
-
-function valueFor(param: ParamProfile, analysis: Analysis, known: { place?: string; text?: string }, numbers: number[]): unknown {
-  switch (param.role) {
-    case "place":
-      return known.place ?? (param.required ? placesOf(analysis)[0] : undefined);
-    case "text":
-      return param.required ? known.text : undefined;
-    case "enum":
-      return param.enumValues?.find((v) => (typeof v === "string" ? new RegExp(`\\b${escapeRegExp(v)}\\b`, "i").test(analysis.text) : analysis.words.includes(String(v))));
-    case "number":
-      return numbers.length === 1 ? numbers[0] : undefined;
-    default:
-      return undefined;
-  }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-/**
- * The question's object for a text parameter: quoted text, text after a colon or "about/on/for",
- * or what follows the words that chose the tool ("research quantum computing" → "quantum computing").
- */
-function remainderText(analysis: Analysis, cues: string[]): string | undefined {
-  const text = analysis.text;
-  const quoted = /"([^"]+)"/.exec(text);
-  if (quoted) return quoted[1]!.trim();
-  const colon = text.indexOf(":");
-  if (colon !== -1 && colon < text.length - 1) return text.slice(colon + 1).trim().replace(/[?.!]+$/, "");
-  const about = /\b(?:about|regarding|on|for)\s+(.+?)[?.!]*$/i.exec(text);
-  if (about) return about[1]!.trim();
-  const last = analysis.tokens.findLast((t) => cues.includes(singular(t.lower)));
-  const rest = last ? text.slice(last.end).replace(/^[\s,:-]*(?:the|a|an|of|on|about|for)?\s+/i, "").replace(/[?.!]+$/, "").trim() : "";
-  return rest || undefined;
-}
-
-/**
- * "Please call the tool named math__add with the arguments {"a": 2, "b": 2}": the user names a
- * listed tool and its arguments. A named tool that is not listed gets a plain refusal.
- */
-function directCall(analysis: Analysis, catalog: Catalog): Task[] | string | undefined {
-  const named = /\b(?:call|use|run|invoke|execute)\b(?:\s+the)?(?:\s+tool)?(?:\s+named|\s+called)?\s+[`"']?([A-Za-z][\w.-]*(?:__|_|\.)[\w.-]*)[`"']?/i.exec(analysis.text);
-  if (!named) return undefined;
-  const name = named[1]!;
-  const tool = catalog.tools.find((t) => t.name === name || t.name.replace("__", ".") === name || t.name.endsWith(`__${name}`));
-  if (!tool) return `the question names a tool "${name}" that is not available`;
-  const json = /\{[^{}]*\}/.exec(analysis.text.slice(named.index));
-  let args: Record<string, unknown> | undefined;
-  if (json) {
-    try {
-      const parsed: unknown = JSON.parse(json[0]);
-      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) args = parsed as Record<string, unknown>;
-    } catch {
-      args = undefined;
-    }
-  }
-  if (!args) {
-    args = {};
-    for (const match of analysis.text.matchAll(/\b([A-Za-z_]\w*)\s*[=:]\s*("[^"]*"|'[^']*'|-?\d+(?:\.\d+)?)/g)) {
-      const raw = match[2]!;
-      args[match[1]!] = /^["']/.test(raw) ? raw.slice(1, -1) : Number(raw);
-    }
-  }
-  if (Object.keys(args).length === 0) return undefined;
-  return [{ kind: "call", tool, args: completeArgs(tool, args, catalog.strict), reason: `the question names ${tool.name} and its arguments` }];
-}
-
-const LEXICAL_THRESHOLD = 3;
-
-/** Exact hits, plus tool-name abbreviations the word starts with ("environment" → "env"). */
-function lexiconHits(catalog: Catalog, word: string): Array<{ tool: ToolProfile; weight: number }> {
-  const hits = [...(catalog.lexicon.get(word) ?? [])];
-  for (let length = 3; length < Math.min(word.length, 7); length++) {
-    for (const hit of catalog.lexicon.get(word.slice(0, length)) ?? []) {
-      if (hit.weight >= 3 && !hits.some((h) => h.tool === hit.tool && h.weight >= 2)) hits.push({ tool: hit.tool, weight: 2 });
-    }
-  }
-  return hits;
-}
-
-/** A tool whose name (or, twice over, description) shares content words with the question. */
-function lexicalMatch(analysis: Analysis, catalog: Catalog): { tool: ToolProfile; cues: string[] } | undefined {
-  const scores = new Map<ToolProfile, { score: number; cues: string[] }>();
-  const seen = new Set<string>();
-  for (const raw of analysis.words) {
-    const word = singular(raw);
-    if (STOPWORDS.has(raw) || seen.has(word) || word.length < 3) continue;
-    seen.add(word);
-    for (const { tool, weight } of lexiconHits(catalog, word)) {
-      // Arithmetic and weather tools are chosen by what they compute, never by a shared word.
-      if (tool.operation || tool.topics.size > 0) continue;
-      const entry = scores.get(tool) ?? { score: 0, cues: [] };
-      entry.score += weight;
-      entry.cues.push(word);
-      scores.set(tool, entry);
-    }
-  }
-  let best: { tool: ToolProfile; score: number; cues: string[] } | undefined;
-  for (const [tool, entry] of scores) if (!best || entry.score > best.score) best = { tool, ...entry };
-  return best && best.score >= LEXICAL_THRESHOLD ? { tool: best.tool, cues: best.cues } : undefined;
 }

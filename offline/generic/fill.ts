@@ -1,0 +1,290 @@
+import { singular, STOPWORDS, tokenize } from "../text.js";
+import { findSpans, readDate, type Span } from "./spans.js";
+import type { IntentSpec, SlotSpec } from "./spec.js";
+import { LANGUAGES, PLACE_PREPOSITIONS, RANGE_END, RANGE_START, TIME_UNITS, TITLES, VERBS, stem } from "./words.js";
+
+/** The arguments read for one tool, and the required slots the question leaves open. */
+export interface Filling {
+  args: Record<string, unknown>;
+  missing: SlotSpec[];
+  /** Reasons not to trust the reading; a call is made only without any. */
+  unsure: string[];
+  /** One line per argument: what in the question gave it. */
+  evidence: string[];
+}
+
+/** Below this a span is not taken for an optional slot; a required one takes 3 and up. */
+const OPTIONAL_MIN = 4;
+const REQUIRED_MIN = 3;
+
+/** Slot words that say nothing about which value is meant. */
+const VAGUE = new Set("include is use want show flag enable value type name number amount count".split(" "));
+
+interface Candidate {
+  slot: SlotSpec;
+  span?: Span;
+  /** A second span the value takes in ("Boston" + "Massachusetts"). */
+  also?: Span;
+  value: unknown;
+  score: number;
+  why: string;
+}
+
+/**
+ * Fills the tool's slots from the question: every span (quoted text, a number, a path, a name…) goes
+ * to at most one slot, the best-supported pairs first, and a slot takes only a value of its type.
+ */
+export function fillSlots(spec: IntentSpec, text: string): Filling {
+  const spans = findSpans(text);
+  const words = new Set(tokenize(text.toLowerCase()).filter((t) => t.kind === "word").map((t) => singular(t.lower)));
+  const candidates: Candidate[] = [];
+  for (const slot of spec.slots) {
+    candidates.push(...choiceCandidates(slot, text, words), ...booleanCandidates(slot, words), ...modifierCandidates(slot, text, spec.cues));
+    for (const [index, span] of spans.entries()) {
+      const candidate = spanCandidate(slot, span, spans[index - 1], spans[index + 1], text);
+      if (candidate) candidates.push(candidate);
+    }
+  }
+  candidates.sort((a, b) => b.score - a.score);
+  const args: Record<string, unknown> = {};
+  const evidence: string[] = [];
+  const usedSpans = new Set<Span>();
+  const accept = (c: Candidate) => {
+    args[c.slot.name] = c.value;
+    if (c.span) usedSpans.add(c.span);
+    if (c.also) usedSpans.add(c.also);
+    evidence.push(`${c.slot.name} ← ${c.why}`);
+  };
+  for (const c of candidates) {
+    if (c.slot.name in args || (c.span && usedSpans.has(c.span)) || (c.also && usedSpans.has(c.also))) continue;
+    if (c.score >= (c.slot.required ? REQUIRED_MIN : OPTIONAL_MIN)) accept(c);
+  }
+  // "between San Francisco and Sydney" for place1 and place2: numbered slots take the names in order.
+  for (const kind of ["string", "number"] as const) {
+    const numbered = spec.slots.filter((slot) => /^\d$/.test(slot.words.at(-1) ?? "") && kindOf(slot) === kind && !(slot.name in args));
+    if (numbered.length < 2 || numbered.length !== spec.slots.filter((slot) => /^\d$/.test(slot.words.at(-1) ?? "") && kindOf(slot) === kind).length) continue;
+    const forms: Span["kind"][] = kind === "string" ? ["name", "quoted"] : ["number"];
+    const free = spans.filter((span) => forms.includes(span.kind) && !usedSpans.has(span));
+    if (free.length === numbered.length) {
+      const ordered = [...numbered].sort((a, b) => Number(a.words.at(-1)) - Number(b.words.at(-1)));
+      ordered.forEach((slot, i) => {
+        const value = kind === "number" ? free[i]!.value : free[i]!.text.replace(/['’]s$/, "");
+        if (slot.type !== "integer" || Number.isInteger(value)) accept({ slot, span: free[i]!, value, score: 4, why: `the value number ${i + 1}, "${free[i]!.text}"` });
+      });
+    }
+  }
+  // One required slot of a kind left open and one unused value of that kind: they belong together.
+  for (const kind of ["number", "string"] as const) {
+    const open = spec.slots.filter((s) => s.required && !(s.name in args) && kindOf(s) === kind && !s.choices);
+    const left = candidates.filter((c) => c.span && !usedSpans.has(c.span) && kindOf(c.slot) === kind && c.score > 0 && open.includes(c.slot));
+    const spansLeft = new Set(left.map((c) => c.span));
+    if (open.length === 1 && spansLeft.size === 1) accept(left[0]!);
+  }
+  return { args, missing: spec.slots.filter((s) => s.required && !(s.name in args)), unsure: doubts(spec, candidates, args, usedSpans, words), evidence };
+}
+
+/**
+ * Why the reading may be wrong although every required slot is filled: a number the question gives
+ * that no slot took while a number slot stays empty, a slot the question names but that got nothing,
+ * or two values that fit one slot equally well.
+ */
+function doubts(spec: IntentSpec, candidates: Candidate[], args: Record<string, unknown>, used: Set<Span>, words: Set<string>): string[] {
+  const found: string[] = [];
+  const open = spec.slots.filter((s) => !(s.name in args));
+  const unusedNumbers = candidates.filter((c) => c.span?.kind === "number" && !used.has(c.span) && kindOf(c.slot) === "number");
+  const openNumbers = open.filter((s) => kindOf(s) === "number");
+  if (unusedNumbers.length > 0 && openNumbers.length > 0) found.push(`${unusedNumbers[0]!.span!.text} is given and ${openNumbers[0]!.name} is not filled`);
+  // Words of the question no argument took and the tool's name does not explain may be a value for an empty slot.
+  const leftover = new Set([...words].filter((w) => w.length > 3 && !STOPWORDS.has(w) && !VERBS.has(w) && !VAGUE.has(w) && !spec.cues.has(w) && !spec.cues.has(stem(w))));
+  for (const span of used) for (const w of contentWords(span.text)) leftover.delete(w);
+  for (const slot of open) {
+    const named = slot.words.find((w) => w.length > 2 && !VAGUE.has(w) && words.has(w) && !spec.tool.nameWords.includes(w));
+    const described = [...slot.described].find((w) => leftover.has(w));
+    if (named ?? described) found.push(`the question speaks of "${named ?? described}" and ${slot.name} is not filled`);
+  }
+  for (const slot of spec.slots) {
+    const value = args[slot.name];
+    if (slot.role === "place" && typeof value === "string" && !value.includes(",") && slot.regionFormat) found.push(`${slot.name} wants a region after the place ("${value}, …")`);
+  }
+  for (const slot of spec.slots) {
+    if (!(slot.name in args) || kindOf(slot) !== "string") continue;
+    const mine = candidates.filter((c) => c.slot === slot && c.span);
+    const chosen = mine.find((c) => c.value === args[slot.name]);
+    const rival = mine.find((c) => c !== chosen && chosen && c.score === chosen.score && !used.has(c.span!));
+    if (rival) found.push(`"${String(args[slot.name])}" and "${String(rival.value)}" fit ${slot.name} equally well`);
+  }
+  return found;
+}
+
+function kindOf(slot: SlotSpec): "number" | "string" | "other" {
+  if (slot.type === "integer" || slot.type === "number") return "number";
+  return slot.type === "string" || slot.type === "unknown" ? "string" : "other";
+}
+
+/** How well the words around a span name the slot: its name's words count most. */
+function context(slot: SlotSpec, span: Span): number {
+  const named = slot.words.filter((w) => !VAGUE.has(w));
+  let score = 0;
+  if (span.before[0] && named.includes(span.before[0])) score += 4;
+  else if (span.before.slice(1, 3).some((w) => named.includes(w))) score += 2;
+  if (span.after && named.includes(span.after)) score += 4;
+  else if (span.after && slot.described.has(span.after) && span.kind === "number") score += 1;
+  if (span.before[0] && slot.described.has(span.before[0]) && !named.includes(span.before[0])) score += 1;
+  return score;
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** An enum value the question names, or a language code for a language it names. */
+function choiceCandidates(slot: SlotSpec, text: string, words: Set<string>): Candidate[] {
+  if (!slot.choices) return [];
+  const found = slot.choices.filter((choice) => {
+    const phrase = String(choice).replace(/[_-]+/g, " ");
+    if (new RegExp(`(?<![\\p{L}\\p{N}])${escape(phrase)}(?![\\p{L}\\p{N}])`, "iu").test(text.replace(/[_-]+/g, " "))) return true;
+    const code = String(choice).toLowerCase().split(/[-_]/)[0];
+    return slot.role === "language" || /^[a-z]{2}(?:[-_][A-Za-z]{2})?$/.test(String(choice))
+      ? Object.entries(LANGUAGES).some(([language, iso]) => iso === code && words.has(language))
+      : false;
+  });
+  // Two values named ("from English to French") are told apart by the slot's own words around them.
+  if (found.length !== 1) return found.length > 1 && slot.role === "language" ? languagePair(slot, found, text) : [];
+  return [{ slot, value: found[0], score: 8, why: `"${found[0]}" is one of its values` }];
+}
+
+function languagePair(slot: SlotSpec, found: Array<string | number>, text: string): Candidate[] {
+  const lower = text.toLowerCase();
+  const at = (choice: string | number) => {
+    const code = String(choice).toLowerCase().split(/[-_]/)[0];
+    const names = Object.entries(LANGUAGES).filter(([, iso]) => iso === code).map(([name]) => name);
+    return Math.min(...names.map((name) => (lower.indexOf(name) === -1 ? Infinity : lower.indexOf(name))));
+  };
+  const ordered = [...found].sort((a, b) => at(a) - at(b));
+  const source = slot.words.some((w) => RANGE_START.has(w) || w === "source");
+  const target = slot.words.some((w) => RANGE_END.has(w) || w === "target");
+  if (source === target || ordered.length !== 2) return [];
+  const value = source ? ordered[0]! : ordered[1]!;
+  return [{ slot, value, score: 7, why: `the ${source ? "first" : "second"} language named` }];
+}
+
+/** "theft crimes" for a crime type, "excellent condition" for a condition: the word that qualifies the slot's noun. */
+function modifierCandidates(slot: SlotSpec, text: string, cues: ReadonlyMap<string, number>): Candidate[] {
+  if (kindOf(slot) !== "string" || slot.choices || !["plain", "name"].includes(slot.role)) return [];
+  const found: Candidate[] = [];
+  for (const noun of slot.words.filter((w) => w.length > 3 && !VAGUE.has(w))) {
+    for (const match of text.matchAll(new RegExp(`\\b([a-z]{3,})\\s+${escape(noun)}(?:e?s)?\\b`, "g"))) {
+      const word = match[1]!;
+      // A word of the tool's own name is part of the noun ("chord progression"), not its value.
+      if (STOPWORDS.has(word) || VERBS.has(word) || cues.has(singular(word)) || cues.has(stem(word)) || /(?:ing|ed|ly)$/.test(word)) continue;
+      found.push({ slot, value: word, score: 5, why: `"${word}" before "${noun}"` });
+    }
+  }
+  return found.length === 1 ? found : [];
+}
+
+/** A boolean is true when the question names what it switches on, false when it says "without". */
+function booleanCandidates(slot: SlotSpec, words: Set<string>): Candidate[] {
+  if (slot.type !== "boolean") return [];
+  const cue = slot.words.find((w) => !VAGUE.has(w) && w.length > 2 && words.has(w));
+  if (!cue) return slot.required ? [{ slot, value: false, score: REQUIRED_MIN, why: "nothing asks for it" }] : [];
+  const negated = ["without", "not", "no", "exclude", "excluding"].some((w) => words.has(w));
+  return [{ slot, value: !negated, score: 6, why: `"${cue}" is asked for` }];
+}
+
+function spanCandidate(slot: SlotSpec, span: Span, previous: Span | undefined, next: Span | undefined, text: string): Candidate | undefined {
+  const near = context(slot, span);
+  const kind = kindOf(slot);
+  if (slot.choices && kind !== "number") return undefined;
+  if (kind === "number") {
+    if (span.kind !== "number" || span.value === undefined) return undefined;
+    let value = span.value;
+    if (span.percent && slot.fraction) value /= 100;
+    const unit = span.unit ? TIME_UNITS[span.unit] : undefined;
+    if (unit && slot.timeUnit && unit !== slot.timeUnit) value = (value * unit) / slot.timeUnit;
+    if (slot.type === "integer" && !Number.isInteger(value)) return undefined;
+    // "a=2, b=5": the parameter named in so many words.
+    let score = near + (new RegExp(`(?<![\\w])${escape(slot.name)}\\s*[=:]\\s*$`, "i").test(text.slice(Math.max(0, span.start - 40), span.start)) ? 8 : 0);
+    if (slot.role === "year" && Number.isInteger(value) && value >= 1000 && value <= 2100) score += 3;
+    score += rangeScore(slot, span, previous, next, text);
+    return { slot, span, value, score, why: `${span.text}${near > 0 ? ` (next to "${[span.before[0], span.after].filter(Boolean).join('", "')}")` : ""}` };
+  }
+  if (slot.type === "array") {
+    if ((span.kind !== "list" && span.kind !== "numbers") || !span.items) return undefined;
+    const numeric = span.items.every((item) => typeof item === "number");
+    if (numeric !== (slot.itemType === "number")) return undefined;
+    return { slot, span, value: span.items, score: 4 + near, why: `the list ${span.text}` };
+  }
+  if (kind !== "string") return undefined;
+  const value = span.text;
+  const wanted: Partial<Record<SlotSpec["role"], Span["kind"][]>> = {
+    email: ["email"],
+    url: ["url"],
+    path: ["path"],
+    glob: ["glob"],
+    date: ["date"],
+  };
+  if (slot.role === "expression") return span.kind === "expression" ? { slot, span, value: value.replace(/\^/g, "**"), score: 8, why: `the expression ${value}` } : undefined;
+  if (slot.role === "date" && span.kind === "date") {
+    const date = formatDate(span.text, slot.dateFormat);
+    return date ? { slot, span, value: date, score: 10 + near, why: `the date ${span.text}` } : undefined;
+  }
+  const forms = wanted[slot.role];
+  if (forms) return forms.includes(span.kind) ? { slot, span, value, score: 10 + near + rangeScore(slot, span, previous, next, text), why: `the ${span.kind} ${value}` } : undefined;
+  if (["email", "url", "path", "glob", "expression", "numbers"].includes(span.kind)) return undefined;
+  const word = wordBefore(text, span.start);
+  switch (span.kind) {
+    case "quoted":
+      return { slot, span, value, score: (slot.role === "text" ? 5 : 2) + near, why: `the quoted "${value}"` };
+    case "identifier":
+      return { slot, span, value, score: (slot.role === "identifier" ? 5 : 0) + near, why: `the code ${value}` };
+    case "number":
+      return near > 0 && slot.role === "identifier" ? { slot, span, value, score: 2 + near, why: `the number ${value} as text` } : undefined;
+    case "name": {
+      const region = slot.role === "place" && next?.kind === "name" && /^,\s*$/.test(text.slice(span.end, next.start)) ? next : undefined;
+      const name = region ? `${value}, ${region.text}` : value.replace(/['’]s$/, "");
+      // "Louvre Museum" for a museum: the name says what it names.
+      let score = near + (slot.words.some((w) => w.length > 2 && !VAGUE.has(w) && value.toLowerCase().split(/\s+/).map(singular).includes(w)) ? 4 : 0);
+      if (slot.role === "place" && TITLES.has(value.split(/[\s.]/)[0]!.toLowerCase())) return undefined;
+      // "Italian history": a people's adjective before a noun is no place.
+      if (slot.role === "place" && /^\p{Lu}\p{Ll}{2,}(?:ian|ean|ese|ish|ic)$/u.test(value) && /^\s+\p{Ll}/u.test(text.slice(span.end))) return undefined;
+      if (slot.role === "place") score += PLACE_PREPOSITIONS.has(word) ? 5 : 1;
+      if (slot.role === "name") score += ["by", "named", "called"].includes(word) ? 5 : 3;
+      // "the Dutch league", "Patent lawsuits": one capitalised word before a common noun qualifies it.
+      const following = /^\s+(\p{Ll}+)/u.exec(text.slice(span.end))?.[1];
+      if (!/\s/.test(value) && following && !STOPWORDS.has(following)) score -= 2;
+      if (slot.role === "plain" && near === 0) return undefined;
+      return { slot, span, ...(region ? { also: region } : {}), value: name, score, why: `the name "${name}"` };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A date in the slot's format ("MM-DD-YYYY", …), as written without one; undefined when its parts are unclear. */
+function formatDate(text: string, format: string | undefined): string | undefined {
+  if (!format) return text;
+  const date = readDate(text);
+  if (!date) return undefined;
+  const parts: Record<string, string> = { YYYY: String(date.year), MM: String(date.month).padStart(2, "0"), DD: String(date.day).padStart(2, "0") };
+  return format.replace(/YYYY|MM|DD/g, (part) => parts[part]!);
+}
+
+/** The lower-case word right before `at`, or "". */
+function wordBefore(text: string, at: number): string {
+  return /([\p{L}]+)[\s,]*$/u.exec(text.slice(Math.max(0, at - 30), at))?.[1]?.toLowerCase() ?? "";
+}
+
+/** "from 1871 to 1945", "a.txt to b.txt": the first of two values is where a range (or a move) starts, the second where it ends. */
+function rangeScore(slot: SlotSpec, span: Span, previous: Span | undefined, next: Span | undefined, text: string): number {
+  const starts = slot.words.some((w) => RANGE_START.has(w));
+  const ends = slot.words.some((w) => RANGE_END.has(w));
+  if (starts === ends) return 0;
+  const joined = (a: Span, b: Span) => a.kind === b.kind && /^\s*(?:to|and|through|until|into|as|-|->)\s*(?:x\s*=\s*)?$/i.test(text.slice(a.end, b.start));
+  if (starts && next && joined(span, next)) return 5;
+  if (ends && previous && joined(previous, span)) return 5;
+  return 0;
+}
+
+/** Exposed for the golden cases: which words of the question count as content. */
+export function contentWords(text: string): string[] {
+  return tokenize(text.toLowerCase()).filter((t) => t.kind === "word" && !STOPWORDS.has(t.lower)).map((t) => singular(t.lower));
+}
