@@ -11,12 +11,16 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv-provider.js";
 import { CallToolRequestSchema, ListToolsRequestSchema, isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { syntheticTool } from "../catalog.js";
 import { serveParent } from "../child.js";
 
+// One validator for every session, as our servers share theirs (servers/shared/tool.ts).
+const validator = new AjvJsonSchemaValidator();
+
 function createServer(index: number, toolCount: number): Server {
-  const server = new Server({ name: `BenchServer${index}`, version: "1.0.0" }, { capabilities: { tools: {} } });
+  const server = new Server({ name: `BenchServer${index}`, version: "1.0.0" }, { capabilities: { tools: {} }, jsonSchemaValidator: validator });
   const tools = Array.from({ length: toolCount }, (_, t) => syntheticTool(index, t));
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
   server.setRequestHandler(CallToolRequestSchema, (request) => {
