@@ -76,6 +76,8 @@ async function startOne(index: number, toolCount: number): Promise<{ url: string
       if (req.method === "POST" && isInitializeRequest(body)) {
         const transport = new StreamableHTTPServerTransport({
           sessionIdGenerator: randomUUID,
+          // As our host answers (servers/shared/http-host.ts), and as the wire floor does: JSON, not a one-event stream.
+          enableJsonResponse: true,
           onsessioninitialized: (id) => void sessions.set(id, transport),
         });
         transport.onclose = () => {
