@@ -1,7 +1,7 @@
 /**
  * (5) Memory, as slopes: what one more idle session costs a server and one more open connection
  * costs a client, from the memory after forced GC at {@link FROM} and again at {@link FROM} + the
- * step (500; 100 in a quick run). A slope leaves out what a baseline taken at start-up would drift by
+ * step (500; 50 in a quick run). A slope leaves out what a baseline taken at start-up would drift by
  * (lazily loaded code, JIT, first-use caches), which once made the quick run's per-connection figure
  * negative. Servers (legacy SSE, Streamable HTTP) and clients (raw SDK, our adapter) each run in a
  * fresh process, as resident set size and as JS heap + buffers (steadier: RSS moves in allocator
@@ -63,7 +63,7 @@ export const memorySuite: Suite = {
   name: "memory",
   async run(context) {
     const { recorder, quick } = context;
-    const step = quick ? 100 : 500;
+    const step = quick ? 50 : 500;
     const startServers = () => startChild<ServersReady>("./children/servers.ts", ["--max-sessions", String(2 * (FROM + step))], { exposeGc: true });
     const startClients = () => startChild<unknown>("./children/clients.ts", [], { exposeGc: true });
     // Every measurement gets a process of its own, started just before it (in a full run): a process
