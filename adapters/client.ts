@@ -1,4 +1,3 @@
-import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv-provider.js";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import type { CallToolResult, ElicitRequest, ElicitResult, LoggingMessageNotification, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { attachOAuthProviders, type OAuthOptions } from "./auth/login.js";
@@ -9,6 +8,7 @@ import { BridgedNames } from "./naming.js";
 import type { ResultContentOptions } from "./content.js";
 import { bridgeTool } from "./tools.js";
 import type { ProgressUpdate } from "./notifications.js";
+import { sharedOutputValidator } from "./validation.js";
 import { ClientOptionsSchema, RootsSchema, type ClientOptionsInput, type Root, type ServersConfig, type ServerStatus, type ToolInfo } from "./types.js";
 
 export type { CallOptions };
@@ -83,7 +83,7 @@ export class MultiServerClient {
     this.onToolsChanged = onToolsChanged;
     this.resultOptions = { maxResultChars: parsed.data.maxResultChars, multimodal: parsed.data.multimodal };
     const describeTool = (server: string, tool: Tool) => this.describeTool(server, tool);
-    const outputValidator = new AjvJsonSchemaValidator();
+    const outputValidator = sharedOutputValidator();
     for (const [name, server] of Object.entries(servers)) {
       const connection = new ServerConnection(name, server, parsed.data, describeTool, (kind) => this.changed(name, kind), outputValidator, hooks);
       this.connections.set(name, connection);

@@ -1,4 +1,6 @@
 import { Validator, type OutputUnit, type Schema, type SchemaDraft } from "@cfworker/json-schema";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv-provider.js";
+import type { JsonSchemaType, JsonSchemaValidator, jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import type { JsonSchemaObject, ToolInfo } from "./types.js";
 
 const validators = new WeakMap<JsonSchemaObject, Validator>();
@@ -66,4 +68,26 @@ function describeErrors(errors: readonly OutputUnit[]): string {
 function locationOf(instanceLocation: string): string {
   const pointer = instanceLocation.replace(/^#/, "");
   return pointer ? pointer.slice(1).split("/").map(decodeURIComponent).join(".") : "arguments";
+}
+
+/**
+ * The output-schema validator the SDK's clients use for `structuredContent`, one for all of a
+ * client's sessions: Ajv, as the SDK's default, but built on the first schema that needs it, and each
+ * schema compiled once by its JSON text rather than again on every connect's `tools/list` (the SDK
+ * compiles every listed output schema, and each listing brings new schema objects).
+ */
+export function sharedOutputValidator(): jsonSchemaValidator {
+  let ajv: AjvJsonSchemaValidator | undefined;
+  const compiled = new Map<string, JsonSchemaValidator<unknown>>();
+  return {
+    getValidator<T>(schema: JsonSchemaType): JsonSchemaValidator<T> {
+      const key = JSON.stringify(schema);
+      let validator = compiled.get(key);
+      if (!validator) {
+        validator = (ajv ??= new AjvJsonSchemaValidator()).getValidator<unknown>(schema);
+        compiled.set(key, validator);
+      }
+      return validator as JsonSchemaValidator<T>;
+    },
+  };
 }

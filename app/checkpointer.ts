@@ -1,12 +1,12 @@
 import { mkdir } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join, resolve } from "node:path";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
+import { projectRoot } from "../lib/index.js";
 import type { Settings } from "./settings.js";
 
 /** Where threads are kept when neither `--db` nor `MCP_GRAPH_DB` says: under the project root, wherever the command runs. */
-export const DEFAULT_THREADS_DB = fileURLToPath(new URL("../.mcp-graph/threads.db", import.meta.url));
+export const DEFAULT_THREADS_DB = join(projectRoot(import.meta.url), ".mcp-graph", "threads.db");
 
 /** How long opening PostgreSQL may take to connect before it fails, unless told otherwise. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;

@@ -13,6 +13,9 @@ import type { BenchReport } from "./report.js";
 const RUN = fileURLToPath(new URL("./run.ts", import.meta.url));
 
 const EXPECTED_RESULTS = [
+  "cold/npm-start",
+  "cold/sdk-script",
+  "cold/cli/peak-rss",
   "call/sse/adapter",
   "call/sse/sdk",
   "call/sse/mcp-adapters",
@@ -21,8 +24,12 @@ const EXPECTED_RESULTS = [
   "call/http/sdk",
   "call/http/mcp-adapters",
   "call/http/floor",
+  "call/http/sdk-signal",
+  "call/http/adapter/minus-sdk-signal",
+  "call/http/adapter/minus-sdk-signal/client-cpu",
   "question/warm",
   "question/per-question-connect",
+  "question/floor-plus-call",
   "throughput/c1/qps",
   "throughput/c16/qps",
   "throughput/c64/qps",
@@ -32,6 +39,8 @@ const EXPECTED_RESULTS = [
   "scale/connect/1/concurrent",
   "scale/connect/50/concurrent",
   "scale/connect/50/sequential",
+  "scale/connect/50/wire-floor",
+  "scale/connect/50/sdk-promise-all",
   "memory/server/sse/per-session",
   "memory/server/http/per-session",
   "memory/client/adapter/per-connection",
@@ -89,7 +98,7 @@ describe("npm run bench -- --quick", () => {
   });
 
   it("checks each target with a boolean verdict that matches its value", () => {
-    expect(report.targets.length).toBe(7);
+    expect(report.targets.length).toBe(15);
     for (const target of report.targets) {
       expect(typeof target.met, target.name).toBe("boolean");
       expect(Number.isFinite(target.value), target.name).toBe(true);

@@ -193,3 +193,20 @@ export async function floorSseClient(baseUrl: string): Promise<FloorClient> {
     },
   };
 }
+
+/**
+ * The wire floor of connect + discover with one server: the exchanges our client makes (`initialize`,
+ * `notifications/initialized`, `tools/list`; no GET stream to a server that declares nothing it
+ * would send there) as bare node:http requests over a shared keep-alive agent, answered at the
+ * server's `/floor` (bench/children/many-servers.ts). Resolves with the number of tools listed.
+ */
+export async function floorConnect(mcpUrl: string, agent: http.Agent): Promise<number> {
+  const url = new URL("/floor", mcpUrl);
+  const rpc = (message: object) => post(agent, url, JSON.stringify({ jsonrpc: "2.0", ...message }));
+  const init = await rpc({ id: 0, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "floor", version: "1.0.0" } } });
+  if (init.status !== 200) throw new Error(`floor initialize answered ${init.status}`);
+  JSON.parse(init.body);
+  await rpc({ method: "notifications/initialized" });
+  const listed = await rpc({ id: 1, method: "tools/list" });
+  return (JSON.parse(listed.body) as { result: { tools: unknown[] } }).result.tools.length;
+}

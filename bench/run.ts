@@ -14,6 +14,7 @@ import { UsageError } from "../lib/index.js";
 
 // Loaded on demand, so `--only calls` needs neither the graph nor the offline model to import.
 const SUITES: Array<{ name: string; load: () => Promise<Suite> }> = [
+  { name: "cold", load: async () => (await import("./suites/cold.js")).coldSuite },
   { name: "calls", load: async () => (await import("./suites/calls.js")).callsSuite },
   { name: "question", load: async () => (await import("./suites/question.js")).questionSuite },
   { name: "throughput", load: async () => (await import("./suites/throughput.js")).throughputSuite },
@@ -88,7 +89,8 @@ async function main(): Promise<number> {
   const context: SuiteContext = {
     recorder,
     quick: options.quick,
-    servers: () => (servers ??= startChild<ServersReady>("./children/servers.ts")),
+    // The memory suite's clients hold hundreds of sessions at once, all from loopback.
+    servers: () => (servers ??= startChild<ServersReady>("./children/servers.ts", ["--max-sessions", "2000"])),
     manyServers: () => (manyServers ??= startChild("./children/many-servers.ts", [String(MANY_SERVERS), String(TOOLS_PER_SERVER)])),
     log,
   };

@@ -8,12 +8,12 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createGraph } from "../graph/index.js";
+import { projectRoot } from "../lib/index.js";
 import { readDiagramBlock, renderDiagram, replaceDiagramBlock } from "./readme-diagram.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const ROOT = projectRoot(import.meta.url);
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({

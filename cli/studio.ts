@@ -6,11 +6,10 @@
  *   npm run studio -- --port 2100
  */
 import type { ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 // Not the graph: this process never runs it, and loading it would delay the dev server.
 import { defaultServers, ensureLocalServers, readSettings, type LocalServers } from "../app/index.js";
-import { integerFlag } from "../lib/index.js";
+import { integerFlag, projectRoot } from "../lib/index.js";
 import { isPortFree, langsmithTracing, spawnDevServer, stopProcessGroup, waitUntilReady } from "./studio-process.js";
 
 const DEFAULT_PORT = 2024;
@@ -86,7 +85,7 @@ async function main(argv: string[]): Promise<number> {
 
     const apiUrl = `http://${HOST}:${options.port}`;
     child = spawnDevServer({
-      projectDir: fileURLToPath(new URL("..", import.meta.url)),
+      projectDir: projectRoot(import.meta.url),
       host: HOST,
       port: options.port,
       reload: options.reload,

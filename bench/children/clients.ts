@@ -3,7 +3,8 @@
  * reports its own resident set size before and after, so the bench process's heap does not blur it.
  * Run with --expose-gc.
  *
- *   request "measure" { kind: "adapter" | "sdk", url, count }   →   { before, after } (memory after GC)
+ *   request "measure" { kind: "adapter" | "sdk", url, from, step }   →   { first, second }: memory after
+ *   GC with `from` connections open, and with `from + step`
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -26,21 +27,23 @@ async function open(kind: Kind, url: string, index: number): Promise<() => Promi
   return () => client.close();
 }
 
-async function measure(args: Record<string, unknown>): Promise<{ before: SettledMemory; after: SettledMemory }> {
+async function measure(args: Record<string, unknown>): Promise<{ first: SettledMemory; second: SettledMemory }> {
   const kind = args.kind as Kind;
   const url = String(args.url);
-  const count = Number(args.count);
-  // One connection first, so module loading and JIT are in the baseline rather than in the delta.
-  await (await open(kind, url, -1))();
-  const before = await settledMemory();
+  const from = Number(args.from);
+  const step = Number(args.step);
   const closers: Array<() => Promise<unknown>> = [];
-  try {
+  const openMore = async (count: number) => {
     for (let start = 0; start < count; start += 25) {
-      const batch = Array.from({ length: Math.min(25, count - start) }, (_, i) => open(kind, url, start + i));
+      const batch = Array.from({ length: Math.min(25, count - start) }, (_, i) => open(kind, url, closers.length + i));
       closers.push(...(await Promise.all(batch)));
     }
-    const after = await settledMemory();
-    return { before, after };
+  };
+  try {
+    await openMore(from);
+    const first = await settledMemory();
+    await openMore(step);
+    return { first, second: await settledMemory() };
   } finally {
     await Promise.all(closers.map((close) => close().catch(() => undefined)));
   }

@@ -1,8 +1,13 @@
 /**
  * (4a) Connect and discover with 1, 10 and 50 servers of 10 tools each: one client connecting to all
- * of them at once, against connecting one server after another.
+ * of them at once, against connecting one server after another; and at 50, against the floors: the
+ * same exchanges as bare node:http requests (the wire floor) and 50 raw SDK clients with `Promise.all`.
  */
+import http from "node:http";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { MultiServerClient, type ServersConfig } from "../../adapters/index.js";
+import { floorConnect } from "../floor.js";
 import type { Child } from "../child.js";
 import { interleave, summarize, type Variant } from "../stats.js";
 import { MANY_SERVERS, TOOLS_PER_SERVER, type Suite } from "../suite.js";
@@ -82,6 +87,34 @@ async function connectSequentially(urls: readonly string[]): Promise<number> {
   }
 }
 
+/** 50 raw SDK clients connecting and listing tools at once, as a host would with `Promise.all`. */
+async function connectSdkClients(urls: readonly string[]): Promise<number> {
+  const clients = urls.map(() => new Client({ name: "bench", version: "1.0.0" }));
+  try {
+    const started = performance.now();
+    const listed = await Promise.all(
+      clients.map(async (client, index) => {
+        await client.connect(new StreamableHTTPClientTransport(new URL(urls[index]!)));
+        return (await client.listTools()).tools.length;
+      }),
+    );
+    const elapsed = performance.now() - started;
+    if (listed.some((tools) => tools !== TOOLS_PER_SERVER)) throw new DiscoveryError(`raw SDK clients listed ${listed.join(", ")} tools`);
+    return elapsed;
+  } finally {
+    await Promise.all(clients.map((client) => client.close()));
+  }
+}
+
+/** The wire floor of the same connects: bare node:http exchanges, all at once. */
+async function connectFloor(urls: readonly string[], agent: http.Agent): Promise<number> {
+  const started = performance.now();
+  const listed = await Promise.all(urls.map((url) => floorConnect(url, agent)));
+  const elapsed = performance.now() - started;
+  if (listed.some((tools) => tools !== TOOLS_PER_SERVER)) throw new DiscoveryError(`the floor listed ${listed.join(", ")} tools`);
+  return elapsed;
+}
+
 export const scaleSuite: Suite = {
   name: "scale",
   async run(context) {
@@ -98,12 +131,20 @@ export const scaleSuite: Suite = {
       const sequential: Variant = { name: `${count}/sequential`, selfTimed: true, run: () => connectSequentially(subset) };
       return count === 1 ? [concurrent] : [concurrent, sequential];
     });
+    // Keep-alive sockets, as undici's global pool keeps them for the SDK's fetch.
+    const agent = new http.Agent({ keepAlive: true });
+    variants.push(
+      { name: `${MANY_SERVERS}/wire-floor`, selfTimed: true, run: () => connectFloor(urls, agent) },
+      { name: `${MANY_SERVERS}/sdk-promise-all`, selfTimed: true, run: () => connectSdkClients(urls) },
+    );
     const aroundBatch = async () => {
       timed = true;
       return async () => {};
     };
     context.log(`scale: connect and discover with ${COUNTS.join(", ")} servers`);
-    const samples = await interleave(variants, quick ? { warmup: 1, rounds: 1, batch: 1, aroundBatch } : { warmup: 2, rounds: 15, batch: 1, aroundBatch });
+    const samples = await interleave(variants, quick ? { warmup: 1, rounds: 1, batch: 1, aroundBatch } : { warmup: 2, rounds: 15, batch: 1, aroundBatch }).finally(
+      () => agent.destroy(),
+    );
     const name = (variant: string) => `scale/connect/${variant}`;
     recorder.addLatency(name("1/concurrent"), summarize(samples.get("1/concurrent")!));
     for (const count of COUNTS.filter((count) => count > 1)) {
@@ -115,11 +156,12 @@ export const scaleSuite: Suite = {
       recorder.add(`scale/connect/${count}/client-cpu-per-server`, "ms", tally.client / 1000 / tally.servers);
       recorder.add(`scale/connect/${count}/server-cpu-per-server`, "ms", tally.server / 1000 / tally.servers);
     }
-    recorder.target(
-      "scale/connect: 50 servers ÷ 1 server (concurrent, median)",
-      "<=",
-      2,
-      recorder.get(name("50/concurrent")) / recorder.get(name("1/concurrent")),
-    );
+    const many = name(`${MANY_SERVERS}/concurrent`);
+    recorder.addLatency(name(`${MANY_SERVERS}/wire-floor`), summarize(samples.get(`${MANY_SERVERS}/wire-floor`)!));
+    recorder.addLatency(name(`${MANY_SERVERS}/sdk-promise-all`), summarize(samples.get(`${MANY_SERVERS}/sdk-promise-all`)!), name(`${MANY_SERVERS}/wire-floor`));
+    recorder.add(`${many}/vs-wire-floor`, "×", recorder.get(many) / recorder.get(name(`${MANY_SERVERS}/wire-floor`)));
+    recorder.add(`${many}/vs-sdk-promise-all`, "×", recorder.get(many) / recorder.get(name(`${MANY_SERVERS}/sdk-promise-all`)));
+    recorder.target(`scale/connect: ${MANY_SERVERS} concurrent ÷ the wire floor (median)`, "<=", 1.5, recorder.get(`${many}/vs-wire-floor`));
+    recorder.target(`scale/connect: ${MANY_SERVERS} concurrent ÷ raw SDK Promise.all (median)`, "<=", 1.0, recorder.get(`${many}/vs-sdk-promise-all`));
   },
 };
