@@ -1,6 +1,7 @@
 import { isKindOf } from "./facts.js";
 import { findNumbers, type NumberMention } from "./numbers.js";
-import type { AnswerShape, ArithmeticPlan, PlanStep } from "./plan.js";
+import { asksForStart, takesAway } from "./beyond.js";
+import type { AnswerShape, ArithmeticPlan, Operation, PlanStep } from "./plan.js";
 import type { Candidate, Multiplier, ProblemReader, Quantity, Target } from "./quantities.js";
 import { candidates as readingsOf, continuation, mismatched, takeaway as takeawayPlan } from "./readings.js";
 import type { Token } from "./text.js";
@@ -51,9 +52,13 @@ export interface WordProblemTrace {
   candidates: Candidate[];
 }
 
-/** The plan for a word problem, or undefined when the text is not one this reader understands. */
-export function solveWordProblem(tokens: readonly Token[]): ArithmeticPlan | undefined {
-  return readWordProblem(tokens).plan;
+/**
+ * The plan for a word problem, the operation it needs when the tools' two cannot solve it, or
+ * undefined when the text is not one this reader understands.
+ */
+export function solveWordProblem(tokens: readonly Token[]): ArithmeticPlan | { needs: Operation } | undefined {
+  const { plan, needs } = readWordProblem(tokens);
+  return needs ? { needs } : plan;
 }
 
 /** Like `solveWordProblem`, with what the reader saw; the dev eval prints it for failures. */
@@ -61,7 +66,7 @@ export function traceWordProblem(tokens: readonly Token[]): WordProblemTrace {
   return readWordProblem(tokens).trace;
 }
 
-function readWordProblem(tokens: readonly Token[]): { plan?: ArithmeticPlan; trace: WordProblemTrace } {
+function readWordProblem(tokens: readonly Token[]): { plan?: ArithmeticPlan; needs?: Operation; trace: WordProblemTrace } {
   const reader = new Reader(tokens);
   const candidates = readingsOf(reader);
   candidates.sort((x, y) => y.score - x.score);
@@ -93,6 +98,7 @@ function readWordProblem(tokens: readonly Token[]): { plan?: ArithmeticPlan; tra
   const value = (id: number) => (id >= 0 ? reader.quantities[id]!.value : -id);
   const takeaway = takeawayPlan(reader, best, candidates);
   if (takeaway) return { plan: takeaway, trace };
+  if (best.op === "add" && takenAway(reader, best)) return { needs: "subtract", trace };
   const steps: PlanStep[] = best.convertB
     ? [
         { op: "multiply", operands: [{ value: value(best.b) }, { value: best.convertB }] },
@@ -107,6 +113,21 @@ function readWordProblem(tokens: readonly Token[]): { plan?: ArithmeticPlan; tra
   }
   const answer: AnswerShape = extra ? { kind: "quantity", noun: reader.target.head ?? extra.head } : best.answer;
   return { plan: { steps, cues, answer }, trace };
+}
+
+/**
+ * A quantity the sum leaves out was taken away ("gives away 5") and the question asks what there is
+ * after it, not what there was at the start: the sum would be wrong, the answer needs a subtraction.
+ */
+function takenAway(reader: Reader, best: Candidate): boolean {
+  const ask = reader.tokens.slice(reader.askStart, reader.askEnd).map((t) => t.lower);
+  if (asksForStart(ask)) return false;
+  return reader.quantities.some((q, n) => {
+    if (q.weak || q.inAsk || q.id === best.a || q.id === best.b || reader.relevance(q) < 0) return false;
+    const previous = reader.quantities[n - 1];
+    const from = previous && previous.sentence === q.sentence ? previous.phraseEnd : reader.sentenceOf.indexOf(q.sentence);
+    return takesAway(reader.tokens.slice(from, q.mention.start).map((t) => t.lower), ask);
+  });
 }
 
 export class Reader implements ProblemReader {
