@@ -1,6 +1,9 @@
+import { isUnit } from "./facts.js";
+import { ARITHMETIC } from "./lexicon.js";
 import { findNumbers } from "./numbers.js";
 import type { ArithmeticPlan, MissingOperand, Operand, Operation, PlanStep } from "./plan.js";
 import type { Token } from "./text.js";
+import { MONEY, noun } from "./vocabulary.js";
 
 /**
  * Arithmetic written out as such: "(3 + 5) x 12", "what is 12 times 7", "add 3 and 4, then
@@ -8,7 +11,7 @@ import type { Token } from "./text.js";
  */
 
 type Sym =
-  | { t: "num"; value: number }
+  | { t: "num"; value: number; text?: string }
   | { t: "op"; op: Operation }
   | { t: "cmd"; op: Operation }
   | { t: "of"; op: Operation }
@@ -21,113 +24,16 @@ type Sym =
   | { t: "ref" }
   | { t: "squared"; power: number };
 
-type Node = { kind: "num"; value: number } | { kind: "ref" } | { kind: "bin"; op: Operation; left: Node; right: Node };
+type Node = { kind: "num"; value: number; text?: string } | { kind: "ref" } | { kind: "bin"; op: Operation; left: Node; right: Node };
 
-const INFIX: Record<string, Operation> = {
-  "+": "add",
-  plus: "add",
-  más: "add",
-  mas: "add",
-  più: "add",
-  piu: "add",
-  mais: "add",
-  加: "add",
-  "-": "subtract",
-  minus: "subtract",
-  menos: "subtract",
-  moins: "subtract",
-  meno: "subtract",
-  减: "subtract",
-  "*": "multiply",
-  x: "multiply",
-  "×": "multiply",
-  "✕": "multiply",
-  "·": "multiply",
-  times: "multiply",
-  fois: "multiply",
-  mal: "multiply",
-  vezes: "multiply",
-  乘: "multiply",
-  "/": "divide",
-  "÷": "divide",
-  over: "divide",
-  除: "divide",
-  "^": "power",
-};
-
-const COMMANDS: Record<string, Operation> = {
-  add: "add",
-  addition: "add",
-  sum: "add",
-  total: "add",
-  addiere: "add",
-  addieren: "add",
-  suma: "add",
-  sumar: "add",
-  sume: "add",
-  additionne: "add",
-  additionner: "add",
-  ajoute: "add",
-  soma: "add",
-  somar: "add",
-  somma: "add",
-  sommare: "add",
-  somme: "add",
-  summe: "add",
-  multiply: "multiply",
-  multiplication: "multiply",
-  product: "multiply",
-  multiplica: "multiply",
-  multiplicar: "multiply",
-  multiplie: "multiply",
-  multiplier: "multiply",
-  multipliziere: "multiply",
-  multiplizieren: "multiply",
-  moltiplica: "multiply",
-  multiplique: "multiply",
-  producto: "multiply",
-  produit: "multiply",
-  produkt: "multiply",
-  produto: "multiply",
-  prodotto: "multiply",
-  subtract: "subtract",
-  subtraction: "subtract",
-  difference: "subtract",
-  resta: "subtract",
-  restar: "subtract",
-  soustrais: "subtract",
-  subtrahiere: "subtract",
-  divide: "divide",
-  division: "divide",
-  quotient: "divide",
-  divise: "divide",
-  dividir: "divide",
-  dividi: "divide",
-  dividiere: "divide",
-};
-
-const AND = new Set(["and", "y", "et", "und", "e", "和", "与", "跟", "&"]);
-const BY = new Set(["by", "with", "to", "por", "par", "mit", "per", "con", "avec"]);
-const FROM = new Set(["from", "de", "von", "da"]);
-const THEN = new Set(["then", "luego", "después", "despues", "puis", "ensuite", "dann", "danach", "poi", "depois", "然后", "再"]);
-const REF = new Set(["result", "it", "that", "this", "answer", "resultado", "résultat", "resultat", "ergebnis", "risultato"]);
-const OF = new Set(["of", "de", "des", "du", "von", "der", "di", "do", "da", "的"]);
-
-/** Words that may sit inside an arithmetic request without making it a word problem. */
-const FILLER = new Set(
-  `what what's whats is are was be the a an calculate compute evaluate work out solve please can could would you
-  tell me give show find get do does did when if we i need want know how much many equal equals = ? . , ! : ; number numbers
-  value values together up result answer for us my our using use with tool calculator math quick question hey hi ok okay
-  so now just first next finally after afterwards also is it its whats let let's lets following of both all more
-  qué que cuánto cuanto cuánta es son combien font fait est wie viel ist was quanto quanto è é fa faz ergibt dá da ¿ ¡ something anything
-  等 于 多 少 是 几 请 计 算 一 下 吗 呢 结 果 然 后 再 乘 以 上`.split(/\s+/),
-);
+const { infix: INFIX, commands: COMMANDS, participles: PARTICIPLES, and: AND, by: BY, from: FROM, then: THEN, ref: REF, of: OF, filler: FILLER } = ARITHMETIC;
 
 /** The symbols of the tokens, or undefined when a word outside arithmetic talk is present. */
 function symbolize(tokens: readonly Token[]): Sym[] | undefined {
   const numbers = findNumbers(tokens);
   const byStart = new Map(numbers.map((n) => [n.start, n]));
   const syms: Sym[] = [];
+  const units = new Set<string>();
   let i = 0;
   while (i < tokens.length) {
     const number = byStart.get(i);
@@ -140,8 +46,15 @@ function symbolize(tokens: readonly Token[]): Sym[] | undefined {
       if (number.kind === "ordinal" || number.kind === "half" || number.glued) return undefined;
       // "twice 7" reads as 2 × 7.
       if (number.kind === "multiplier") syms.push({ t: "num", value: number.value }, { t: "op", op: "multiply" });
-      else syms.push({ t: "num", value: number.value });
+      else syms.push({ t: "num", value: number.value, ...(number.digits ? { text: number.digits } : {}) });
       i = number.end;
+      // "20 dollars times 3": a unit after a number is the number's, as long as every number has the same one.
+      const unit = tokens[i]?.kind === "word" ? noun(tokens[i]!.lower) : "";
+      if (unit && (isUnit(unit) || MONEY.has(unit))) {
+        units.add(unit);
+        if (units.size > 1) return undefined;
+        i++;
+      }
       continue;
     }
     const token = tokens[i]!;
@@ -151,14 +64,8 @@ function symbolize(tokens: readonly Token[]): Sym[] | undefined {
     if (token.kind === "date") return undefined;
     if (word === "(" || word === "[") syms.push({ t: "lp" });
     else if (word === ")" || word === "]") syms.push({ t: "rp" });
-    else if ((word === "multiplied" || word === "multiplicado" || word === "multiplié" || word === "multipliziert") && next && BY.has(next)) {
-      syms.push({ t: "op", op: "multiply" });
-      i++;
-    } else if ((word === "divided" || word === "dividido" || word === "divisé" || word === "geteilt") && next && (BY.has(next) || next === "durch")) {
-      syms.push({ t: "op", op: "divide" });
-      i++;
-    } else if (word === "added" && next === "to") {
-      syms.push({ t: "op", op: "add" });
+    else if (PARTICIPLES.has(word) && next && BY.has(next)) {
+      syms.push({ t: "op", op: PARTICIPLES.get(word)! });
       i++;
     } else if (word === "to" && next === "the" && tokens[i + 1]?.lower === "power") {
       syms.push({ t: "op", op: "power" });
@@ -167,11 +74,11 @@ function symbolize(tokens: readonly Token[]): Sym[] | undefined {
       syms.push({ t: "op", op: "power" });
       i++;
     } else if (word === "squared" || word === "cubed") syms.push({ t: "squared", power: word === "squared" ? 2 : 3 });
-    else if (word in INFIX) syms.push({ t: "op", op: INFIX[word]! });
-    else if (word in COMMANDS && (next !== undefined && OF.has(next))) {
-      syms.push({ t: "of", op: COMMANDS[word]! });
+    else if (INFIX.has(word)) syms.push({ t: "op", op: INFIX.get(word)! });
+    else if (COMMANDS.has(word) && next !== undefined && OF.has(next)) {
+      syms.push({ t: "of", op: COMMANDS.get(word)! });
       i++;
-    } else if (word in COMMANDS) syms.push({ t: "cmd", op: COMMANDS[word]! });
+    } else if (COMMANDS.has(word)) syms.push({ t: "cmd", op: COMMANDS.get(word)! });
     else if (THEN.has(word)) syms.push({ t: "then" });
     else if (REF.has(word) && syms.some((s) => s.t === "num")) syms.push({ t: "ref" });
     else if (AND.has(word)) syms.push({ t: "and" });
@@ -329,7 +236,7 @@ class Parser {
     if (!sym) return undefined;
     if (sym.t === "num") {
       this.position++;
-      return { kind: "num", value: sym.value };
+      return { kind: "num", value: sym.value, ...(sym.text ? { text: sym.text } : {}) };
     }
     const next = this.peek(1);
     if (sym.t === "op" && sym.op === "subtract" && next?.t === "num") {
@@ -367,8 +274,10 @@ export type ExpressionResult = { kind: "plan"; plan: ArithmeticPlan } | { kind: 
  * undefined when the question is something else (a word problem, or no arithmetic at all).
  */
 export function parseExpression(tokens: readonly Token[]): ExpressionResult {
-  const syms = symbolize(tokens);
-  if (!syms) return undefined;
+  const all = symbolize(tokens);
+  if (!all) return undefined;
+  // "And what is …" opens with the word that joined it to the question before.
+  const syms = all.slice(all.findIndex((s) => s.t !== "and"));
   const operators = syms.filter((s) => s.t === "op" || s.t === "cmd" || s.t === "of" || s.t === "squared");
   if (operators.length === 0) return undefined;
   const numbers = syms.filter((s): s is { t: "num"; value: number } => s.t === "num").map((s) => s.value);
@@ -395,7 +304,7 @@ function containsRef(node: Node): boolean {
 
 /** Post-order: each operation becomes a step; a shared sub-expression is computed once. */
 function lower(node: Node, steps: PlanStep[], seen: Map<Node, number>): Operand {
-  if (node.kind === "num") return { value: node.value };
+  if (node.kind === "num") return { value: node.value, ...(node.text ? { text: node.text } : {}) };
   if (node.kind === "ref") return { value: Number.NaN };
   const known = seen.get(node);
   if (known !== undefined) return { step: known };

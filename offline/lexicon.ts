@@ -18,7 +18,7 @@ import type { Operation } from "./plan.js";
  * the files. A new language or word is a row in a file, never a code path.
  */
 interface LanguageFile {
-  weather?: Partial<Record<"means" | "forecasts" | "measures" | "signs" | "feelings" | "phrases" | "modifiers" | "now" | "lookalikes", string[]>>;
+  weather?: Partial<Record<"means" | "forecasts" | "measures" | "signs" | "feelings" | "phrases" | "modifiers" | "now" | "lookalikes" | "typos", string[]>>;
   arithmetic?: {
     infix?: Record<string, string>;
     commands?: Record<string, string>;
@@ -37,9 +37,18 @@ interface LanguageFile {
     subtract?: { takeaway?: string[]; start?: string[] };
     other?: string[];
   };
-  places?: { prepositions?: string[]; introducers?: string[]; namePrefixes?: string[]; inflections?: Record<string, string>; timeWords?: string[] };
+  places?: {
+    prepositions?: string[];
+    articles?: string[];
+    introducers?: string[];
+    namePrefixes?: string[];
+    inflections?: Record<string, string>;
+    timeWords?: string[];
+  };
   translations?: Record<string, string>;
   requestPrefixes?: string[];
+  /** Space-separated words a unit conversion may use besides its units and count. */
+  conversion?: string;
 }
 
 const FILES: LanguageFile[] = [common, en, de, es, fr, it, pt, pl, ru, zh, ja, ko];
@@ -81,8 +90,10 @@ export const WEATHER = {
   lookalikes: new Set(weather("lookalikes")),
   /** The weather words of scripts without spaces, found inside a sentence. */
   inside: [...new Set([...weather("means"), ...weather("measures")].filter((w) => NO_SPACE_SCRIPT.test(w)))],
-  /** English weather words whose misspellings are corrected ("temprature"). */
+  /** English words for the weather itself, whose near misses are read as them ("temprature"). */
   correctable: [...(en.weather.means ?? []), ...(en.weather.forecasts ?? []), ...(en.weather.measures ?? [])],
+  /** Weather words the spelling corrector repairs in any question. */
+  typos: weather("typos"),
 };
 
 const arithmetic = (key: "and" | "by" | "from" | "then" | "ref" | "of") => new Set(list((f) => f.arithmetic?.[key]));
@@ -113,13 +124,24 @@ export const BEYOND = {
 };
 
 export const PLACE_WORDS = {
+  /** Words a place name follows: "in", "à", "в". */
   prepositions: new Set(list((f) => f.places?.prepositions)),
+  /** Articles between a preposition and a name ("in the Hague"). */
+  articles: new Set(list((f) => f.places?.articles)),
+  /** Phrases that introduce an example place: "such as", "like". */
   introducers: list((f) => f.places?.introducers),
+  /** First words of multi-word names, after which a lower-case word still belongs to the name ("New york"). */
   namePrefixes: new Set(list((f) => f.places?.namePrefixes)),
+  /** Inflected forms of names, lower case, and the name itself ("москве" → "Москва"). */
   inflections: table<string>((f) => f.places?.inflections),
+  /** Times and particles around a place in scripts without spaces, longest first. */
   timeWords: list((f) => f.places?.timeWords).sort((a, b) => b.length - a.length),
+  /** Request openers before a place in scripts without spaces ("我想知道"), longest first. */
   requestPrefixes: list((f) => f.requestPrefixes).sort((a, b) => b.length - a.length),
 };
+
+/** The words a unit conversion may use besides its units and count ("convert", "how many", "in"). */
+export const CONVERSION_WORDS = new Set(list((f) => f.conversion));
 
 /** Word or two-word phrase of another language → the English the readers understand. */
 export const TRANSLATIONS: Readonly<Record<string, string>> = Object.fromEntries(table<string>((f) => f.translations));

@@ -1,4 +1,5 @@
-import { editDistance, isCjk, STOPWORDS, type Token } from "./text.js";
+import { hasPhrase, NO_SPACE_SCRIPT, PLACE_WORDS, WEATHER } from "./lexicon.js";
+import { editDistance, STOPWORDS, type Token } from "./text.js";
 
 /**
  * Finds the place a question is about, for string parameters such as `city` or `location`.
@@ -78,9 +79,6 @@ const US_STATES = new Set(
   "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC BC ON QC".split(" "),
 );
 
-const PLACE_PREPOSITIONS = new Set(["in", "for", "at", "of", "near", "around", "to", "from", "about", "en", "à", "a", "in", "für", "em", "para", "di"]);
-
-const TIME_WORDS_CJK = /今天|明天|后天|後天|昨天|现在|現在|本周|下周|周末|今日|明日|明後日|现在的|目前|的|の|里|裡|在|市/g;
 
 function isCapitalized(token: Token): boolean {
   return token.kind === "word" && /^\p{Lu}/u.test(token.text);
@@ -106,6 +104,7 @@ function capitalizedSpans(tokens: readonly Token[]): Array<{ start: number; end:
       if (next && isCapitalized(next) && !NOT_PLACES.has(next.text) && !US_STATES.has(next.text)) end++;
       else if (next && CONNECTORS.has(next.lower) && tokens[end + 1] && isCapitalized(tokens[end + 1]!)) end += 2;
       else if (next?.text === "." && /^(?:St|Ft|Mt)$/.test(tokens[end - 1]!.text) && tokens[end + 1] && isCapitalized(tokens[end + 1]!)) end += 1;
+      else if (next?.kind === "word" && continuesName(tokens, i, end)) end++;
       else break;
     }
     spans.push({ start: i, end });
@@ -114,8 +113,25 @@ function capitalizedSpans(tokens: readonly Token[]): Array<{ start: number; end:
   return spans;
 }
 
-function spanText(original: string, tokens: readonly Token[], start: number, end: number): string {
-  return original.slice(tokens[start]!.start, tokens[end - 1]!.end);
+/** The span as written; words it took on in lower case ("New york") get capitals. */
+/**
+ * A lower-case word after a name still belongs to it when the two make a known city, or the name
+ * so far is the first word of multi-word names ("New york", "San francisco", "Santa cruz").
+ */
+function continuesName(tokens: readonly Token[], start: number, end: number): boolean {
+  const next = tokens[end]!;
+  if (STOPWORDS.has(next.lower) || LOWER_CASE_STOPS.has(next.lower) || isWeatherWord(next.lower)) return false;
+  const words = tokens.slice(start, end + 1).map((t) => t.lower);
+  return KNOWN.has(words.join(" ")) || (end - start === 1 && PLACE_WORDS.namePrefixes.has(words[0]!));
+}
+
+function spanName(original: string, tokens: readonly Token[], span: { start: number; end: number }): string {
+  const text = original.slice(tokens[span.start]!.start, tokens[span.end - 1]!.end);
+  return tokens.slice(span.start, span.end).every(isCapitalized) ? text : titleCase(text.split(/\s+/));
+}
+
+function isWeatherWord(word: string): boolean {
+  return WEATHER.means.has(word) || WEATHER.forecasts.has(word) || WEATHER.measures.has(word);
 }
 
 /** Corrects a misspelt well-known city ("Chcicago"), leaving other names as written. */
@@ -150,10 +166,8 @@ const MAX_PLACE_LENGTH = 60;
  * "Paris, France" and "Chennai, Tamil Nadu" give one city each (the part after the comma is its region).
  */
 export function extractPlaces(original: string, tokens: readonly Token[], options: { loose?: boolean } = {}): string[] {
-  // CJK: the place precedes the word for weather ("北京后天的天气如何" → 北京).
-  if (isCjk(original) || /[\uac00-\ud7af]/u.test(original)) {
-    const match = /([\u3400-\u9fff\u3040-\u30ff\uac00-\ud7af]+?)\s*(?:的|의)?\s*(?:天气|天氣|天気|气温|氣溫|날씨)/u.exec(original);
-    const place = match?.[1]?.replace(TIME_WORDS_CJK, "");
+  if (NO_SPACE_SCRIPT.test(original)) {
+    const place = placeBeforeWeatherWord(original);
     if (place) return [place];
   }
 
@@ -197,19 +211,26 @@ export function extractPlaces(original: string, tokens: readonly Token[], option
       accepted = span;
       continue;
     }
-    const text = spanText(original, tokens, span.start, span.end);
-    // "in 'Boston, MA'": quotes between the preposition and the name.
-    const before = /^["'`]$/.test(tokens[span.start - 1]?.text ?? "") ? tokens[span.start - 2] : tokens[span.start - 1];
+    const text = spanName(original, tokens, span);
+    // Quotes between the preposition and the name, and an article ("in the District of Columbia").
+    let lead = span.start - 1;
+    if (/^["'`]$/.test(tokens[lead]?.text ?? "")) lead--;
+    if (PLACE_WORDS.articles.has(tokens[lead]?.lower ?? "") && PLACE_WORDS.prepositions.has(tokens[lead - 1]?.lower ?? "")) lead--;
+    const before = tokens[lead];
     const separator = before && (before.text === "," || before.lower === "and" || before.lower === "or") ? before : undefined;
     const known = KNOWN.has(text.toLowerCase());
+    const introduced = PLACE_WORDS.introducers.some((phrase) => hasPhrase(` ${tokens.slice(Math.max(0, lead - 2), lead + 1).map((t) => t.lower).join(" ")} `, phrase));
     let place = false;
-    if (before && PLACE_PREPOSITIONS.has(before.lower)) place = true;
+    if (before && (PLACE_WORDS.prepositions.has(before.lower) || introduced)) place = true;
     else if (separator && accepted && accepted.end === span.start - 1) {
-      // "London, Paris and Rome" lists cities; "Paris, France" names a region.
+      // A list of cities goes on after the comma; a region, state or country after it is dropped.
       place = separator.text !== "," || known || enumerationContinues(tokens, span.end);
     } else if (known && span.start > 0) place = true;
+    // A name right before the word for weather ("the Petaluma weather forecast"), unless only the
+    // start of a sentence capitalised it.
+    else if (isWeatherWord(tokens[span.end]?.lower ?? "") && span.start > 0 && !/^[.?!¿¡]$/.test(tokens[span.start - 1]!.text)) place = true;
     if (!place || text.length > MAX_PLACE_LENGTH) continue;
-    found.push({ at: span.start, name: correct(text) });
+    found.push({ at: span.start, name: PLACE_WORDS.inflections.get(text.toLowerCase()) ?? correct(text) });
     accepted = span;
   }
   if (found.length === 0 && options.loose !== false) {
@@ -218,6 +239,25 @@ export function extractPlaces(original: string, tokens: readonly Token[], option
   }
   found.sort((a, b) => a.at - b.at);
   return [...new Set(found.map((f) => f.name))];
+}
+
+/**
+ * In scripts without spaces the place comes before the word for weather, after any request opener
+ * and before times and particles: the opener, times and particles are data (`vocabulary/zh.json`).
+ */
+function placeBeforeWeatherWord(text: string): string | undefined {
+  const at = WEATHER.inside.map((word) => text.indexOf(word)).filter((i) => i > 0).sort((a, b) => a - b)[0];
+  if (at === undefined) return undefined;
+  let place = /[\u3400-\u9fff\u3040-\u30ff\uac00-\ud7af]+$/u.exec(text.slice(0, at).trimEnd())?.[0] ?? "";
+  for (;;) {
+    const opener = PLACE_WORDS.requestPrefixes.find((p) => place.startsWith(p) && place.length > p.length);
+    const time = PLACE_WORDS.timeWords.find((w) => place.endsWith(w) && place.length > w.length);
+    if (opener) place = place.slice(opener.length);
+    else if (time) place = place.slice(0, -time.length);
+    else break;
+  }
+  const rest = PLACE_WORDS.timeWords.reduce((left, w) => left.split(w).join(""), place);
+  return rest || undefined;
 }
 
 /** True when a comma list goes on to "and/or X" ("Paris, Berlin and Rome"). */

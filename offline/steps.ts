@@ -104,13 +104,18 @@ function sameOperands(args: Record<string, unknown>, values: readonly number[]):
 function phraseAnswer(plan: ArithmeticPlan, results: string[]): string {
   const final = results.at(-1) ?? "";
   const shape = plan.answer;
-  if (shape.kind === "conversion" && plan.steps.length === 1) return `${shape.count} ${pluralize(shape.from, shape.count)} ${shape.count === 1 ? "has" : "have"} ${final} ${pluralize(shape.to, 2)}.`;
+  if (shape.kind === "conversion" && plan.steps.length === 1) return `${amountOf(shape.count, shape.from)} ${shape.count === 1 ? "has" : "have"} ${final} ${pluralize(shape.to, 2)}.`;
   const steps = plan.steps.map((_, i) => stepText(plan, i, results));
   const working = plan.steps.length > 1 ? `${planExpression(plan)}: ${steps.join(", then ")}` : steps[0]!;
-  if (shape.kind === "conversion") return `${shape.count} ${pluralize(shape.from, shape.count)} ${shape.count === 1 ? "has" : "have"} ${final} ${pluralize(shape.to, 2)} (${working}).`;
+  if (shape.kind === "conversion") return `${amountOf(shape.count, shape.from)} ${shape.count === 1 ? "has" : "have"} ${final} ${pluralize(shape.to, 2)} (${working}).`;
   if (shape.kind === "quantity" && shape.noun) return `The answer is ${final} ${pluralize(shape.noun, 2)} (${working}).`;
   if (shape.kind === "quantity") return `The answer is ${final} (${working}).`;
   return plan.steps.length > 1 ? `${planExpression(plan)} = ${final} (${steps.join(", then ")}).` : `${steps[0]}.`;
+}
+
+/** "5 days", "A day", "An hour". */
+function amountOf(count: number, unit: string): string {
+  return count === 1 ? `${/^(?:[aeiou]|hour)/.test(unit) ? "An" : "A"} ${unit}` : `${count} ${pluralize(unit, count)}`;
 }
 
 /** The steps that ran, and the one no tool can do. */

@@ -23,7 +23,7 @@ export const ADJECTIVES = new Set(
 );
 
 export const GROUPS = new Set(["family", "group", "team", "class", "party", "crew", "club", "band", "troop", "squad"]);
-export const MONEY = new Set(["dollar", "cent", "buck", "money", "penny", "nickel", "dime", "quarter", "price", "cost", "amount", "value"]);
+export const MONEY = new Set(["dollar", "euro", "cent", "buck", "money", "penny", "nickel", "dime", "quarter", "price", "cost", "amount", "value"]);
 export const TIME = new Set(["second", "minute", "hour", "day", "week", "month", "year", "decade", "time"]);
 export const LENGTH = new Set(["inch", "foot", "yard", "mile", "meter", "centimeter", "millimeter", "kilometer"]);
 export const WEIGHT = new Set(["pound", "ounce", "gram", "kilogram", "ton"]);
