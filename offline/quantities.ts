@@ -68,15 +68,30 @@ export interface Candidate {
   convertB?: number;
 }
 
-/** What the readings need of the reader (implemented by `Reader` in word-problem.ts). */
-export interface ProblemReader {
+/** What the noun-phrase reader needs: the tokens, their sentences and which of them are numbers. */
+export interface PhraseReader {
   readonly tokens: readonly Token[];
+  readonly sentenceOf: readonly number[];
+  /** Token indices that belong to a written number. */
+  readonly numberAt: ReadonlySet<number>;
+  word(i: number): string;
+}
+
+/** What the rate marker and the scores need of the reader (implemented by `Reader` in word-problem.ts). */
+export interface RateReader extends PhraseReader {
   readonly quantities: Quantity[];
-  readonly multipliers: Multiplier[];
   readonly target: Target;
+  /** True when some quantity (other than one right after `except`) counts `unit`, or the question asks about it. */
+  counted(unit: string, except?: number): boolean;
+  /** The noun just before position `end`. */
+  itemBefore(end: number): string | undefined;
+}
+
+/** What the readings need of the reader (implemented by `Reader` in word-problem.ts). */
+export interface ProblemReader extends RateReader {
+  readonly multipliers: Multiplier[];
   readonly askStart: number;
   readonly askEnd: number;
-  word(i: number): string;
   lists(): Array<{ count: number; end: number; sentence: number }>;
   relevance(q: Quantity): number;
   context(q: Quantity): number;
