@@ -3,8 +3,9 @@ import { symbolize, type Sym } from "./symbols.js";
 import type { Token } from "./text.js";
 
 /**
- * Arithmetic written out as such: "(3 + 5) x 12", "what is 12 times 7", "add 3 and 4, then
- * multiply by 5", "the product of 8 and 9", "7 mal 8". Word problems are another module's job.
+ * Arithmetic written out as such: symbols with parentheses, infix words in any language the
+ * vocabulary files hold, commands with their operands, "the product of", chains with "then". Word
+ * problems are another module's job.
  */
 
 type Node = { kind: "num"; value: number; text?: string } | { kind: "ref" } | { kind: "bin"; op: Operation; left: Node; right: Node };

@@ -3,9 +3,9 @@ import { editDistance, STOPWORDS, tokenize, type Token } from "./text.js";
 
 /**
  * Rewrites a question so the English readers understand it: common misspellings of the words
- * routing depends on ("hwo many hours do 3 dyas hvae" → "how many hours do 3 days have"), chat
- * shorthand ("pls"), and the question, unit and verb words of a few other languages ("¿Cuántas
- * horas tienen 3 días?" → "¿how many hours have 3 days?"). Names and everything else stay as written.
+ * routing depends on (swapped letters in "hwo" or "dyas", a dropped letter in "temprature"), chat
+ * shorthand ("pls"), and the question, unit and verb words of a few other languages (Spanish
+ * "cuántas horas" → "how many hours"). Names and everything else stay as written.
  */
 
 /** The words routing depends on: misspellings of these are corrected, nothing else is. */
@@ -17,7 +17,7 @@ const CUE_WORDS = [
 ];
 
 const CUES = new Set(CUE_WORDS);
-/** Operator words: a short slip right before a number is still one ("ad 12 and 30"). */
+/** Operator words: a short slip right before a number is still one (a letter short of "add"). */
 const OPERATOR_WORDS = ["add", "plus", "times", "multiply", "minus", "sum"];
 
 const SHORTHAND: Record<string, string> = {

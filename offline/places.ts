@@ -3,8 +3,9 @@ import { editDistance, STOPWORDS, type Token } from "./text.js";
 
 /**
  * Finds the place a question is about, for string parameters such as `city` or `location`.
- * "weather in São Paulo" → "São Paulo"; "Chennai, Tamil Nadu" → "Chennai" (the region is dropped,
- * as weather services key on the city); "NYC" → "New York City"; "Chcicago" → "Chicago".
+ * a name after "in" as written, accents and all; a city with its region after a comma gives the city
+ * (the region is dropped, as weather services key on the city); nicknames are expanded and a
+ * misspelt well-known city is corrected.
  */
 
 /** Nicknames and abbreviations everyone uses; upper-case keys only match as written. */
@@ -74,7 +75,7 @@ const NOT_PLACES = new Set(
 
 const CONNECTORS = new Set(["de", "del", "da", "do", "dos", "das", "la", "le", "les", "el", "upon", "sur", "am", "an", "der", "di", "du", "of"]);
 
-/** Region names and postal codes that follow a city after a comma or directly ("Long Beach CA"). */
+/** Region names and postal codes that follow a city after a comma or directly (a city, then a postal code). */
 const US_STATES = new Set(
   "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC BC ON QC".split(" "),
 );
@@ -134,7 +135,7 @@ function isWeatherWord(word: string): boolean {
   return WEATHER.means.has(word) || WEATHER.forecasts.has(word) || WEATHER.measures.has(word);
 }
 
-/** Corrects a misspelt well-known city ("Chcicago"), leaving other names as written. */
+/** Corrects a misspelt well-known city (one letter off), leaving other names as written. */
 function correct(name: string): string {
   const known = KNOWN.get(name.toLowerCase());
   if (known) return known;
@@ -163,7 +164,7 @@ const MAX_PLACE_LENGTH = 60;
 /**
  * Every place named in the question, in order (with `loose: false`, only capitalised or well-known
  * names, not "the words after in"): "in London, Paris and Rome" gives three, while
- * "Paris, France" and "Chennai, Tamil Nadu" give one city each (the part after the comma is its region).
+ * a city with its state or country after a comma gives one city (the part after the comma is its region).
  */
 export function extractPlaces(original: string, tokens: readonly Token[], options: { loose?: boolean } = {}): string[] {
   if (NO_SPACE_SCRIPT.test(original)) {
@@ -185,7 +186,7 @@ export function extractPlaces(original: string, tokens: readonly Token[], option
       }
     }
     const byCase = NICKNAMES[token.text];
-    // "Baton Rouge, LA" names a state, not Los Angeles.
+    // After a city and a comma, "LA" names a state, not Los Angeles.
     if (byCase && /^[A-Z.]+$/.test(token.text) && !afterPlaceComma(i)) {
       found.push({ at: i, name: byCase });
       continue;
@@ -212,7 +213,7 @@ export function extractPlaces(original: string, tokens: readonly Token[], option
       continue;
     }
     const text = spanName(original, tokens, span);
-    // Quotes between the preposition and the name, and an article ("in the District of Columbia").
+    // Quotes between the preposition and the name, and an article ("in the Hague").
     let lead = span.start - 1;
     if (/^["'`]$/.test(tokens[lead]?.text ?? "")) lead--;
     if (PLACE_WORDS.articles.has(tokens[lead]?.lower ?? "") && PLACE_WORDS.prepositions.has(tokens[lead - 1]?.lower ?? "")) lead--;
@@ -226,7 +227,7 @@ export function extractPlaces(original: string, tokens: readonly Token[], option
       // A list of cities goes on after the comma; a region, state or country after it is dropped.
       place = separator.text !== "," || known || enumerationContinues(tokens, span.end);
     } else if (known && span.start > 0) place = true;
-    // A name right before the word for weather ("the Petaluma weather forecast"), unless only the
+    // A name right before the word for weather ("the Sonoma weather report"), unless only the
     // start of a sentence capitalised it.
     else if (isWeatherWord(tokens[span.end]?.lower ?? "") && span.start > 0 && !/^[.?!¿¡]$/.test(tokens[span.start - 1]!.text)) place = true;
     if (!place || text.length > MAX_PLACE_LENGTH) continue;

@@ -1,7 +1,7 @@
 import type { Quantity, RateReader } from "./quantities.js";
 import { isMeasure, isWord, noun, PAST_OR_OTHER_VERBS, PRONOUNS, RATE_VERBS, rateVerbFollows, sameNoun, subjectNoun } from "./vocabulary.js";
 
-/** Marks rates: "9 people per teacup", "each bag contains 23 pounds", "$60 each", "A bee has 6 legs". */
+/** Marks rates: N X per Y, each Y holds N X, $N each, a Y has N X (a statement about one of a kind). */
 export function markRates(r: RateReader): void {
   const tokens = r.tokens;
   for (const q of r.quantities) {
@@ -9,13 +9,13 @@ export function markRates(r: RateReader): void {
     let k = q.phraseEnd;
     const w = (n: number) => r.word(n);
     if (w(k) === "each" || w(k) === "apiece") {
-      // "four tires each for $60": the price is per tire.
+      // N X each for $P: the price is per X.
       const price = /^(?:for|at|costing)$/.test(w(k + 1)) ? r.quantities.find((p) => p.mention.start > k && p.mention.start <= k + 3) : undefined;
       if (price) price.per = q.head ?? "?";
       else if (w(k + 1) !== "of") q.per = "?";
       continue;
     }
-    // "6 students were sitting at each table", "9 minutes going around each exhibit"
+    // A marker a few words after the quantity: N X <verb> at each Y.
     for (let scan = k; scan < k + 5 && r.sentenceOf[scan] === q.sentence && !r.numberAt.has(scan); scan++) {
       if (/^(?:each|every|per)$/.test(w(scan))) {
         k = scan;
@@ -25,24 +25,24 @@ export function markRates(r: RateReader): void {
     }
     if ((w(k) === "each" || w(k) === "every" || w(k) === "per") && isWord(tokens[k + 1])) {
       if (w(k + 1) === "of") {
-        // "2 crackers to each of his 11 friends": the rate is per friend, and the 11 counts them.
+        // N X to each of M Y: the rate is per Y, and the M counts them.
         const count = r.quantities.find((c) => c.mention.start > k && c.mention.start <= k + 4);
         if (count?.head) q.per = count.head;
         else q.per = subjectNoun(tokens, k + 2 + (/^(?:the|his|her|their|its)$/.test(w(k + 2)) ? 1 : 0));
         continue;
       }
       const per = subjectNoun(tokens, k + 1);
-      // "7 boxes with each box having 3 pieces": the marker belongs to the next quantity.
+      // N Y with each Y having M X: the marker belongs to the next quantity.
       if (per && !sameNoun(q.head, per)) q.per = per;
       continue;
     }
-    // "60 km/h", "$15/hour"
+    // N unit/unit
     if (w(k) === "/" && isWord(tokens[k + 1])) {
       const unit = noun(w(k + 1)) === "h" ? "hour" : noun(w(k + 1));
       q.per = unit;
       continue;
     }
-    // "12 miles an hour", "$8 a mile": "a" + a unit of measure, or a noun that ends the clause.
+    // N X a Y: "a" + a unit of measure, or a noun that ends the clause.
     if ((w(k) === "a" || w(k) === "an") && isWord(tokens[k + 1]) && r.sentenceOf[k + 1] === q.sentence) {
       const unit = noun(w(k + 1));
       if (isMeasure(unit) || !isWord(tokens[k + 2])) {
@@ -50,7 +50,7 @@ export function markRates(r: RateReader): void {
         continue;
       }
     }
-    // "4 apples to make 1 pie", "2 miles in 1 hour", "2 ounces to wash a pound of clothes"
+    // N X to make one Y, N X in one Y, N X to <verb> a Y: a rate per Y.
     const rest = tokens.slice(q.phraseEnd, q.phraseEnd + 5);
     const one = rest.findIndex((t, n) => n > 0 && /^(?:a|an|one|1)$/.test(t.lower) && isWord(rest[n + 1]) && r.sentenceOf[q.phraseEnd + n] === q.sentence);
     if (one !== -1) {
@@ -63,7 +63,7 @@ export function markRates(r: RateReader): void {
         continue;
       }
     }
-    // "sells their t-shirts for $16", "bought an ice cream cone for 99 cents": a price per item
+    // <verb> the Xs for $N: a price per X, when Xs are counted.
     if (q.money && w(q.mention.start - 1 - (tokens[q.mention.start - 1]?.text === "$" ? 1 : 0)) === "for") {
       const item = r.itemBefore(q.mention.start - (tokens[q.mention.start - 1]?.text === "$" ? 2 : 1));
       if (item && r.counted(item)) q.per = item;
@@ -80,13 +80,13 @@ export function markRates(r: RateReader): void {
     let per: string | undefined;
     let single = false;
     if (w === "each" && (RATE_VERBS.has(next) || PAST_OR_OTHER_VERBS.has(next) || /^(?:have|had|ate|paid|get|got|received|receive|made|make|brought|bring|gave|give|bought|buy|took|take|wants|want|needs|need|ordered|order)$/.test(next))) {
-      // "They each ate 8 pieces", "each paid $70": each of the subject.
+      // They each <verb> N X: each of the subject.
       per = "?";
       single = true;
     } else if ((w === "each" || w === "every") && isWord(tokens[i + 1]) && next !== "of") per = subjectNoun(tokens, i + 1);
     else if (w === "each" && next === "of") {
       const third = r.word(i + 2);
-      // "Each of the 28 students needs 3 notebooks": the 28 counts students, the 3 is per student.
+      // Each of the N Y <verb> M X: the N counts Y, the M is per Y.
       const count = r.quantities.find((q) => q.mention.start > i && q.mention.start <= i + 4);
       if (PRONOUNS.has(third)) per = "?";
       else if (count?.head) {
@@ -100,8 +100,8 @@ export function markRates(r: RateReader): void {
       single = true;
     } else if ((w === "a" || w === "an" || w === "one") && starts && isWord(tokens[i + 1])) {
       per = subjectNoun(tokens, i + 1);
-      // "A bee has 6 legs" states a rate, when bees are counted somewhere; "A school has 312 girls and
-      // 298 boys", "A group of 8 friends" and "A chef used 15 apples" do not.
+      // "A Y has N X" states a rate when Ys are counted somewhere; a lone Y that has or did
+      // something ("a Y has N X and M Z", "a group of N", a past tense) does not.
       if (!per || !rateVerbFollows(tokens, i + 1) || !r.counted(per, i)) continue;
       single = true;
     }
@@ -115,7 +115,7 @@ export function markRates(r: RateReader): void {
     }
   }
 
-  // "1 mile every 15 minutes": 15 minutes per mile.
+  // 1 X every N Y: N Y per X.
   for (const q of r.quantities) {
     if (q.value !== 1 || !q.head) continue;
     const next = r.quantities.find((n) => n.mention.start > q.mention.start && n.mention.start <= q.phraseEnd + 2);
@@ -124,20 +124,20 @@ export function markRates(r: RateReader): void {
       q.weak = true;
     }
   }
-  // "3 packs of 12 eggs": 12 per pack.
+  // N Ys of M X: M per Y.
   for (const q of r.quantities) {
     if (q.per || r.word(q.mention.start - 1) !== "of") continue;
     const container = r.quantities.find((c) => c !== q && c.phraseEnd >= q.mention.start - 1 && c.mention.end <= q.mention.start - 2 && c.head);
     if (container && noun(r.word(q.mention.start - 2)) === container.head) q.per = container.head;
   }
-  // "140 groups of size 187": a size per group.
+  // N Ys of size M: a size per Y.
   for (const q of r.quantities) {
     if (r.word(q.mention.start - 1) === "size" && r.word(q.mention.start - 2) === "of") {
       q.per = noun(r.word(q.mention.start - 3));
       if (q.inherited) q.head = r.target.head;
     }
   }
-  // "82 sacks of ripe and 61 sacks of unripe oranges per day": the rate covers both.
+  // N Ys of A and M Ys of B per Z: the rate covers both.
   r.quantities.forEach((q, n) => {
     const next = r.quantities[n + 1];
     if (!q.per && next?.per && next.per !== "?" && next.sentence === q.sentence && r.word(q.phraseEnd) === "and" && sameNoun(q.head, next.head)) {
@@ -145,7 +145,7 @@ export function markRates(r: RateReader): void {
     }
   });
   for (const q of r.quantities) {
-    // "11 apples per apple" is no rate.
+    // N X per X is no rate.
     if (q.per && q.per !== "?" && sameNoun(q.head, q.per)) q.per = undefined;
     if (q.per && q.per !== "?") q.pairedRate = r.quantities.some((c) => c !== q && !c.weak && (sameNoun(c.head, q.per) || sameNoun(c.ofNoun, q.per)));
   }

@@ -68,13 +68,13 @@ export class Reader implements ProblemReader {
       const after = this.word(mention.end);
       if (mention.kind === "multiplier" || mention.kind === "half") {
         const label = mention.kind === "half" ? "half" : tokens[mention.start]!.lower;
-        // "half of the cost" halves; "in the first half" names a part.
+        // "half of" halves; "the first half" names a part.
         const halving = mention.kind !== "half" || (/^(?:of|as|the|his|her|their|its|that|what)$/.test(after) && !/^(?:first|second|last|other|the|a)$/.test(before));
         if (halving && this.multiplierApplies(mention.end)) this.multipliers.push({ factor: mention.value, index: mention.start, sentence, label });
         continue;
       }
       if (mention.kind === "ordinal") {
-        // "on your 11th birthday": an age
+        // An ordinal before "birthday": an age
         if (after === "birthday") this.add(mention, sentence, { head: "year", modifiers: [], end: mention.end + 1 });
         continue;
       }
@@ -88,7 +88,7 @@ export class Reader implements ProblemReader {
       }
       if (/^(?:%|percent|o'clock|pm|am|a\.m|p\.m)$/.test(after)) continue;
       if (after === "times") {
-        // "goes to the fountain four times": a count of events.
+        // N times after a verb: a count of events.
         const q = this.add(mention, sentence, { head: "time", modifiers: [], end: mention.end + 1 });
         q.inAsk = q.inAsk || false;
         continue;
@@ -110,7 +110,7 @@ export class Reader implements ProblemReader {
       if (q.head === "dollar" || q.head === "cent" || q.head === "buck") q.money = true;
       if (q.head === "dollar" && /^bills?$/.test(this.word(q.phraseEnd))) q.per = "bill";
       if (DIMENSIONS.has(this.word(q.phraseEnd))) q.dimension = this.word(q.phraseEnd);
-      // "a rectangle with length 5 and width 3", "a base of 10 m"
+      // A dimension named before the number: length N, a base of N.
       const named = [before, this.word(mention.start - 2)].find((w) => /^(?:length|width|breadth|height|side|base|depth)$/.test(w));
       if (named && !q.dimension) {
         q.dimension = named;
@@ -127,7 +127,7 @@ export class Reader implements ProblemReader {
           break;
         }
       }
-      // A spelled "one"/"a" sets up a rate or a contrast ("to bake one pan", "on one side"), rarely an operand.
+      // A spelled "one"/"a" sets up a rate or a contrast, rarely an operand.
       q.weak = (mention.value === 1 && mention.spelled && !q.money) || /^(?:numbers|integers)$/.test(after);
     }
     this.repairAdjectiveHeads();
@@ -164,7 +164,7 @@ export class Reader implements ProblemReader {
     return q;
   }
 
-  /** "twice as many robots", "3 times the price": valid unless the compared noun is unrelated ("double the work"). */
+  /** "twice as many X", "N times the Y": valid unless the compared noun is unrelated to any quantity. */
   private multiplierApplies(next: number): boolean {
     let k = next;
     while (/^(?:as|many|much|the|that|more|times|a|an|of|what)$/.test(this.word(k))) k++;
@@ -177,7 +177,7 @@ export class Reader implements ProblemReader {
   }
 
 
-  /** "3 green and 5 red marbles": the first number counts green marbles. */
+  /** N <adjective> and M <adjective> Xs: the first number counts Xs too. */
   private repairAdjectiveHeads(): void {
     for (const q of this.quantities) {
       if (!q.head || !ADJECTIVES.has(q.head) || q.modifiers.length > 0) continue;
@@ -190,7 +190,7 @@ export class Reader implements ProblemReader {
     }
   }
 
-  /** "bought 8 DVDs at the store and two online": the two are DVDs too. */
+  /** A number with no noun counts what the quantity before it counts. */
   private inheritUnits(): void {
     this.quantities.forEach((q, n) => {
       if (q.head) return;
@@ -240,7 +240,7 @@ export class Reader implements ProblemReader {
     );
   }
 
-  /** The noun just before position `end` ("sells their t-shirts" → t-shirt). */
+  /** The noun just before position `end`, skipping stop words. */
   itemBefore(end: number): string | undefined {
     for (let k = end - 1; k >= Math.max(0, end - 3); k--) {
       const w = this.word(k);

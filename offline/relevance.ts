@@ -4,7 +4,7 @@ import { family, isWord, LENGTH, MONEY, sameNoun, TIME, WEIGHT } from "./vocabul
 
 /** How well the story's quantities fit the question, shared by every reading. */
 
-/** "roses, lilies, sunflowers and daisies" → 4: lists of three or more, with where they end. */
+/** Lists of three or more words or names joined by commas and "and", with where they end. */
 export function lists(r: RateReader): Array<{ count: number; end: number; sentence: number }> {
   const found: Array<{ count: number; end: number; sentence: number }> = [];
   let items = 0;
@@ -70,7 +70,7 @@ export function relevance(r: RateReader, q: Quantity): number {
   return Math.max(-3, Math.min(3, score));
 }
 
-/** The question's other words ("on monday", "learning chinese") found near the quantity. */
+/** The question's other words (a day, an activity) found near the quantity. */
 export function context(r: RateReader, q: Quantity): number {
   let score = 0;
   for (const word of r.target.context) {

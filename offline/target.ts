@@ -61,7 +61,7 @@ export function readTarget(tokens: readonly Token[], askStart: number, askEnd: n
   if (lower.includes("area") || / square (?:feet|foot|meters|centimeters|inches|miles|yards|kilometers|units) /.test(text)) target.kind = "area";
   if (lower.includes("perimeter")) target.kind = "perimeter";
   if (target.head && MONEY.has(target.head)) target.kind = "money";
-  // "the total weight", "its height", "the combined length"
+  // A noun that names a kind of quantity: weight, height, length
   const kindOfNoun: Record<string, Target["kind"]> = { weight: "weight", height: "length", length: "length", width: "length", distance: "distance", age: "age" };
   if (target.head && kindOfNoun[target.head] && !target.kind) target.kind = kindOfNoun[target.head];
   if (target.head && TIME.has(target.head) && !target.kind) target.kind = "time";

@@ -6,14 +6,14 @@ import { candidates as readingsOf, continuation, mismatched, takeaway as takeawa
 import type { Token } from "./text.js";
 
 /**
- * Reads an arithmetic word problem ("Each bag holds 23 pounds. How many pounds are in 45 bags?")
+ * Reads an arithmetic word problem (a story with numbers and a question about them)
  * and finds the operation and the two operands it asks for.
  *
  * Quantities are numbers with the noun they count. A rate is a quantity tied to "each/per/every/a X";
  * it multiplies with a quantity that counts X. "N times as many", areas, perimeters and unit facts
  * (days → hours, dozens, legs of a spider) are multiplicative too. Otherwise the two quantities that
  * best match what the question counts (its noun, adjectives and the other words it uses) are added,
- * which also covers inverse wording ("after giving away 9 he had 12 left; how many at the start?").
+ * which also covers inverse wording (what was there at the start, before some was taken away).
  * Each reading gets a score; the best one wins.
  */
 
