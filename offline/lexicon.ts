@@ -18,7 +18,7 @@ import type { Operation } from "./plan.js";
  * the files. A new language or word is a row in a file, never a code path.
  */
 interface LanguageFile {
-  weather?: Partial<Record<"means" | "forecasts" | "measures" | "signs" | "feelings" | "phrases" | "modifiers" | "now" | "lookalikes" | "typos", string[]>>;
+  weather?: { comparatives?: Record<string, string> } & Partial<Record<"means" | "forecasts" | "measures" | "signs" | "feelings" | "phrases" | "modifiers" | "now" | "lookalikes" | "typos", string[]>>;
   arithmetic?: {
     infix?: Record<string, string>;
     commands?: Record<string, string>;
@@ -67,7 +67,7 @@ function table<T extends string>(pick: (file: LanguageFile) => Record<string, st
 /** Scripts written without spaces between words: a word of theirs is found inside the text. */
 export const NO_SPACE_SCRIPT = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/u;
 
-const weather = (key: keyof NonNullable<LanguageFile["weather"]>) => list((f) => f.weather?.[key]);
+const weather = (key: Exclude<keyof NonNullable<LanguageFile["weather"]>, "comparatives">) => list((f) => f.weather?.[key]);
 
 export const WEATHER = {
   /** Words that mean the weather itself: a question with one wants a place. */
@@ -92,6 +92,8 @@ export const WEATHER = {
   inside: [...new Set([...weather("means"), ...weather("measures")].filter((w) => NO_SPACE_SCRIPT.test(w)))],
   /** English words for the weather itself, whose near misses are read as them ("temprature"). */
   correctable: [...(en.weather.means ?? []), ...(en.weather.forecasts ?? []), ...(en.weather.measures ?? [])],
+  /** Comparisons of temperature, and whether the one that is more so has the higher temperature. */
+  comparatives: table<"higher" | "lower">((f) => f.weather?.comparatives),
   /** Weather words the spelling corrector repairs in any question. */
   typos: weather("typos"),
 };

@@ -65,11 +65,11 @@ const KNOWN = new Map(CITIES.map((city) => [city.toLowerCase(), city.trim()]));
 
 const NOT_PLACES = new Set(
   `I I'm I'd What What's Whats How How's Hows Could Can Would Will Is Are Do Does Should Please Tell Give Show Get Find Check Hi Hey Hello
-  Thanks Thank The A An In On At For Of And Or It It's Its Any My Me Let Let's Weather Forecast Temperature Today Tomorrow Yesterday Tonight
+  Thanks Thank The A An In On At For Of And Or It It's Its Any My Me Let Let's Today Tomorrow Yesterday Tonight
   Now Next This Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August September
   October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Celsius Fahrenheit C F AM PM UTC GMT Also Then Hourly Daily
   Weekly Current Currently Right Sure Okay OK Yes No Need Want Planning Provide Could Canyou Retrieve Report Update Like Going Gonna
-  Find Check Look Search Kindly Quick Morning Afternoon Evening Night Weekend Humidity Precipitation Rain Snow Wind Umbrella Sunny
+  Find Check Look Search Kindly Quick Morning Afternoon Evening Night Weekend
   Conditions Condition Info Information Details Detail USA US UK EU`.split(/\s+/),
 );
 
@@ -95,14 +95,14 @@ function capitalizedSpans(tokens: readonly Token[]): Array<{ start: number; end:
   let i = 0;
   while (i < tokens.length) {
     const token = tokens[i]!;
-    if (!isCapitalized(token) || NOT_PLACES.has(token.text) || US_STATES.has(token.text)) {
+    if (!isCapitalized(token) || notPlace(token)) {
       i++;
       continue;
     }
     let end = i + 1;
     for (;;) {
       const next = tokens[end];
-      if (next && isCapitalized(next) && !NOT_PLACES.has(next.text) && !US_STATES.has(next.text)) end++;
+      if (next && isCapitalized(next) && !notPlace(next)) end++;
       else if (next && CONNECTORS.has(next.lower) && tokens[end + 1] && isCapitalized(tokens[end + 1]!)) end += 2;
       else if (next?.text === "." && /^(?:St|Ft|Mt)$/.test(tokens[end - 1]!.text) && tokens[end + 1] && isCapitalized(tokens[end + 1]!)) end += 1;
       else if (next?.kind === "word" && continuesName(tokens, i, end)) end++;
@@ -133,6 +133,11 @@ function spanName(original: string, tokens: readonly Token[], span: { start: num
 
 function isWeatherWord(word: string): boolean {
   return WEATHER.means.has(word) || WEATHER.forecasts.has(word) || WEATHER.measures.has(word);
+}
+
+/** A capitalised word that starts no name: question words, days, units, states, and the weather's own words. */
+function notPlace(token: Token): boolean {
+  return NOT_PLACES.has(token.text) || US_STATES.has(token.text) || isWeatherWord(token.lower) || WEATHER.signs.has(token.lower);
 }
 
 /** Corrects a misspelt well-known city (one letter off), leaving other names as written. */
@@ -286,7 +291,7 @@ function lowerCasePlace(tokens: readonly Token[]): string | undefined {
     const words: string[] = [];
     for (let j = i + 1; j < tokens.length && words.length < 3; j++) {
       const t = tokens[j]!;
-      if (t.kind !== "word" || STOPWORDS.has(t.lower) || LOWER_CASE_STOPS.has(t.lower)) break;
+      if (t.kind !== "word" || STOPWORDS.has(t.lower) || LOWER_CASE_STOPS.has(t.lower) || isWeatherWord(t.lower)) break;
       words.push(t.lower);
     }
     const name = titleCase(words);
@@ -296,5 +301,5 @@ function lowerCasePlace(tokens: readonly Token[]): string | undefined {
 }
 
 const LOWER_CASE_STOPS = new Set(
-  "today tomorrow tonight now this next on at for please right weather forecast during week weekend like outside there here city town area place general".split(" "),
+  "today tomorrow tonight now this next on at for please right during week weekend like outside there here city town area place general".split(" "),
 );

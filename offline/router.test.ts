@@ -285,3 +285,21 @@ describe("tools it has never seen", () => {
     });
   });
 });
+
+describe("comparisons", () => {
+  it("says which place is colder from the temperatures the reports give", () => {
+    const observations: Observation[] = [];
+    const temperature: Record<string, number> = { Oslo: -3, Cairo: 27 };
+    for (let step = 0; step < 3; step++) {
+      const { decision } = route("Is it colder in Oslo than in Cairo?", observations);
+      if (decision.action !== "call_tool") {
+        expect(decision).toMatchObject({ action: "answer", answer: expect.stringContaining("Oslo is colder than Cairo (-3 °C against 27 °C).") });
+        expect(observations.map((o) => o.args.city)).toEqual(["Oslo", "Cairo"]);
+        return;
+      }
+      const city = decision.args.city as string;
+      observations.push({ tool: decision.tool, args: decision.args, result: `${city}: cloudy, ${temperature[city]} °C`, isError: false });
+    }
+    throw new Error("no answer");
+  });
+});

@@ -33,16 +33,19 @@ export function nextStep(tasks: readonly Task[], observations: readonly Observat
     return observations[index];
   };
   const answers: string[] = [];
+  const reports = new Map<string, string>();
   for (const task of tasks) {
     if (task.kind === "ask") return { kind: "ask", question: task.question, reason: task.reason };
-    if (task.kind === "explain") {
-      answers.push(task.text);
+    if (task.kind === "explain" || task.kind === "compare") {
+      const text = task.kind === "explain" ? task.text : comparison(task, reports);
+      if (text) answers.push(text);
       continue;
     }
     if (task.kind === "call") {
       const seen = take(task.tool.name, (args) => sameArgs(task.args, args));
       if (!seen) return { kind: "call", tool: task.tool, args: task.args, reason: task.reason };
       answers.push(seen.result.trim() || "The tool returned no text.");
+      if (task.place !== undefined) reports.set(task.place, seen.result);
       continue;
     }
     const { plan } = task;
@@ -59,6 +62,18 @@ export function nextStep(tasks: readonly Task[], observations: readonly Observat
     answers.push(runnable < plan.steps.length ? partialAnswer(plan, results, runnable) : phraseAnswer(plan, results));
   }
   return { kind: "answer", text: answers.join(" "), reason: `all ${used.size} call${used.size === 1 ? "" : "s"} done; answering from the results` };
+}
+
+/** "Oslo is colder than Cairo (4 °C against 30 °C).", from the temperatures the reports give. */
+function comparison(task: Extract<Task, { kind: "compare" }>, reports: ReadonlyMap<string, string>): string | undefined {
+  const readings = task.places.map((place) => ({ place, match: /(-?\d+(?:\.\d+)?)\s*°\s*([CF])/.exec(reports.get(place) ?? "") }));
+  if (readings.some((r) => !r.match) || new Set(readings.map((r) => r.match![2])).size > 1) return undefined;
+  const unit = ` °${readings[0]!.match![2]}`;
+  const sorted = readings.map((r) => ({ place: r.place, degrees: Number(r.match![1]) })).sort((x, y) => (task.higher ? y.degrees - x.degrees : x.degrees - y.degrees));
+  const [first, ...rest] = sorted;
+  const all = sorted.map((r) => `${r.degrees}${unit}`).join(" against ");
+  if (rest.every((r) => r.degrees === first!.degrees)) return `${task.places.join(" and ")} report the same temperature (${first!.degrees}${unit}).`;
+  return `${first!.place} is ${task.word} than ${rest.map((r) => r.place).join(" and ")} (${all}).`;
 }
 
 /** The two operands of step `index`, or why they cannot be passed to a tool exactly. */

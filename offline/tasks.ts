@@ -7,6 +7,8 @@ export type Task =
   | { kind: "arithmetic"; plan: ArithmeticPlan; stopAt?: number }
   | { kind: "call"; tool: ToolProfile; args: Record<string, unknown>; reason: string; place?: string }
   | { kind: "ask"; question: string; reason: string; slot?: Slot }
+  /** Which of the places the calls before report as warmer or colder ("colder in A than in B"). */
+  | { kind: "compare"; places: string[]; word: string; higher: boolean }
   /** A part of the question no tool can do, said in the user's words beside the answers to the rest. */
   | { kind: "explain"; text: string; reason: string };
 

@@ -1,5 +1,6 @@
 import { looksLikeWordProblem, placesOf, type Analysis } from "./analysis.js";
 import type { Catalog, ToolProfile } from "./catalog.js";
+import { WEATHER } from "./lexicon.js";
 import type { Placed } from "./tasks.js";
 
 /** The arguments of a weather call for one place, filled as for any tool. */
@@ -19,6 +20,8 @@ export function weatherTasks(analysis: Analysis, catalog: Catalog, fill: FillPla
     at: cue.at + i,
     task: { kind: "call", tool: weather, args: fill(weather, place), place, reason: `weather word "${cue.word}" and place "${place}" → ${weather.name}` },
   }));
+  const comparison = WEATHER.comparatives.get(cue.word);
+  if (comparison && places.length >= 2) tasks.push({ at: cue.at + places.length, task: { kind: "compare", places, word: cue.word, higher: comparison === "higher" } });
   if (places.length === 0 && cue.asksPlace) {
     const param = weather.params.find((p) => p.role === "place");
     tasks.push({
