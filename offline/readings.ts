@@ -68,7 +68,25 @@ export function continuation(problem: Reader, best: Candidate): Quantity | undef
     const between = problem.tokens.slice(last, q.mention.start).map((t) => t.lower);
     if (between.includes("then") || between.includes("plus")) return q;
   }
-  return undefined;
+  return wholeCost(problem, best, used);
+}
+
+/**
+ * A price times a count, and another amount of money spent beside it (N X at $P each and a $M Y):
+ * a question for everything spent, which names no one item, adds it. A question that names the
+ * item ("on the Xs") keeps the product alone.
+ */
+function wholeCost(problem: Reader, best: Candidate, used: Quantity[]): Quantity | undefined {
+  const rate = used.find((q) => q.per && q.money);
+  if (best.op !== "multiply" || !rate || problem.target.kind !== "money") return undefined;
+  const ask = ` ${problem.tokens.slice(problem.askStart, problem.askEnd).map((t) => t.lower).join(" ")} `;
+  if (!/ (?:in all|in total|total|altogether|spend|spent|pay|paid) /.test(ask)) return undefined;
+  const items = used.flatMap((q) => [q.head, q.per, q.ofNoun]).filter((w): w is string => w !== undefined && w !== "dollar" && w !== "?");
+  if (problem.target.head && items.some((w) => sameNoun(problem.target.head, w))) return undefined;
+  if (items.some((w) => ask.includes(` ${w}`))) return undefined;
+  // Bought or paid for in its own sentence, not money that is merely had.
+  const extras = problem.quantities.filter((q) => !used.includes(q) && !q.weak && !q.per && q.money && !q.inAsk && q.sentenceWords.has("spend"));
+  return extras.length === 1 ? extras[0] : undefined;
 }
 
 export function candidates(problem: Reader): Candidate[] {
