@@ -98,6 +98,16 @@ export const WEATHER = {
   typos: weather("typos"),
 };
 
+/** The word names the weather or one of its measures. */
+export function namesWeather(word: string): boolean {
+  return WEATHER.means.has(word) || WEATHER.forecasts.has(word) || WEATHER.measures.has(word);
+}
+
+/** Any weather word, signs and feelings too. */
+export function isWeatherWord(word: string): boolean {
+  return namesWeather(word) || WEATHER.signs.has(word) || WEATHER.feelings.has(word);
+}
+
 const arithmetic = (key: "and" | "by" | "from" | "then" | "ref" | "of") => new Set(list((f) => f.arithmetic?.[key]));
 
 export const ARITHMETIC = {

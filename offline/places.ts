@@ -1,4 +1,4 @@
-import { hasPhrase, NO_SPACE_SCRIPT, PLACE_WORDS, WEATHER } from "./lexicon.js";
+import { hasPhrase, namesWeather, NO_SPACE_SCRIPT, PLACE_WORDS, WEATHER } from "./lexicon.js";
 import { editDistance, STOPWORDS, type Token } from "./text.js";
 
 /**
@@ -121,7 +121,7 @@ function capitalizedSpans(tokens: readonly Token[]): Array<{ start: number; end:
  */
 function continuesName(tokens: readonly Token[], start: number, end: number): boolean {
   const next = tokens[end]!;
-  if (STOPWORDS.has(next.lower) || LOWER_CASE_STOPS.has(next.lower) || isWeatherWord(next.lower)) return false;
+  if (STOPWORDS.has(next.lower) || LOWER_CASE_STOPS.has(next.lower) || namesWeather(next.lower)) return false;
   const words = tokens.slice(start, end + 1).map((t) => t.lower);
   return KNOWN.has(words.join(" ")) || (end - start === 1 && PLACE_WORDS.namePrefixes.has(words[0]!));
 }
@@ -131,13 +131,9 @@ function spanName(original: string, tokens: readonly Token[], span: { start: num
   return tokens.slice(span.start, span.end).every(isCapitalized) ? text : titleCase(text.split(/\s+/));
 }
 
-function isWeatherWord(word: string): boolean {
-  return WEATHER.means.has(word) || WEATHER.forecasts.has(word) || WEATHER.measures.has(word);
-}
-
 /** A capitalised word that starts no name: question words, days, units, states, and the weather's own words. */
 function notPlace(token: Token): boolean {
-  return NOT_PLACES.has(token.text) || US_STATES.has(token.text) || isWeatherWord(token.lower) || WEATHER.signs.has(token.lower);
+  return NOT_PLACES.has(token.text) || US_STATES.has(token.text) || namesWeather(token.lower) || WEATHER.signs.has(token.lower);
 }
 
 /** Corrects a misspelt well-known city (one letter off), leaving other names as written. */
@@ -234,7 +230,7 @@ export function extractPlaces(original: string, tokens: readonly Token[], option
     } else if (known && span.start > 0) place = true;
     // A name right before the word for weather ("the Sonoma weather report"), unless only the
     // start of a sentence capitalised it.
-    else if (isWeatherWord(tokens[span.end]?.lower ?? "") && span.start > 0 && !/^[.?!¿¡]$/.test(tokens[span.start - 1]!.text)) place = true;
+    else if (namesWeather(tokens[span.end]?.lower ?? "") && span.start > 0 && !/^[.?!¿¡]$/.test(tokens[span.start - 1]!.text)) place = true;
     if (!place || text.length > MAX_PLACE_LENGTH) continue;
     found.push({ at: span.start, name: PLACE_WORDS.inflections.get(text.toLowerCase()) ?? correct(text) });
     accepted = span;
@@ -291,7 +287,7 @@ function lowerCasePlace(tokens: readonly Token[]): string | undefined {
     const words: string[] = [];
     for (let j = i + 1; j < tokens.length && words.length < 3; j++) {
       const t = tokens[j]!;
-      if (t.kind !== "word" || STOPWORDS.has(t.lower) || LOWER_CASE_STOPS.has(t.lower) || isWeatherWord(t.lower)) break;
+      if (t.kind !== "word" || STOPWORDS.has(t.lower) || LOWER_CASE_STOPS.has(t.lower) || namesWeather(t.lower)) break;
       words.push(t.lower);
     }
     const name = titleCase(words);

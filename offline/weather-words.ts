@@ -1,4 +1,4 @@
-import { hasPhrase, NO_SPACE_SCRIPT, WEATHER } from "./lexicon.js";
+import { hasPhrase, isWeatherWord, NO_SPACE_SCRIPT, WEATHER } from "./lexicon.js";
 import { editDistance, STOPWORDS, type Token } from "./text.js";
 
 /** The word that makes a question about the weather, and how sure it makes us. */
@@ -45,10 +45,6 @@ function ownedByNoun(before: Token | undefined): boolean {
   if (before?.kind !== "word" || /^\p{Lu}/u.test(before.text)) return false;
   const word = before.lower;
   return !STOPWORDS.has(word) && !WEATHER.modifiers.has(word) && !isWeatherWord(word);
-}
-
-function isWeatherWord(word: string): boolean {
-  return WEATHER.means.has(word) || WEATHER.forecasts.has(word) || WEATHER.measures.has(word) || WEATHER.signs.has(word) || WEATHER.feelings.has(word);
 }
 
 function isWeatherTypo(word: string): boolean {
