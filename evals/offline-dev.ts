@@ -16,7 +16,7 @@ import { performance } from "node:perf_hooks";
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
 import type { ToolInfo } from "../adapters/index.js";
 import { buildRouteSchema, parseRouteOutput, ROUTE_FEEDBACK_NAME, type RouteOutput } from "../graph/index.js";
-import { explainWordProblem, OfflineRouterModel } from "../offline/index.js";
+import { OfflineRouterModel } from "../offline/index.js";
 import { projectTools } from "../test/support/project-tools.js";
 import { parseDataset, runGroups } from "./dataset.js";
 import { percent } from "./report.js";
@@ -127,8 +127,7 @@ async function main(): Promise<void> {
       if (earlier.length > 0) console.log(`    after    ${earlier.map((q) => JSON.stringify(q)).join(" → ")}`);
       console.log(`    expected ${JSON.stringify(item.expected)}${item.answer !== undefined ? ` answer ${item.answer}` : ""}`);
       console.log(`    got      ${JSON.stringify(run.calls.map(({ server, tool, args }) => ({ server, tool, args })))} → ${run.answer.slice(0, 200)}`);
-      console.log(`    reason   ${run.routes[0]?.reason ?? "-"}`);
-      for (const c of explainWordProblem(item.question).slice(0, 3)) console.log(`    reading  ${c.op} ${c.cues.join(", ")} (score ${c.score})`);
+      for (const route of run.routes) console.log(`    reason   ${route.reason}`);
     }
   }
 

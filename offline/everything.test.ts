@@ -71,7 +71,7 @@ describe("routing with server-everything's own tool definitions", () => {
   it("abstains when none of its tools fits", async () => {
     const { routes } = await ask("Who won the last world cup?");
     expect(routes).toHaveLength(1);
-    expect(routes[0]!.decision).toMatchObject({ action: "answer", answer: expect.stringContaining("No available tool") });
+    expect(routes[0]!.decision).toMatchObject({ action: "answer", answer: expect.stringContaining("None of my tools can help") });
   });
 
   it("does not multiply with a server that cannot", async () => {

@@ -1,195 +1,14 @@
-import { findNumbers } from "./numbers.js";
 import type { ArithmeticPlan, MissingOperand, Operand, Operation, PlanStep } from "./plan.js";
+import { symbolize, type Sym } from "./symbols.js";
 import type { Token } from "./text.js";
 
 /**
- * Arithmetic written out as such: "(3 + 5) x 12", "what is 12 times 7", "add 3 and 4, then
- * multiply by 5", "the product of 8 and 9", "7 mal 8". Word problems are another module's job.
+ * Arithmetic written out as such: symbols with parentheses, infix words in any language the
+ * vocabulary files hold, commands with their operands, "the product of", chains with "then". Word
+ * problems are another module's job.
  */
 
-type Sym =
-  | { t: "num"; value: number }
-  | { t: "op"; op: Operation }
-  | { t: "cmd"; op: Operation }
-  | { t: "of"; op: Operation }
-  | { t: "lp" }
-  | { t: "rp" }
-  | { t: "and" }
-  | { t: "by" }
-  | { t: "from" }
-  | { t: "then" }
-  | { t: "ref" }
-  | { t: "squared"; power: number };
-
-type Node = { kind: "num"; value: number } | { kind: "ref" } | { kind: "bin"; op: Operation; left: Node; right: Node };
-
-const INFIX: Record<string, Operation> = {
-  "+": "add",
-  plus: "add",
-  más: "add",
-  mas: "add",
-  più: "add",
-  piu: "add",
-  mais: "add",
-  加: "add",
-  "-": "subtract",
-  minus: "subtract",
-  menos: "subtract",
-  moins: "subtract",
-  meno: "subtract",
-  减: "subtract",
-  "*": "multiply",
-  x: "multiply",
-  "×": "multiply",
-  "✕": "multiply",
-  "·": "multiply",
-  times: "multiply",
-  fois: "multiply",
-  mal: "multiply",
-  vezes: "multiply",
-  乘: "multiply",
-  "/": "divide",
-  "÷": "divide",
-  over: "divide",
-  除: "divide",
-  "^": "power",
-};
-
-const COMMANDS: Record<string, Operation> = {
-  add: "add",
-  addition: "add",
-  sum: "add",
-  total: "add",
-  addiere: "add",
-  addieren: "add",
-  suma: "add",
-  sumar: "add",
-  sume: "add",
-  additionne: "add",
-  additionner: "add",
-  ajoute: "add",
-  soma: "add",
-  somar: "add",
-  somma: "add",
-  sommare: "add",
-  somme: "add",
-  summe: "add",
-  multiply: "multiply",
-  multiplication: "multiply",
-  product: "multiply",
-  multiplica: "multiply",
-  multiplicar: "multiply",
-  multiplie: "multiply",
-  multiplier: "multiply",
-  multipliziere: "multiply",
-  multiplizieren: "multiply",
-  moltiplica: "multiply",
-  multiplique: "multiply",
-  producto: "multiply",
-  produit: "multiply",
-  produkt: "multiply",
-  produto: "multiply",
-  prodotto: "multiply",
-  subtract: "subtract",
-  subtraction: "subtract",
-  difference: "subtract",
-  resta: "subtract",
-  restar: "subtract",
-  soustrais: "subtract",
-  subtrahiere: "subtract",
-  divide: "divide",
-  division: "divide",
-  quotient: "divide",
-  divise: "divide",
-  dividir: "divide",
-  dividi: "divide",
-  dividiere: "divide",
-};
-
-const AND = new Set(["and", "y", "et", "und", "e", "和", "与", "跟", "&"]);
-const BY = new Set(["by", "with", "to", "por", "par", "mit", "per", "con", "avec"]);
-const FROM = new Set(["from", "de", "von", "da"]);
-const THEN = new Set(["then", "luego", "después", "despues", "puis", "ensuite", "dann", "danach", "poi", "depois", "然后", "再"]);
-const REF = new Set(["result", "it", "that", "this", "answer", "resultado", "résultat", "resultat", "ergebnis", "risultato"]);
-const OF = new Set(["of", "de", "des", "du", "von", "der", "di", "do", "da", "的"]);
-
-/** Words that may sit inside an arithmetic request without making it a word problem. */
-const FILLER = new Set(
-  `what what's whats is are was be the a an calculate compute evaluate work out solve please can could would you
-  tell me give show find get do does did when if we i need want know how much many equal equals = ? . , ! : ; number numbers
-  value values together up result answer for us my our using use with tool calculator math quick question hey hi ok okay
-  so now just first next finally after afterwards also is it its whats let let's lets following of both all more
-  qué que cuánto cuanto cuánta es son combien font fait est wie viel ist was quanto quanto è é fa faz ergibt dá da ¿ ¡ something anything
-  等 于 多 少 是 几 请 计 算 一 下 吗 呢 结 果 然 后 再 乘 以 上`.split(/\s+/),
-);
-
-/** The symbols of the tokens, or undefined when a word outside arithmetic talk is present. */
-function symbolize(tokens: readonly Token[]): Sym[] | undefined {
-  const numbers = findNumbers(tokens);
-  const byStart = new Map(numbers.map((n) => [n.start, n]));
-  const syms: Sym[] = [];
-  let i = 0;
-  while (i < tokens.length) {
-    const number = byStart.get(i);
-    if (number) {
-      // "add two numbers" names how many operands, not an operand.
-      if (/^(?:numbers|values|integers)$/.test(tokens[number.end]?.lower ?? "")) {
-        i = number.end + 1;
-        continue;
-      }
-      if (number.kind === "ordinal" || number.kind === "half" || number.glued) return undefined;
-      // "twice 7" reads as 2 × 7.
-      if (number.kind === "multiplier") syms.push({ t: "num", value: number.value }, { t: "op", op: "multiply" });
-      else syms.push({ t: "num", value: number.value });
-      i = number.end;
-      continue;
-    }
-    const token = tokens[i]!;
-    const word = token.lower;
-    const next = tokens[i + 1]?.lower;
-    i++;
-    if (token.kind === "date") return undefined;
-    if (word === "(" || word === "[") syms.push({ t: "lp" });
-    else if (word === ")" || word === "]") syms.push({ t: "rp" });
-    else if ((word === "multiplied" || word === "multiplicado" || word === "multiplié" || word === "multipliziert") && next && BY.has(next)) {
-      syms.push({ t: "op", op: "multiply" });
-      i++;
-    } else if ((word === "divided" || word === "dividido" || word === "divisé" || word === "geteilt") && next && (BY.has(next) || next === "durch")) {
-      syms.push({ t: "op", op: "divide" });
-      i++;
-    } else if (word === "added" && next === "to") {
-      syms.push({ t: "op", op: "add" });
-      i++;
-    } else if (word === "to" && next === "the" && tokens[i + 1]?.lower === "power") {
-      syms.push({ t: "op", op: "power" });
-      i += 3;
-    } else if (word === "*" && next === "*") {
-      syms.push({ t: "op", op: "power" });
-      i++;
-    } else if (word === "squared" || word === "cubed") syms.push({ t: "squared", power: word === "squared" ? 2 : 3 });
-    else if (word in INFIX) syms.push({ t: "op", op: INFIX[word]! });
-    else if (word in COMMANDS && (next !== undefined && OF.has(next))) {
-      syms.push({ t: "of", op: COMMANDS[word]! });
-      i++;
-    } else if (word in COMMANDS) syms.push({ t: "cmd", op: COMMANDS[word]! });
-    else if (THEN.has(word)) syms.push({ t: "then" });
-    else if (REF.has(word) && syms.some((s) => s.t === "num")) syms.push({ t: "ref" });
-    else if (AND.has(word)) syms.push({ t: "and" });
-    else if (BY.has(word)) syms.push({ t: "by" });
-    else if (FROM.has(word)) syms.push({ t: "from" });
-    else if (/^x\d+$/.test(word)) {
-      // "3x4" tokenizes as 3 and "x4".
-      syms.push({ t: "op", op: "multiply" }, { t: "num", value: Number(word.slice(1)) });
-    } else if (!FILLER.has(word)) return undefined;
-  }
-  // "8 por 7", "6 by 7": with no command word, "by" between two numbers multiplies.
-  if (!syms.some((sym) => sym.t === "cmd" || sym.t === "of")) {
-    syms.forEach((sym, n) => {
-      if (sym.t === "by" && syms[n - 1]?.t === "num" && syms[n + 1]?.t === "num") syms[n] = { t: "op", op: "multiply" };
-    });
-  }
-  return syms;
-}
+type Node = { kind: "num"; value: number; text?: string } | { kind: "ref" } | { kind: "bin"; op: Operation; left: Node; right: Node };
 
 class Parser {
   private position = 0;
@@ -329,7 +148,7 @@ class Parser {
     if (!sym) return undefined;
     if (sym.t === "num") {
       this.position++;
-      return { kind: "num", value: sym.value };
+      return { kind: "num", value: sym.value, ...(sym.text ? { text: sym.text } : {}) };
     }
     const next = this.peek(1);
     if (sym.t === "op" && sym.op === "subtract" && next?.t === "num") {
@@ -367,8 +186,10 @@ export type ExpressionResult = { kind: "plan"; plan: ArithmeticPlan } | { kind: 
  * undefined when the question is something else (a word problem, or no arithmetic at all).
  */
 export function parseExpression(tokens: readonly Token[]): ExpressionResult {
-  const syms = symbolize(tokens);
-  if (!syms) return undefined;
+  const all = symbolize(tokens);
+  if (!all) return undefined;
+  // "And what is …" opens with the word that joined it to the question before.
+  const syms = all.slice(all.findIndex((s) => s.t !== "and"));
   const operators = syms.filter((s) => s.t === "op" || s.t === "cmd" || s.t === "of" || s.t === "squared");
   if (operators.length === 0) return undefined;
   const numbers = syms.filter((s): s is { t: "num"; value: number } => s.t === "num").map((s) => s.value);
@@ -395,7 +216,7 @@ function containsRef(node: Node): boolean {
 
 /** Post-order: each operation becomes a step; a shared sub-expression is computed once. */
 function lower(node: Node, steps: PlanStep[], seen: Map<Node, number>): Operand {
-  if (node.kind === "num") return { value: node.value };
+  if (node.kind === "num") return { value: node.value, ...(node.text ? { text: node.text } : {}) };
   if (node.kind === "ref") return { value: Number.NaN };
   const known = seen.get(node);
   if (known !== undefined) return { step: known };

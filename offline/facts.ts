@@ -149,3 +149,21 @@ KINDS.people = KINDS.person!;
 export function isKindOf(noun: string, kind: string): boolean {
   return KINDS[kind]?.includes(noun) ?? false;
 }
+
+/** True when `noun` is a unit the conversion table knows (a day, a foot, a cup), not a count word. */
+export function isUnit(noun: string): boolean {
+  const unit = canonicalUnit(noun);
+  const table = CONVERSIONS[unit];
+  if (table) return !("*" in table);
+  return Object.values(CONVERSIONS).some((t) => unit in t);
+}
+
+/** `from` → `to` as two factors through a unit between (day → hour → second), when there is one. */
+export function conversionPath(from: string, to: string): [number, number] | undefined {
+  const direct = conversionFactor(from, to);
+  for (const [middle, first] of Object.entries(CONVERSIONS[canonicalUnit(from)] ?? {})) {
+    const second = conversionFactor(middle, to);
+    if (second !== undefined && first > 1 && second > 1 && first * second === direct) return [first, second];
+  }
+  return undefined;
+}

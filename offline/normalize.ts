@@ -1,20 +1,23 @@
+import { TRANSLATIONS, WEATHER } from "./lexicon.js";
 import { editDistance, STOPWORDS, tokenize, type Token } from "./text.js";
 
 /**
  * Rewrites a question so the English readers understand it: common misspellings of the words
- * routing depends on ("hwo many hours do 3 dyas hvae" → "how many hours do 3 days have"), chat
- * shorthand ("pls"), and the question, unit and verb words of a few other languages ("¿Cuántas
- * horas tienen 3 días?" → "¿how many hours have 3 days?"). Names and everything else stay as written.
+ * routing depends on (swapped letters in "hwo" or "dyas", a dropped letter in "temprature"), chat
+ * shorthand ("pls"), and the question, unit and verb words of a few other languages (Spanish
+ * "cuántas horas" → "how many hours"). Names and everything else stay as written.
  */
 
 /** The words routing depends on: misspellings of these are corrected, nothing else is. */
-const CUE_WORDS = `how what what's whats many much is are the and can you your please have has do does with
-hours hour days day minutes minute seconds second weeks week months month years year dozen dozens
-add plus sum total multiply multiplied times product minus subtract divide divided
-weather forecast temperature raining rain snowing snow sunny windy humidity degrees tell check`.split(/\s+/);
+const CUE_WORDS = [
+  ...`how what what's whats many much is are the and can you your please have has do does with
+  hours hour days day minutes minute seconds second weeks week months month years year dozen dozens
+  add plus sum total multiply multiplied times product minus subtract divide divided tell check`.split(/\s+/),
+  ...WEATHER.typos,
+];
 
 const CUES = new Set(CUE_WORDS);
-/** Operator words: a short slip right before a number is still one ("ad 12 and 30"). */
+/** Operator words: a short slip right before a number is still one (a letter short of "add"). */
 const OPERATOR_WORDS = ["add", "plus", "times", "multiply", "minus", "sum"];
 
 const SHORTHAND: Record<string, string> = {
@@ -27,82 +30,6 @@ const SHORTHAND: Record<string, string> = {
   ur: "your",
   hw: "how",
   thx: "thanks",
-};
-
-/** Word (or two-word phrase) → English, for question, unit and "have" words of es/fr/de/it/pt. */
-const TRANSLATIONS: Record<string, string> = {
-  "wie viele": "how many",
-  "wie viel": "how much",
-  wieviele: "how many",
-  "combien de": "how many",
-  "combien d'": "how many",
-  cuántos: "how many",
-  cuántas: "how many",
-  cuantos: "how many",
-  cuantas: "how many",
-  quanti: "how many",
-  quante: "how many",
-  quantos: "how many",
-  quantas: "how many",
-  horas: "hours",
-  hora: "hour",
-  heures: "hours",
-  heure: "hour",
-  stunden: "hours",
-  stunde: "hour",
-  días: "days",
-  dias: "days",
-  día: "day",
-  jours: "days",
-  jour: "day",
-  tage: "days",
-  tagen: "days",
-  giorni: "days",
-  giorno: "day",
-  minutos: "minutes",
-  minuten: "minutes",
-  minuti: "minutes",
-  segundos: "seconds",
-  sekunden: "seconds",
-  secondes: "seconds",
-  secondi: "seconds",
-  semanas: "weeks",
-  semana: "week",
-  wochen: "weeks",
-  woche: "week",
-  semaines: "weeks",
-  semaine: "week",
-  settimane: "weeks",
-  settimana: "week",
-  años: "years",
-  anos: "years",
-  jahre: "years",
-  jahren: "years",
-  anni: "years",
-  meses: "months",
-  monate: "months",
-  monaten: "months",
-  mois: "months",
-  mesi: "months",
-  docena: "dozen",
-  docenas: "dozens",
-  douzaine: "dozen",
-  douzaines: "dozens",
-  dutzend: "dozen",
-  dozzina: "dozen",
-  "por favor": "please",
-  "per favore": "please",
-  "vous plaît": "please",
-  "te plaît": "please",
-  "s'il": "",
-  bitte: "please",
-  dans: "in",
-  tienen: "have",
-  tiene: "has",
-  haben: "have",
-  ont: "have",
-  hanno: "have",
-  têm: "have",
 };
 
 /** Words seen before and their nearest cue (or null): questions repeat words, routing repeats questions. */

@@ -14,6 +14,8 @@ export interface NumberMention {
   spelled: boolean;
   /** The noun glued to a spelled number by a hyphen ("five-day" → "day"). */
   glued?: string;
+  /** The digits as written, for an integer too long for a number to hold exactly. */
+  digits?: string;
 }
 
 const SMALL: Record<string, number> = {
@@ -94,8 +96,10 @@ function numberAt(tokens: readonly Token[], i: number): NumberMention | undefine
     if (next && /^(?:st|nd|rd|th)$/.test(next.lower) && next.start === token.end) {
       return { value: Number(token.text), start: i, end: i + 2, kind: "ordinal", money: false, spelled: false };
     }
-    const value = Number(token.text.replace(/,/g, ""));
-    return Number.isFinite(value) ? { value, start: i, end: i + 1, kind: "cardinal", money, spelled: false } : undefined;
+    const written = token.text.replace(/,/g, "");
+    const value = Number(written);
+    const digits = Number.isInteger(value) && !Number.isSafeInteger(value) && /^\d+$/.test(written) ? { digits: written } : {};
+    return Number.isFinite(value) ? { value, start: i, end: i + 1, kind: "cardinal", money, spelled: false, ...digits } : undefined;
   }
   if (token.kind !== "word") return undefined;
   const word = token.lower;

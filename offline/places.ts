@@ -1,9 +1,11 @@
-import { editDistance, isCjk, STOPWORDS, type Token } from "./text.js";
+import { hasPhrase, namesWeather, NO_SPACE_SCRIPT, PLACE_WORDS, WEATHER } from "./lexicon.js";
+import { editDistance, STOPWORDS, type Token } from "./text.js";
 
 /**
  * Finds the place a question is about, for string parameters such as `city` or `location`.
- * "weather in São Paulo" → "São Paulo"; "Chennai, Tamil Nadu" → "Chennai" (the region is dropped,
- * as weather services key on the city); "NYC" → "New York City"; "Chcicago" → "Chicago".
+ * a name after "in" as written, accents and all; a city with its region after a comma gives the city
+ * (the region is dropped, as weather services key on the city); nicknames are expanded and a
+ * misspelt well-known city is corrected.
  */
 
 /** Nicknames and abbreviations everyone uses; upper-case keys only match as written. */
@@ -63,24 +65,21 @@ const KNOWN = new Map(CITIES.map((city) => [city.toLowerCase(), city.trim()]));
 
 const NOT_PLACES = new Set(
   `I I'm I'd What What's Whats How How's Hows Could Can Would Will Is Are Do Does Should Please Tell Give Show Get Find Check Hi Hey Hello
-  Thanks Thank The A An In On At For Of And Or It It's Its Any My Me Let Let's Weather Forecast Temperature Today Tomorrow Yesterday Tonight
+  Thanks Thank The A An In On At For Of And Or It It's Its Any My Me Let Let's Today Tomorrow Yesterday Tonight
   Now Next This Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August September
   October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Celsius Fahrenheit C F AM PM UTC GMT Also Then Hourly Daily
   Weekly Current Currently Right Sure Okay OK Yes No Need Want Planning Provide Could Canyou Retrieve Report Update Like Going Gonna
-  Find Check Look Search Kindly Quick Morning Afternoon Evening Night Weekend Humidity Precipitation Rain Snow Wind Umbrella Sunny
+  Find Check Look Search Kindly Quick Morning Afternoon Evening Night Weekend
   Conditions Condition Info Information Details Detail USA US UK EU`.split(/\s+/),
 );
 
 const CONNECTORS = new Set(["de", "del", "da", "do", "dos", "das", "la", "le", "les", "el", "upon", "sur", "am", "an", "der", "di", "du", "of"]);
 
-/** Region names and postal codes that follow a city after a comma or directly ("Long Beach CA"). */
+/** Region names and postal codes that follow a city after a comma or directly (a city, then a postal code). */
 const US_STATES = new Set(
   "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC BC ON QC".split(" "),
 );
 
-const PLACE_PREPOSITIONS = new Set(["in", "for", "at", "of", "near", "around", "to", "from", "about", "en", "à", "a", "in", "für", "em", "para", "di"]);
-
-const TIME_WORDS_CJK = /今天|明天|后天|後天|昨天|现在|現在|本周|下周|周末|今日|明日|明後日|现在的|目前|的|の|里|裡|在|市/g;
 
 function isCapitalized(token: Token): boolean {
   return token.kind === "word" && /^\p{Lu}/u.test(token.text);
@@ -96,16 +95,17 @@ function capitalizedSpans(tokens: readonly Token[]): Array<{ start: number; end:
   let i = 0;
   while (i < tokens.length) {
     const token = tokens[i]!;
-    if (!isCapitalized(token) || NOT_PLACES.has(token.text) || US_STATES.has(token.text)) {
+    if (!isCapitalized(token) || notPlace(token)) {
       i++;
       continue;
     }
     let end = i + 1;
     for (;;) {
       const next = tokens[end];
-      if (next && isCapitalized(next) && !NOT_PLACES.has(next.text) && !US_STATES.has(next.text)) end++;
+      if (next && isCapitalized(next) && !notPlace(next)) end++;
       else if (next && CONNECTORS.has(next.lower) && tokens[end + 1] && isCapitalized(tokens[end + 1]!)) end += 2;
       else if (next?.text === "." && /^(?:St|Ft|Mt)$/.test(tokens[end - 1]!.text) && tokens[end + 1] && isCapitalized(tokens[end + 1]!)) end += 1;
+      else if (next?.kind === "word" && continuesName(tokens, i, end)) end++;
       else break;
     }
     spans.push({ start: i, end });
@@ -114,11 +114,29 @@ function capitalizedSpans(tokens: readonly Token[]): Array<{ start: number; end:
   return spans;
 }
 
-function spanText(original: string, tokens: readonly Token[], start: number, end: number): string {
-  return original.slice(tokens[start]!.start, tokens[end - 1]!.end);
+/** The span as written; words it took on in lower case ("New york") get capitals. */
+/**
+ * A lower-case word after a name still belongs to it when the two make a known city, or the name
+ * so far is the first word of multi-word names ("New york", "San francisco", "Santa cruz").
+ */
+function continuesName(tokens: readonly Token[], start: number, end: number): boolean {
+  const next = tokens[end]!;
+  if (STOPWORDS.has(next.lower) || LOWER_CASE_STOPS.has(next.lower) || namesWeather(next.lower)) return false;
+  const words = tokens.slice(start, end + 1).map((t) => t.lower);
+  return KNOWN.has(words.join(" ")) || (end - start === 1 && PLACE_WORDS.namePrefixes.has(words[0]!));
 }
 
-/** Corrects a misspelt well-known city ("Chcicago"), leaving other names as written. */
+function spanName(original: string, tokens: readonly Token[], span: { start: number; end: number }): string {
+  const text = original.slice(tokens[span.start]!.start, tokens[span.end - 1]!.end);
+  return tokens.slice(span.start, span.end).every(isCapitalized) ? text : titleCase(text.split(/\s+/));
+}
+
+/** A capitalised word that starts no name: question words, days, units, states, and the weather's own words. */
+function notPlace(token: Token): boolean {
+  return NOT_PLACES.has(token.text) || US_STATES.has(token.text) || namesWeather(token.lower) || WEATHER.signs.has(token.lower);
+}
+
+/** Corrects a misspelt well-known city (one letter off), leaving other names as written. */
 function correct(name: string): string {
   const known = KNOWN.get(name.toLowerCase());
   if (known) return known;
@@ -147,13 +165,11 @@ const MAX_PLACE_LENGTH = 60;
 /**
  * Every place named in the question, in order (with `loose: false`, only capitalised or well-known
  * names, not "the words after in"): "in London, Paris and Rome" gives three, while
- * "Paris, France" and "Chennai, Tamil Nadu" give one city each (the part after the comma is its region).
+ * a city with its state or country after a comma gives one city (the part after the comma is its region).
  */
 export function extractPlaces(original: string, tokens: readonly Token[], options: { loose?: boolean } = {}): string[] {
-  // CJK: the place precedes the word for weather ("北京后天的天气如何" → 北京).
-  if (isCjk(original) || /[\uac00-\ud7af]/u.test(original)) {
-    const match = /([\u3400-\u9fff\u3040-\u30ff\uac00-\ud7af]+?)\s*(?:的|의)?\s*(?:天气|天氣|天気|气温|氣溫|날씨)/u.exec(original);
-    const place = match?.[1]?.replace(TIME_WORDS_CJK, "");
+  if (NO_SPACE_SCRIPT.test(original)) {
+    const place = placeBeforeWeatherWord(original);
     if (place) return [place];
   }
 
@@ -171,7 +187,7 @@ export function extractPlaces(original: string, tokens: readonly Token[], option
       }
     }
     const byCase = NICKNAMES[token.text];
-    // "Baton Rouge, LA" names a state, not Los Angeles.
+    // After a city and a comma, "LA" names a state, not Los Angeles.
     if (byCase && /^[A-Z.]+$/.test(token.text) && !afterPlaceComma(i)) {
       found.push({ at: i, name: byCase });
       continue;
@@ -197,19 +213,26 @@ export function extractPlaces(original: string, tokens: readonly Token[], option
       accepted = span;
       continue;
     }
-    const text = spanText(original, tokens, span.start, span.end);
-    // "in 'Boston, MA'": quotes between the preposition and the name.
-    const before = /^["'`]$/.test(tokens[span.start - 1]?.text ?? "") ? tokens[span.start - 2] : tokens[span.start - 1];
+    const text = spanName(original, tokens, span);
+    // Quotes between the preposition and the name, and an article ("in the Hague").
+    let lead = span.start - 1;
+    if (/^["'`]$/.test(tokens[lead]?.text ?? "")) lead--;
+    if (PLACE_WORDS.articles.has(tokens[lead]?.lower ?? "") && PLACE_WORDS.prepositions.has(tokens[lead - 1]?.lower ?? "")) lead--;
+    const before = tokens[lead];
     const separator = before && (before.text === "," || before.lower === "and" || before.lower === "or") ? before : undefined;
     const known = KNOWN.has(text.toLowerCase());
+    const introduced = PLACE_WORDS.introducers.some((phrase) => hasPhrase(` ${tokens.slice(Math.max(0, lead - 2), lead + 1).map((t) => t.lower).join(" ")} `, phrase));
     let place = false;
-    if (before && PLACE_PREPOSITIONS.has(before.lower)) place = true;
+    if (before && (PLACE_WORDS.prepositions.has(before.lower) || introduced)) place = true;
     else if (separator && accepted && accepted.end === span.start - 1) {
-      // "London, Paris and Rome" lists cities; "Paris, France" names a region.
+      // A list of cities goes on after the comma; a region, state or country after it is dropped.
       place = separator.text !== "," || known || enumerationContinues(tokens, span.end);
     } else if (known && span.start > 0) place = true;
+    // A name right before the word for weather ("the Sonoma weather report"), unless only the
+    // start of a sentence capitalised it.
+    else if (namesWeather(tokens[span.end]?.lower ?? "") && span.start > 0 && !/^[.?!¿¡]$/.test(tokens[span.start - 1]!.text)) place = true;
     if (!place || text.length > MAX_PLACE_LENGTH) continue;
-    found.push({ at: span.start, name: correct(text) });
+    found.push({ at: span.start, name: PLACE_WORDS.inflections.get(text.toLowerCase()) ?? correct(text) });
     accepted = span;
   }
   if (found.length === 0 && options.loose !== false) {
@@ -218,6 +241,25 @@ export function extractPlaces(original: string, tokens: readonly Token[], option
   }
   found.sort((a, b) => a.at - b.at);
   return [...new Set(found.map((f) => f.name))];
+}
+
+/**
+ * In scripts without spaces the place comes before the word for weather, after any request opener
+ * and before times and particles: the opener, times and particles are data (`vocabulary/zh.json`).
+ */
+function placeBeforeWeatherWord(text: string): string | undefined {
+  const at = WEATHER.inside.map((word) => text.indexOf(word)).filter((i) => i > 0).sort((a, b) => a - b)[0];
+  if (at === undefined) return undefined;
+  let place = /[\u3400-\u9fff\u3040-\u30ff\uac00-\ud7af]+$/u.exec(text.slice(0, at).trimEnd())?.[0] ?? "";
+  for (;;) {
+    const opener = PLACE_WORDS.requestPrefixes.find((p) => place.startsWith(p) && place.length > p.length);
+    const time = PLACE_WORDS.timeWords.find((w) => place.endsWith(w) && place.length > w.length);
+    if (opener) place = place.slice(opener.length);
+    else if (time) place = place.slice(0, -time.length);
+    else break;
+  }
+  const rest = PLACE_WORDS.timeWords.reduce((left, w) => left.split(w).join(""), place);
+  return rest || undefined;
 }
 
 /** True when a comma list goes on to "and/or X" ("Paris, Berlin and Rome"). */
@@ -245,7 +287,7 @@ function lowerCasePlace(tokens: readonly Token[]): string | undefined {
     const words: string[] = [];
     for (let j = i + 1; j < tokens.length && words.length < 3; j++) {
       const t = tokens[j]!;
-      if (t.kind !== "word" || STOPWORDS.has(t.lower) || LOWER_CASE_STOPS.has(t.lower)) break;
+      if (t.kind !== "word" || STOPWORDS.has(t.lower) || LOWER_CASE_STOPS.has(t.lower) || namesWeather(t.lower)) break;
       words.push(t.lower);
     }
     const name = titleCase(words);
@@ -255,5 +297,5 @@ function lowerCasePlace(tokens: readonly Token[]): string | undefined {
 }
 
 const LOWER_CASE_STOPS = new Set(
-  "today tomorrow tonight now this next on at for please right weather forecast during week weekend like outside there here city town area place general".split(" "),
+  "today tomorrow tonight now this next on at for please right during week weekend like outside there here city town area place general".split(" "),
 );

@@ -10,8 +10,8 @@ export const OPERATION_SYMBOL: Record<Operation, string> = {
   power: "^",
 };
 
-/** A literal number, or the result of an earlier step. */
-export type Operand = { value: number } | { step: number };
+/** A literal number (with its digits as written, when a number cannot hold them all), or the result of an earlier step. */
+export type Operand = { value: number; text?: string } | { step: number };
 
 export interface PlanStep {
   op: Operation;

@@ -12,7 +12,7 @@ import type { Candidate, ProblemReader as Reader, Quantity } from "./quantities.
 
 /**
  * An addition of two quantities that both measure something other than what the question asks
- * ("300 km at 60 km/h: how long?") is a division in disguise, not a sum.
+ * (a distance and a speed, asked for a time) is a division in disguise, not a sum.
  */
 export function mismatched(problem: Reader, best: Candidate): boolean {
   if (best.op !== "add" || !problem.target.kind) return false;
@@ -21,8 +21,8 @@ export function mismatched(problem: Reader, best: Candidate): boolean {
 }
 
 /**
- * "She ate 5. How many are left?": what remains after taking away is a subtraction, after a
- * multiplication when the problem first builds the total ("3 packages of 4 cupcakes"). Asking how
+ * What is left after taking away is a subtraction, after a multiplication when the problem first
+ * builds the total (N packages of M). Asking how
  * many there were at the start is addition instead, and is not this.
  */
 export function takeaway(problem: Reader, best: Candidate, candidates: Candidate[]): ArithmeticPlan | undefined {
@@ -56,8 +56,8 @@ export function takeaway(problem: Reader, best: Candidate, candidates: Candidate
 }
 
 /**
- * A second step the text spells out after the first one: "3 packs of 12 eggs and then 5 loose
- * eggs", "3 days plus 5 hours". Only an explicit "then"/"plus" and a quantity of what the
+ * A second step the text spells out after the first one: N packs of M X "and then" K more X,
+ * N days "plus" M hours. Only an explicit "then"/"plus" and a quantity of what the
  * question counts qualify, so single-step problems stay single-step.
  */
 export function continuation(problem: Reader, best: Candidate): Quantity | undefined {
@@ -68,7 +68,25 @@ export function continuation(problem: Reader, best: Candidate): Quantity | undef
     const between = problem.tokens.slice(last, q.mention.start).map((t) => t.lower);
     if (between.includes("then") || between.includes("plus")) return q;
   }
-  return undefined;
+  return wholeCost(problem, best, used);
+}
+
+/**
+ * A price times a count, and another amount of money spent beside it (N X at $P each and a $M Y):
+ * a question for everything spent, which names no one item, adds it. A question that names the
+ * item ("on the Xs") keeps the product alone.
+ */
+function wholeCost(problem: Reader, best: Candidate, used: Quantity[]): Quantity | undefined {
+  const rate = used.find((q) => q.per && q.money);
+  if (best.op !== "multiply" || !rate || problem.target.kind !== "money") return undefined;
+  const ask = ` ${problem.tokens.slice(problem.askStart, problem.askEnd).map((t) => t.lower).join(" ")} `;
+  if (!/ (?:in all|in total|total|altogether|spend|spent|pay|paid) /.test(ask)) return undefined;
+  const items = used.flatMap((q) => [q.head, q.per, q.ofNoun]).filter((w): w is string => w !== undefined && w !== "dollar" && w !== "?");
+  if (problem.target.head && items.some((w) => sameNoun(problem.target.head, w))) return undefined;
+  if (items.some((w) => ask.includes(` ${w}`))) return undefined;
+  // Bought or paid for in its own sentence, not money that is merely had.
+  const extras = problem.quantities.filter((q) => !used.includes(q) && !q.weak && !q.per && q.money && !q.inAsk && q.sentenceWords.has("spend"));
+  return extras.length === 1 ? extras[0] : undefined;
 }
 
 export function candidates(problem: Reader): Candidate[] {
@@ -83,7 +101,7 @@ export function candidates(problem: Reader): Candidate[] {
   return out;
 }
 
-/** "goes to the fountain four times": a per-trip quantity repeated. */
+/** N times after a verb: a per-event quantity repeated. */
 function eventCandidates(problem: Reader, usable: Quantity[], out: Candidate[]): void {
   if (problem.target.head === "time") return;
   for (const events of usable.filter((q) => q.head === "time" && !q.inherited)) {
@@ -146,7 +164,7 @@ function rateCandidates(problem: Reader, usable: Quantity[], out: Candidate[]): 
     if (!rate.per || (rate.per === "bill" && !rate.money)) continue;
     const others = usable.filter((c) => c !== rate);
     const matched = others.filter((c) => sameNoun(c.head, rate.per) || sameNoun(c.ofNoun, rate.per));
-    // "Jessica, Sandy, and Jason each have 8 pencils", "roses, lilies and daisies … 40 of each flower"
+    // A list of names or things, then N X each (or N of each): the rate times the list's length.
     const list = matched.length === 0 ? lists.find((l) => l.sentence >= rate.sentence - 1 && l.sentence <= rate.sentence && l.end <= rate.mention.start + 2) : undefined;
     if (list) {
       out.push({
@@ -159,7 +177,7 @@ function rateCandidates(problem: Reader, usable: Quantity[], out: Candidate[]): 
       });
     }
     const subjectRate = rate.per === "?" || PRONOUNS.has(rate.per);
-    // "3 cups a day … in 2 weeks": convert the weeks to days first.
+    // N X a day over M weeks: convert the weeks to days first.
     if (matched.length === 0 && !subjectRate) {
       for (const count of others) {
         const factor = count.head ? conversionFactor(count.head, rate.per) : undefined;
@@ -238,7 +256,7 @@ function addCandidates(problem: Reader, usable: Quantity[], out: Candidate[]): v
       if (y.more) score += 1;
       if (x.inAsk || y.inAsk) score += 1;
       if (x.sentence === y.sentence) score += 0.5;
-      // "Greg has 14 more than Adam": the other operand is Adam's.
+      // A has N more than B: the other operand is B's.
       for (const [c, other] of [
         [x, y],
         [y, x],
@@ -261,7 +279,7 @@ function addCandidates(problem: Reader, usable: Quantity[], out: Candidate[]): v
   }
 }
 
-/** "23 pounds", for reasons. */
+/** The amount with its unit, for reasons. */
 function amount(q: Quantity): string {
   return q.head && q.head !== "unit" ? `${q.value} ${pluralize(q.head, q.value)}` : String(q.value);
 }

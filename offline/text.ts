@@ -9,11 +9,11 @@ export interface Token {
   end: number;
 }
 
-// Dates and clock times first, so their digits never become quantities; then amounts with
-// thousands separators and decimals; then words (letters of any script, inner apostrophes and
+// Dates and clock times first, so their digits never become quantities; then amounts in scientific
+// notation ("1e3"), with thousands separators and decimals; then words (letters of any script, inner apostrophes and
 // hyphens), except CJK characters, taken one by one since those scripts do not separate words.
 const TOKEN_PATTERN =
-  /\d{4,5}[-./]\d{1,2}[-./]\d{1,4}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,2}:\d{2}(?::\d{2})?|\d{4}-\d{4}|(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+|[\u3040-\u30ff\u3400-\u9fff]|[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*|[^\s\p{L}\p{N}]/gu;
+  /\d{4,5}[-./]\d{1,2}[-./]\d{1,4}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,2}:\d{2}(?::\d{2})?|\d{4}-\d{4}|\d+(?:\.\d+)?[eE][+-]?\d+(?![\p{L}\d])|(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+|[\u3040-\u30ff\u3400-\u9fff]|[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*|[^\s\p{L}\p{N}]/gu;
 
 const DATE_OR_TIME = /^(?:\d{4,5}[-./]\d{1,2}[-./]\d{1,4}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,2}:\d{2}(?::\d{2})?|\d{4}-\d{4})$/;
 

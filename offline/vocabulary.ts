@@ -23,7 +23,7 @@ export const ADJECTIVES = new Set(
 );
 
 export const GROUPS = new Set(["family", "group", "team", "class", "party", "crew", "club", "band", "troop", "squad"]);
-export const MONEY = new Set(["dollar", "cent", "buck", "money", "penny", "nickel", "dime", "quarter", "price", "cost", "amount", "value"]);
+export const MONEY = new Set(["dollar", "euro", "cent", "buck", "money", "penny", "nickel", "dime", "quarter", "price", "cost", "amount", "value"]);
 export const TIME = new Set(["second", "minute", "hour", "day", "week", "month", "year", "decade", "time"]);
 export const LENGTH = new Set(["inch", "foot", "yard", "mile", "meter", "centimeter", "millimeter", "kilometer"]);
 export const WEIGHT = new Set(["pound", "ounce", "gram", "kilogram", "ton"]);
@@ -41,7 +41,7 @@ export const PAST_OR_OTHER_VERBS = new Set(
   planted picked saw went did ran drove scored ordered received flew sat stood came fell grew threw swam drank sang rode wrote brought
   caught taught built sent put cut hit knew began broke chose fed kept led met said told wore lost won left`.split(/\s+/),
 );
-/** Plain verbs that end a noun phrase after a plural noun ("5 birds sit on a wire"). */
+/** Plain verbs that end a noun phrase after a plural noun (N Xs sit, stand, live …). */
 export const BASE_VERBS = new Set(
   "are sit stand live come go fly swim eat need want like play run walk jump grow weigh hold fit remain stay belong visit attend work use make take give get see buy sell read write were have add equal last plus minus times".split(" "),
 );
@@ -137,7 +137,7 @@ export function isMeasure(unit: string): boolean {
   return TIME.has(unit) || LENGTH.has(unit) || WEIGHT.has(unit) || ["gallon", "liter", "cup", "quart", "pint", "dozen"].includes(unit);
 }
 
-/** The noun after "each"/"a": "each ticket cost" → ticket, "each tea cup holds" → cup, "every cow herd" → herd. */
+/** The noun after "each"/"a": the last word of a short compound before a verb or stop word. */
 export function subjectNoun(tokens: readonly Token[], start: number): string | undefined {
   let last: string | undefined;
   for (let k = start; k < start + 4 && isWord(tokens[k]); k++) {
@@ -149,11 +149,11 @@ export function subjectNoun(tokens: readonly Token[], start: number): string | u
   return last === undefined ? undefined : noun(last);
 }
 
-/** "A bee has 6 legs", "A recipe calls for 2 cups": a present-tense verb after the subject states a rate. */
+/** "A Y has N X": a present-tense verb after the subject states a rate. */
 export function rateVerbFollows(tokens: readonly Token[], start: number): boolean {
   for (let k = start, words = 0; isWord(tokens[k]) && words < 6; k++, words++) {
     const w = tokens[k]!.lower;
-    // "A pack of crayons contains": the "of" phrase belongs to the subject.
+    // "A Y of Zs contains": the "of" phrase belongs to the subject.
     if (w === "of" && words > 0 && isWord(tokens[k + 1])) {
       k++;
       continue;

@@ -75,8 +75,8 @@ function escapeRegExp(text: string): string {
 }
 
 /**
- * "Please call the tool named math__add with the arguments {"a": 2, "b": 2}": the user names a
- * listed tool and its arguments. A named tool that is not listed gets a plain refusal.
+ * The user names a listed tool and gives its arguments, as JSON or as name=value pairs. A named tool
+ * that is not listed gets a plain refusal.
  */
 export function directCall(reading: Pick<Reading, "text">, catalog: Catalog): GenericTask[] | string | undefined {
   const named = /\b(?:call|use|run|invoke|execute)\b(?:\s+the)?(?:\s+tool)?(?:\s+named|\s+called)?\s+[`"']?([A-Za-z][\w.-]*(?:__|_|\.)[\w.-]*)[`"']?/i.exec(reading.text);
