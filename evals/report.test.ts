@@ -69,7 +69,7 @@ describe("buildReport", () => {
 
   it("writes Markdown tables with pipes escaped", () => {
     const md = formatMarkdownReport(report, "npm run eval -- --dataset d.jsonl");
-    expect(md).toContain("| category | n | tool | call | answer | plan | exact | wrong | no call | p50 ms | p95 ms |");
+    expect(md).toContain("| category | n | tool | call | answer | plan | exact | exact of calls | wrong | no call | p50 ms | p95 ms |");
     expect(md).toContain("| **all** | **3** |");
     expect(md).toContain("Weather \\| in Oslo?");
     expect(md).toContain("## Failures (2)");
@@ -110,11 +110,11 @@ describe("a report of dialogues", () => {
   it("prints the dialogue column, the table per turn, and each failed turn after the turns before it", () => {
     const text = formatConsoleReport(report);
     expect(text).toMatch(/dialogues 66\.7% of 3/);
-    expect(text).toMatch(/^previous-result\s+2\s+50\.0%\s+50\.0%\s+50\.0%\s+–\s+50\.0%\s+0\.0%\s+50\.0%\s+0\.0% of 1/m);
+    expect(text).toMatch(/^previous-result\s+2\s+50\.0%\s+50\.0%\s+50\.0%\s+–\s+50\.0%\s+50\.0%\s+0\.0%\s+50\.0%\s+0\.0% of 1/m);
     expect(text).toMatch(/^turn 2\s+2\s+50\.0%/m);
     expect(text).toContain('[r#2] (previous-result) double it\n    after:    "What is 6 times 7?"');
     const md = formatMarkdownReport(report);
-    expect(md).toContain("| category | n | tool | call | answer | plan | exact | wrong | no call | dialogues | p50 ms | p95 ms |");
+    expect(md).toContain("| category | n | tool | call | answer | plan | exact | exact of calls | wrong | no call | dialogues | p50 ms | p95 ms |");
     expect(md).toContain("## By turn of the dialogue");
     expect(md).toContain('double it (after "What is 6 times 7?")');
   });

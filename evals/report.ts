@@ -124,7 +124,7 @@ export function formatCalls(calls: ObservedCall[]): string {
   return calls.map((c) => `${c.server}.${c.tool} ${formatArgs(c.args)}${c.isError ? " ✗" : ""}`).join(" → ");
 }
 
-const COLUMNS = ["category", "n", "tool", "call", "answer", "plan", "exact", "wrong", "no call", "p50 ms", "p95 ms"];
+const COLUMNS = ["category", "n", "tool", "call", "answer", "plan", "exact", "exact of calls", "wrong", "no call", "p50 ms", "p95 ms"];
 /** Where the dialogue column goes: before the latencies. */
 const LATENCY_AT = COLUMNS.indexOf("p50 ms");
 
@@ -137,6 +137,7 @@ function summaryRow(name: string, s: Summary, dialogues: boolean): string[] {
     percent(s.answerAccuracy),
     percent(s.sequenceAccuracy),
     percent(s.exactRate),
+    percent(s.exactOfExpected),
     percent(s.wrongRate),
     percent(s.noCallRate),
     s.p50Ms.toFixed(1),

@@ -320,6 +320,8 @@ describe("summarize / summarizeByCategory / confusionMatrix", () => {
     expect(s.p50Ms).toBe(20);
     expect(s.p95Ms).toBe(40);
     expect(s.usage).toEqual({ inputTokens: 6, outputTokens: 3, totalTokens: 9 });
+    // Shares of all four items; exact over the two that expect a call (the abstention items cannot be exact).
+    expect(s).toMatchObject({ exactRate: 0.25, wrongRate: 0.5, noCallRate: 0.25, exactOfExpected: 0.5, expectedCallTotal: 2 });
   });
 
   it("has no usage when no item reported any, and zero accuracies for an empty run", () => {

@@ -81,6 +81,9 @@ export interface Summary {
   exactRate: number;
   wrongRate: number;
   noCallRate: number;
+  /** Exact first calls over the items that expect a call (an abstention item cannot be exact); null when none does. */
+  exactOfExpected: number | null;
+  expectedCallTotal: number;
   usage: TokenUsage | null;
 }
 
@@ -315,6 +318,7 @@ export function summarize(results: ItemResult[]): Summary {
   const abstain = fraction(results.map((r) => r.score.abstain));
   const sequence = fraction(results.map((r) => r.score.sequence));
   const dialogues = fraction(dialogueVerdicts(results));
+  const exactOfExpected = fraction(results.map((r) => (r.item.expected === null ? null : r.score.made === "exact")));
   return {
     total,
     toolAccuracy: share(results.filter((r) => r.score.tool).length),
@@ -334,6 +338,8 @@ export function summarize(results: ItemResult[]): Summary {
     exactRate: share(results.filter((r) => r.score.made === "exact").length),
     wrongRate: share(results.filter((r) => r.score.made === "wrong").length),
     noCallRate: share(results.filter((r) => r.score.made === "none").length),
+    exactOfExpected: exactOfExpected.value,
+    expectedCallTotal: exactOfExpected.n,
     usage: sumUsage(results.map((r) => r.outcome.usage)),
   };
 }
