@@ -414,7 +414,8 @@ export class ServerConnection {
   private async openSession(): Promise<Session> {
     const timeoutMs = this.config.connectTimeoutMs ?? this.options.connectTimeoutMs;
     const started = Date.now();
-    const { client, kind } = await openClient(this.config, () => this.makeClient(), { timeoutMs, signal: this.lifetime.signal });
+    const serverMayAsk = Object.keys(this.clientCapabilities()).length > 0;
+    const { client, kind } = await openClient(this.config, () => this.makeClient(), { timeoutMs, signal: this.lifetime.signal, serverMayAsk });
     try {
       const tools = await listAllTools(client, { timeout: Math.max(1, timeoutMs - (Date.now() - started)), signal: this.lifetime.signal });
       const { logLevel } = this.options;
@@ -437,13 +438,16 @@ export class ServerConnection {
     }
   }
 
-  private makeClient(): Client {
-    const roots = this.hooks.roots() !== undefined;
-    const capabilities: ClientCapabilities = {
+  /** What this client declares: only what it can honour, each a way for a server to ask it something. */
+  private clientCapabilities(): ClientCapabilities {
+    return {
       ...(this.hooks.onElicitation ? { elicitation: { form: {} } } : {}),
-      ...(roots ? { roots: { listChanged: true } } : {}),
+      ...(this.hooks.roots() !== undefined ? { roots: { listChanged: true } } : {}),
     };
-    const client = new Client(this.options.clientInfo, { capabilities, jsonSchemaValidator: this.outputValidator });
+  }
+
+  private makeClient(): Client {
+    const client = new Client(this.options.clientInfo, { capabilities: this.clientCapabilities(), jsonSchemaValidator: this.outputValidator });
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => this.toolsChanged(client));
     // Ours, not the SDK's `onprogress`: the SDK drops (as an error) a progress notification that
     // arrives in the same read as the call's result, since it handles the result first; a call's
@@ -452,7 +456,7 @@ export class ServerConnection {
       this.progressListeners.get(String(notification.params.progressToken))?.(notification.params);
     });
     if (this.hooks.onElicitation) client.setRequestHandler(ElicitRequestSchema, (request, extra) => this.elicit(request.params, extra.signal));
-    if (roots) client.setRequestHandler(ListRootsRequestSchema, () => ({ roots: this.hooks.roots() ?? [] }));
+    if (this.hooks.roots() !== undefined) client.setRequestHandler(ListRootsRequestSchema, () => ({ roots: this.hooks.roots() ?? [] }));
     // A question from a server that was not told we take them (the SDK would not let us register it).
     client.fallbackRequestHandler = (request) => {
       if (request.method === "elicitation/create") return Promise.resolve({ action: "decline" });

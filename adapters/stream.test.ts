@@ -46,3 +46,21 @@ describe("the standalone GET stream", () => {
     }
   });
 });
+
+describe("the standalone GET stream of a client that takes questions", () => {
+  it("is opened even to a server that declares nothing: a server may ask (elicitation, roots/list) on it", async () => {
+    const client = new MultiServerClient(
+      { math: { url: `${math.url}/mcp`, transport: "http" } },
+      { onElicitation: () => Promise.resolve({ action: "decline" }), roots: [{ uri: "file:///tmp", name: "tmp" }] },
+    );
+    try {
+      const gets = await getsDuring(async () => {
+        expect((await client.connect()).math?.state).toBe("connected");
+        await client.callTool("math", "add", { a: 2, b: 3 });
+      });
+      expect(gets).toContain(new URL(math.url).origin);
+    } finally {
+      await client.close();
+    }
+  });
+});
