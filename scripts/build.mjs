@@ -2,13 +2,14 @@
 /* global console, URL */
 /**
  * The build: every TypeScript file the CLI runs (lib, servers, adapters, graph, offline, app, cli;
- * no tests) transpiled file by file to `dist/`, as tsx would run it. No type check: that is
+ * no tests) transpiled file by file to `dist/`, as tsx would run it, and the JSON data they import
+ * copied beside them. No type check: that is
  * `npm run typecheck`, which `npm test` runs; transpiling alone keeps `npm ci` and a rebuild under
  * a second. Plain JavaScript, so that it runs before anything is built.
  *
  *   node scripts/build.mjs            (npm run build; npm ci and npm install run it as `prepare`)
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { createRequire } from "node:module";
 import process from "node:process";
@@ -22,6 +23,11 @@ const FOLDERS = ["lib", "servers", "adapters", "graph", "offline", "app", "cli"]
 /** Files outside the folders whose change changes the build. */
 const INPUTS = ["package.json", "tsconfig.json", "scripts/build.mjs"];
 
+/** A file the built code runs or imports: TypeScript (not tests, not declarations), or JSON data it imports. */
+function isModule(name) {
+  return name.endsWith(".json") || (name.endsWith(".ts") && !name.endsWith(".test.ts") && !name.endsWith(".d.ts"));
+}
+
 /** Every source file and folder of the build (folders too: a deleted file changes its folder's time). */
 function* sources() {
   const walk = function* (dir) {
@@ -29,7 +35,7 @@ function* sources() {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) yield* walk(path);
-      else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts") && !entry.name.endsWith(".d.ts")) yield path;
+      else if (isModule(entry.name)) yield path;
     }
   };
   for (const folder of FOLDERS) yield* walk(join(ROOT, folder));
@@ -49,7 +55,7 @@ export function staleness() {
   const changed = [];
   for (const path of sources()) {
     if (statSync(path).mtimeMs <= built) continue;
-    if (!path.endsWith(".ts")) return { reason: `${relative(ROOT, path)} changed since the last build` };
+    if (!isModule(path) || INPUTS.includes(relative(ROOT, path))) return { reason: `${relative(ROOT, path)} changed since the last build` };
     changed.push(path);
   }
   if (changed.length === 0) return undefined;
@@ -60,9 +66,11 @@ export function staleness() {
 /**
  * Transpiles `files` into `dist/`, or every source into a fresh `dist/` when none are given.
  * @param {string[]} [files]
+ * @param {string} [dist] where to build (a test builds elsewhere than `dist/`)
  * @throws {Error} on a syntax error, naming each file and leaving the build stale.
  */
-export function build(files) {
+export function build(files, dist = DIST) {
+  const stamp = join(dist, ".built");
   // require, not import: an ES import of the 9 MB CommonJS file scans it for exports first (+1 s).
   const ts = createRequire(import.meta.url)("typescript");
   const { config } = ts.readConfigFile(join(ROOT, "tsconfig.json"), ts.sys.readFile);
@@ -71,12 +79,18 @@ export function build(files) {
   const compilerOptions = { ...options, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, noEmit: false, sourceMap: true };
   // The stamp gets the time the build began: a file saved while it ran is older than what was read.
   const began = new Date();
-  rmSync(STAMP, { force: true });
-  if (!files) rmSync(DIST, { recursive: true, force: true });
+  rmSync(stamp, { force: true });
+  if (!files) rmSync(dist, { recursive: true, force: true });
   const problems = [];
-  for (const path of files ?? [...sources()].filter((path) => path.endsWith(".ts"))) {
+  for (const path of files ?? [...sources()].filter((path) => statSync(path).isFile() && !INPUTS.includes(relative(ROOT, path)))) {
     const rel = relative(ROOT, path);
-    const out = join(DIST, rel.replace(/\.ts$/, ".js"));
+    if (path.endsWith(".json")) {
+      // Data the code imports (`with { type: "json" }`) is copied as it is.
+      mkdirSync(dirname(join(dist, rel)), { recursive: true });
+      copyFileSync(path, join(dist, rel));
+      continue;
+    }
+    const out = join(dist, rel.replace(/\.ts$/, ".js"));
     const { outputText, sourceMapText, diagnostics = [] } = ts.transpileModule(readFileSync(path, "utf8"), {
       compilerOptions,
       fileName: path,
@@ -93,9 +107,9 @@ export function build(files) {
   // The built files import ../package.json as the sources do (servers/shared/version.ts); the nearest
   // package.json also keeps dist/ an ES module scope.
   const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-  writeFileSync(join(DIST, "package.json"), `${JSON.stringify({ private: true, type: "module", version }, null, 2)}\n`);
-  writeFileSync(STAMP, "");
-  utimesSync(STAMP, began, began);
+  writeFileSync(join(dist, "package.json"), `${JSON.stringify({ private: true, type: "module", version }, null, 2)}\n`);
+  writeFileSync(stamp, "");
+  utimesSync(stamp, began, began);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
