@@ -107,3 +107,16 @@ export function stem(word: string): string {
   for (const suffix of SUFFIXES) if (w.endsWith(suffix) && w.length - suffix.length >= 4) return w.slice(0, -suffix.length);
   return w;
 }
+
+/** Large US cities → their state's code, for a place parameter whose format is "City, ST" ("Seattle, WA"). */
+export const CITY_STATES: Record<string, string> = Object.fromEntries(
+  `new york:NY los angeles:CA chicago:IL houston:TX phoenix:AZ philadelphia:PA san antonio:TX san diego:CA dallas:TX san jose:CA
+  austin:TX jacksonville:FL fort worth:TX columbus:OH charlotte:NC san francisco:CA indianapolis:IN seattle:WA denver:CO boston:MA
+  el paso:TX nashville:TN detroit:MI oklahoma city:OK portland:OR las vegas:NV memphis:TN louisville:KY baltimore:MD milwaukee:WI
+  albuquerque:NM tucson:AZ fresno:CA sacramento:CA kansas city:MO atlanta:GA miami:FL raleigh:NC omaha:NE minneapolis:MN
+  tulsa:OK cleveland:OH new orleans:LA honolulu:HI pittsburgh:PA cincinnati:OH orlando:FL st. louis:MO salt lake city:UT
+  palo alto:CA berkeley:CA oakland:CA`
+    .trim()
+    .split(/\s*(?<=:[A-Z]{2})\s+/)
+    .map((pair) => pair.split(":") as [string, string]),
+);
