@@ -2,7 +2,7 @@ import { singular, STOPWORDS, tokenize } from "../text.js";
 import { findSpans, readDate, type Span } from "./spans.js";
 import type { IntentSpec, SlotSpec } from "./spec.js";
 import { booleanCandidates, type Candidate, choiceCandidates, escape, exampleCandidates, kindOf, modifierCandidates, OPTIONAL_MIN, REQUIRED_MIN, VAGUE } from "./values.js";
-import { CITY_STATES, PLACE_PREPOSITIONS, RANGE_END, RANGE_START, TIME_UNITS, TITLES, VERBS, stem } from "./words.js";
+import { CITY_STATES, DEMONYMS, PLACE_PREPOSITIONS, RANGE_END, RANGE_START, TIME_UNITS, TITLES, VERBS, stem } from "./words.js";
 
 /** The arguments read for one tool, and the required slots the question leaves open. */
 export interface Filling {
@@ -82,11 +82,16 @@ function doubts(spec: IntentSpec, candidates: Candidate[], args: Record<string, 
   const leftover = new Set([...words].filter((w) => w.length > 3 && !STOPWORDS.has(w) && !VERBS.has(w) && !VAGUE.has(w) && !spec.cues.has(w) && !spec.cues.has(stem(w))));
   for (const span of used) for (const w of [...contentWords(span.text), span.unit ?? "", span.after ?? ""]) leftover.delete(w);
   for (const slot of open) {
-    const named = slot.words.find((w) => w.length > 2 && !VAGUE.has(w) && words.has(w) && !spec.tool.nameWords.includes(w));
+    // A word the tool's name already explains ("details" of get_lawsuit_details) asks for no more than the tool.
+    const named = slot.words.find((w) => w.length > 2 && !VAGUE.has(w) && words.has(w) && !spec.tool.nameWords.some((n) => stem(singular(n)) === stem(w)));
     const described = [...slot.described].find((w) => leftover.has(w));
     if (named ?? described) found.push(`the question speaks of "${named ?? described}" and ${slot.name} is not filled`);
     // A list of things to look for left empty while the question names things nothing took ("with X and Y").
-    else if (slot.type === "array" && slot.itemType === "string" && leftover.size > 0) found.push(`"${[...leftover][0]}" may belong in ${slot.name}`);
+    else if (slot.type === "array" && slot.itemType === "string") {
+      // Participles ("numbered", "using") describe; the things a list holds are named by other words.
+      const thing = [...leftover].find((w) => !/^[a-z]{3,}(?:ed|ing)$/.test(w));
+      if (thing) found.push(`"${thing}" may belong in ${slot.name}`);
+    }
   }
   for (const slot of spec.slots) {
     const value = args[slot.name];
@@ -171,8 +176,12 @@ function spanCandidate(slot: SlotSpec, span: Span, previous: Span | undefined, n
       // "Louvre Museum" for a museum: the name says what it names.
       let score = near + (slot.words.some((w) => w.length > 2 && !VAGUE.has(w) && value.toLowerCase().split(/\s+/).map(singular).includes(w)) ? 4 : 0);
       if (slot.role === "place" && TITLES.has(value.split(/[\s.]/)[0]!.toLowerCase())) return undefined;
-      // "Italian history": a people's adjective before a noun is no place.
-      if (slot.role === "place" && /^\p{Lu}\p{Ll}{2,}(?:ian|ean|ese|ish|ic)$/u.test(value) && /^\s+\p{Ll}/u.test(text.slice(span.end))) return undefined;
+      // "Italian history": a people's adjective before a noun is no place, but names the country a country slot asks for.
+      const adjective = /^\s+\p{Ll}/u.test(text.slice(span.end)) && (DEMONYMS[value.toLowerCase()] !== undefined || /^\p{Lu}\p{Ll}{2,}(?:ian|ean|ese|ish|ic)$/u.test(value));
+      if (slot.role === "place" && adjective) {
+        const country = DEMONYMS[value.toLowerCase()];
+        return country && slot.words.includes("country") ? { slot, span, value: country, score: 5 + near, why: `"${value}", the people of ${country}` } : undefined;
+      }
       if (slot.role === "place") score += PLACE_PREPOSITIONS.has(word) ? 5 : 1;
       if (slot.role === "name") score += ["by", "named", "called"].includes(word) ? 5 : 3;
       // "the Dutch league", "Patent lawsuits": one capitalised word before a common noun qualifies it.

@@ -59,8 +59,8 @@ export function intentSpec(tool: ToolProfile): IntentSpec {
 
 function buildSpec(tool: ToolProfile): IntentSpec {
   // Names are verb_noun, often after a namespace ("music_composer_create_mix"); a verb's form at the end is the noun ("team_schedule").
-  // A verb's form just before another verb is a noun too ("grocery_store_find_nearby", "entropy_change_calculate").
-  const verbWord = tool.nameWords.find((w, i, all) => VERBS.has(w) && (i < all.length - 1 || all.length === 1) && !VERBS.has(all[i + 1] ?? ""));
+  // After a noun and before another verb, a verb's form is a noun too ("grocery_store_find_nearby", "entropy_change_calculate").
+  const verbWord = tool.nameWords.find((w, i, all) => VERBS.has(w) && (i < all.length - 1 || all.length === 1) && !(i > 0 && !VERBS.has(all[i - 1]!) && VERBS.has(all[i + 1] ?? "")));
   const verb = verbWord ? { word: verbWord, group: VERBS.get(verbWord)!.group } : undefined;
   const annotated = tool.annotations;
   let kind: ActionKind | undefined = verbWord ? VERBS.get(verbWord)!.kind : undefined;
@@ -91,7 +91,7 @@ function slotSpec(param: ParamProfile): SlotSpec {
   const words = identifierWords(param.name).flatMap((w) => w.split(/(?<=\D)(?=\d)/)).map(singular);
   const described = new Set((param.description.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !STOPWORDS.has(w)).map(singular));
   const type = typeOf(param.types);
-  const choices = param.enumValues?.filter((v): v is string | number => typeof v === "string" || typeof v === "number") ?? quotedChoices(param.description);
+  const choices = (param.enumValues ?? param.itemEnum)?.filter((v): v is string | number => typeof v === "string" || typeof v === "number") ?? quotedChoices(param.description);
   const examples = type === "string" || type === "array" ? describedExamples(param.description) : [];
   const has = (set: Set<string>) => words.some((w) => set.has(w));
   const says = (pattern: RegExp) => pattern.test(param.name) || pattern.test(param.description);

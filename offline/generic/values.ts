@@ -35,7 +35,8 @@ export const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$
 
 /** An enum value the question names, or a language code for a language it names. */
 export function choiceCandidates(slot: SlotSpec, text: string, words: Set<string>): Candidate[] {
-  if (!slot.choices) return [];
+  // A list slot takes the choices it names as a list (exampleCandidates).
+  if (!slot.choices || slot.type === "array") return [];
   const found = slot.choices.filter((choice) => {
     const phrase = String(choice).replace(/[_-]+/g, " ");
     if (new RegExp(`(?<![\\p{L}\\p{N}])${escape(phrase)}(?![\\p{L}\\p{N}])`, "iu").test(text.replace(/[_-]+/g, " "))) return true;
@@ -79,7 +80,8 @@ export function exampleCandidates(slot: SlotSpec, text: string, spans: Span[]): 
 
 /** "theft crimes" for a crime type, "excellent condition" for a condition: the word that qualifies the slot's noun. */
 export function modifierCandidates(slot: SlotSpec, text: string, cues: ReadonlyMap<string, number>): Candidate[] {
-  if (kindOf(slot) !== "string" || slot.choices || !["plain", "name"].includes(slot.role)) return [];
+  const list = slot.type === "array" && slot.itemType === "string";
+  if ((kindOf(slot) !== "string" && !list) || slot.choices || !["plain", "name"].includes(slot.role)) return [];
   const found: Candidate[] = [];
   for (const noun of slot.words.filter((w) => w.length > 3 && !VAGUE.has(w))) {
     // "red dominant color": the slot's other words may stand between ("dominant"), and are no value.
@@ -89,7 +91,7 @@ export function modifierCandidates(slot: SlotSpec, text: string, cues: ReadonlyM
       const word = match[1]!;
       // A word of the tool's own name is part of the noun ("chord progression"), not its value.
       if (STOPWORDS.has(word) || VERBS.has(word) || slot.words.includes(word) || cues.has(singular(word)) || cues.has(stem(word)) || /^[a-z]{2,}(?:ing|ed|ly)$/.test(word)) continue;
-      if (!found.some((c) => c.value === word)) found.push({ slot, value: word, score: 5, why: `"${word}" before "${noun}"` });
+      if (!found.some((c) => c.value === word || (Array.isArray(c.value) && c.value[0] === word))) found.push({ slot, value: list ? [word] : word, score: 5, why: `"${word}" before "${noun}"` });
     }
   }
   return found.length === 1 ? found : [];

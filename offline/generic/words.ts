@@ -120,3 +120,14 @@ export const CITY_STATES: Record<string, string> = Object.fromEntries(
     .split(/\s*(?<=:[A-Z]{2})\s+/)
     .map((pair) => pair.split(":") as [string, string]),
 );
+
+/** A people's adjective → its country, for a country parameter ("German history" → Germany). */
+export const DEMONYMS: Record<string, string> = Object.fromEntries(
+  `german:Germany french:France italian:Italy spanish:Spain portuguese:Portugal chinese:China japanese:Japan korean:Korea indian:India
+  russian:Russia english:England british:United Kingdom american:United States canadian:Canada mexican:Mexico brazilian:Brazil
+  greek:Greece egyptian:Egypt dutch:Netherlands swedish:Sweden norwegian:Norway polish:Poland irish:Ireland turkish:Turkey
+  australian:Australia argentine:Argentina austrian:Austria swiss:Switzerland belgian:Belgium danish:Denmark finnish:Finland`
+    .trim()
+    .split(/\s+(?=[a-z]+:)/)
+    .map((pair) => pair.split(":") as [string, string]),
+);
