@@ -2,7 +2,7 @@ import { singular, STOPWORDS, tokenize } from "../text.js";
 import { findSpans, readDate, type Span } from "./spans.js";
 import type { IntentSpec, SlotSpec } from "./spec.js";
 import { booleanCandidates, type Candidate, choiceCandidates, escape, exampleCandidates, kindOf, modifierCandidates, OPTIONAL_MIN, REQUIRED_MIN, VAGUE } from "./values.js";
-import { CITY_STATES, DEMONYMS, PLACE_PREPOSITIONS, RANGE_END, RANGE_START, TIME_UNITS, TITLES, VERBS, stem } from "./words.js";
+import { CITY_STATES, DEMONYMS, GEO_NOUNS, PLACE_PREPOSITIONS, RANGE_END, RANGE_START, TIME_UNITS, TITLES, UNIT_WORDS, VERBS, stem } from "./words.js";
 
 /** The arguments read for one tool, and the required slots the question leaves open. */
 export interface Filling {
@@ -83,7 +83,8 @@ function doubts(spec: IntentSpec, candidates: Candidate[], args: Record<string, 
   for (const span of used) for (const w of [...contentWords(span.text), span.unit ?? "", span.after ?? ""]) leftover.delete(w);
   for (const slot of open) {
     // A word the tool's name already explains ("details" of get_lawsuit_details) asks for no more than the tool.
-    const named = slot.words.find((w) => w.length > 2 && !VAGUE.has(w) && words.has(w) && !spec.tool.nameWords.some((n) => stem(singular(n)) === stem(w)));
+    // In a longer name a unit ("flights_per_year") only qualifies it: the question's "a year" does not name the slot.
+    const named = slot.words.find((w) => w.length > 2 && !VAGUE.has(w) && words.has(w) && !spec.tool.nameWords.some((n) => stem(singular(n)) === stem(w)) && !(slot.words.length > 1 && isUnit(w)));
     const described = [...slot.described].find((w) => leftover.has(w));
     if (named ?? described) found.push(`the question speaks of "${named ?? described}" and ${slot.name} is not filled`);
     // A list of things to look for left empty while the question names things nothing took ("with X and Y").
@@ -107,6 +108,11 @@ function doubts(spec: IntentSpec, candidates: Candidate[], args: Record<string, 
   return found;
 }
 
+const UNITS = new Set([...Object.keys(UNIT_WORDS), ...Object.values(UNIT_WORDS), ...Object.keys(TIME_UNITS), "month", "year", "degree", "dollar", "euro", "mph"]);
+
+/** A unit of measure, short or spelled out. */
+const isUnit = (word: string) => UNITS.has(word);
+
 /** How well the words around a span name the slot: its name's words count most. */
 function context(slot: SlotSpec, span: Span): number {
   const named = slot.words.filter((w) => !VAGUE.has(w));
@@ -114,6 +120,8 @@ function context(slot: SlotSpec, span: Span): number {
   if (span.before[0] && named.includes(span.before[0])) score += 4;
   else if (span.before.slice(1, 3).some((w) => named.includes(w))) score += 2;
   if (span.after && named.includes(span.after)) score += 4;
+  // "30 minutes" for a time "in minutes": a number's unit spelled as its description spells it.
+  else if (span.kind === "number" && span.unit && isUnit(span.unit) && [span.unit, UNIT_WORDS[span.unit]].some((u) => u && u.length > 2 && (slot.described.has(u) || named.includes(u)))) score += 3;
   else if (span.after && slot.described.has(span.after) && span.kind === "number") score += 1;
   if (span.before[0] && slot.described.has(span.before[0]) && !named.includes(span.before[0])) score += 1;
   return score;
@@ -132,7 +140,8 @@ function spanCandidate(slot: SlotSpec, span: Span, previous: Span | undefined, n
     if (slot.type === "integer" && !Number.isInteger(value)) return undefined;
     // "a=2, b=5": the parameter named in so many words.
     let score = near + (new RegExp(`(?<![\\w])${escape(slot.name)}\\s*[=:]\\s*$`, "i").test(text.slice(Math.max(0, span.start - 40), span.start)) ? 8 : 0);
-    if (slot.role === "year" && Number.isInteger(value) && value >= 1000 && value <= 2100) score += 3;
+    // A year's number fills a year slot, even an optional one.
+    if (slot.role === "year" && Number.isInteger(value) && value >= 1000 && value <= 2100 && !span.unit) score += 4;
     score += rangeScore(slot, span, previous, next, text);
     return { slot, span, value, score, why: `${span.text}${near > 0 ? ` (next to "${[span.before[0], span.after].filter(Boolean).join('", "')}")` : ""}` };
   }
@@ -172,7 +181,9 @@ function spanCandidate(slot: SlotSpec, span: Span, previous: Span | undefined, n
       const bare = value.replace(/['’]s$/, "");
       // A well-known city where the format asks "City, ST": its state is known.
       const state = slot.regionFormat && !region ? CITY_STATES[bare.toLowerCase()] : undefined;
-      const name = region ? `${value}, ${region.text}` : state ? `${bare}, ${state}` : bare;
+      // "Mississippi river", "Crater lake": a lower-case kind of place after the name belongs to it.
+      const kind = slot.role === "place" ? new RegExp(`^\\s+(${GEO_NOUNS})\\b`).exec(text.slice(span.end))?.[1] : undefined;
+      const name = region ? `${value}, ${region.text}` : state ? `${bare}, ${state}` : kind ? `${bare} ${kind}` : bare;
       // "Louvre Museum" for a museum: the name says what it names.
       let score = near + (slot.words.some((w) => w.length > 2 && !VAGUE.has(w) && value.toLowerCase().split(/\s+/).map(singular).includes(w)) ? 4 : 0);
       if (slot.role === "place" && TITLES.has(value.split(/[\s.]/)[0]!.toLowerCase())) return undefined;
@@ -186,7 +197,7 @@ function spanCandidate(slot: SlotSpec, span: Span, previous: Span | undefined, n
       if (slot.role === "name") score += ["by", "named", "called"].includes(word) ? 5 : 3;
       // "the Dutch league", "Patent lawsuits": one capitalised word before a common noun qualifies it.
       const following = /^\s+(\p{Ll}+)/u.exec(text.slice(span.end))?.[1];
-      if (!/\s/.test(value) && following && !STOPWORDS.has(following)) score -= 2;
+      if (!/\s/.test(value) && following && !STOPWORDS.has(following) && !kind) score -= 2;
       if (slot.role === "plain" && near === 0) return undefined;
       return { slot, span, ...(region ? { also: region } : {}), value: name, score, why: `the name "${name}"` };
     }

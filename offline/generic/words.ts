@@ -131,3 +131,13 @@ export const DEMONYMS: Record<string, string> = Object.fromEntries(
     .split(/\s+(?=[a-z]+:)/)
     .map((pair) => pair.split(":") as [string, string]),
 );
+
+/** Units as written short → the word a description spells out ("500 lbs" is in pounds). */
+export const UNIT_WORDS: Record<string, string> = Object.fromEntries(
+  "lb:pound lbs:pound kg:kilogram g:gram mg:milligram ft:foot feet:foot m:meter metre:meter km:kilometer mi:mile cm:centimeter mm:millimeter in:inch oz:ounce l:liter litre:liter ml:milliliter s:second sec:second min:minute hr:hour h:hour yr:year c:coulomb"
+    .split(" ")
+    .map((pair) => pair.split(":") as [string, string]),
+);
+
+/** Lower-case kinds of place that follow a name ("the Amazon river"), as a pattern. */
+export const GEO_NOUNS = "river|lake|mountains?|island|bay|sea|ocean|valley|county|desert|forest|canyon|falls|peninsula";
