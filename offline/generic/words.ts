@@ -40,6 +40,8 @@ export const SYNONYMS: Record<string, string[]> = {
   photo: ["image"],
   rename: ["move"],
   metadata: ["info"],
+  // "the contents of X": what a file holds.
+  contents: ["file"],
 };
 
 /** Words after which a verb's form is a noun ("the record", "a list"). */
