@@ -2,7 +2,7 @@ import { singular, STOPWORDS, tokenize } from "../text.js";
 import { findSpans, readDate, type Span } from "./spans.js";
 import type { IntentSpec, SlotSpec } from "./spec.js";
 import { booleanCandidates, type Candidate, choiceCandidates, escape, exampleCandidates, kindOf, modifierCandidates, OPTIONAL_MIN, REQUIRED_MIN, VAGUE } from "./values.js";
-import { CITY_STATES, DEMONYMS, GEO_NOUNS, PLACE_PREPOSITIONS, RANGE_END, RANGE_START, TIME_UNITS, TITLES, UNIT_WORDS, VERBS, stem } from "./words.js";
+import { CITY_STATES, DEMONYMS, GEO_NOUNS, REGION_WORDS, PLACE_PREPOSITIONS, RANGE_END, RANGE_START, TIME_UNITS, TITLES, UNIT_WORDS, VERBS, stem } from "./words.js";
 
 /** The arguments read for one tool, and the required slots the question leaves open. */
 export interface Filling {
@@ -22,10 +22,13 @@ export function fillSlots(spec: IntentSpec, text: string): Filling {
   const spans = findSpans(text);
   const words = new Set(tokenize(text.toLowerCase()).filter((t) => t.kind === "word").map((t) => singular(t.lower)));
   const candidates: Candidate[] = [];
+  // "Sydney, Australia" for a city and a country: the region has a slot of its own.
+  const regionSlot = (slot: SlotSpec) => slot.role === "place" && slot.words.some((w) => REGION_WORDS.has(w));
+  const regionApart = spec.slots.some(regionSlot) && spec.slots.some((slot) => slot.role === "place" && !regionSlot(slot));
   for (const slot of spec.slots) {
     candidates.push(...exampleCandidates(slot, text, spans), ...choiceCandidates(slot, text, words), ...booleanCandidates(slot, words), ...modifierCandidates(slot, text, spec.cues));
     for (const [index, span] of spans.entries()) {
-      const candidate = spanCandidate(slot, span, spans[index - 1], spans[index + 1], text);
+      const candidate = spanCandidate(slot, span, spans[index - 1], spans[index + 1], text, regionApart);
       if (candidate) candidates.push(candidate);
     }
   }
@@ -56,6 +59,11 @@ export function fillSlots(spec: IntentSpec, text: string): Filling {
         if (slot.type !== "integer" || Number.isInteger(value)) accept({ slot, span: free[i]!, value, score: 4, why: `the value number ${i + 1}, "${free[i]!.text}"` });
       });
     }
+  }
+  // A state slot left open beside a well-known city: its state.
+  for (const slot of spec.slots.filter((s) => s.role === "place" && s.words.includes("state") && !(s.name in args) && kindOf(s) === "string")) {
+    const city = spec.slots.map((s) => args[s.name]).find((v): v is string => typeof v === "string" && CITY_STATES[v.toLowerCase()] !== undefined);
+    if (city) accept({ slot, value: CITY_STATES[city.toLowerCase()], score: 4, why: `the state of ${city}` });
   }
   // One required slot of a kind left open and one unused value of that kind: they belong together.
   for (const kind of ["number", "string"] as const) {
@@ -124,10 +132,12 @@ function context(slot: SlotSpec, span: Span): number {
   else if (span.kind === "number" && span.unit && isUnit(span.unit) && [span.unit, UNIT_WORDS[span.unit]].some((u) => u && u.length > 2 && (slot.described.has(u) || named.includes(u)))) score += 3;
   else if (span.after && slot.described.has(span.after) && span.kind === "number") score += 1;
   if (span.before[0] && slot.described.has(span.before[0]) && !named.includes(span.before[0])) score += 1;
+  // "the number of times interest is applied per period is 4": the description's own words lead up to the value.
+  if (span.kind === "number" && span.before.filter((w) => slot.described.has(w) && !named.includes(w)).length >= 3) score += 3;
   return score;
 }
 
-function spanCandidate(slot: SlotSpec, span: Span, previous: Span | undefined, next: Span | undefined, text: string): Candidate | undefined {
+function spanCandidate(slot: SlotSpec, span: Span, previous: Span | undefined, next: Span | undefined, text: string, regionApart = false): Candidate | undefined {
   const near = context(slot, span);
   const kind = kindOf(slot);
   if (slot.choices && kind !== "number") return undefined;
@@ -177,7 +187,7 @@ function spanCandidate(slot: SlotSpec, span: Span, previous: Span | undefined, n
     case "number":
       return near > 0 && slot.role === "identifier" ? { slot, span, value, score: 2 + near, why: `the number ${value} as text` } : undefined;
     case "name": {
-      const region = slot.role === "place" && next?.kind === "name" && /^,\s*$/.test(text.slice(span.end, next.start)) ? next : undefined;
+      const region = slot.role === "place" && !regionApart && next?.kind === "name" && /^,\s*$/.test(text.slice(span.end, next.start)) ? next : undefined;
       const bare = value.replace(/['’]s$/, "");
       // A well-known city where the format asks "City, ST": its state is known.
       const state = slot.regionFormat && !region ? CITY_STATES[bare.toLowerCase()] : undefined;
@@ -185,7 +195,8 @@ function spanCandidate(slot: SlotSpec, span: Span, previous: Span | undefined, n
       const kind = slot.role === "place" ? new RegExp(`^\\s+(${GEO_NOUNS})\\b`).exec(text.slice(span.end))?.[1] : undefined;
       const name = region ? `${value}, ${region.text}` : state ? `${bare}, ${state}` : kind ? `${bare} ${kind}` : bare;
       // "Louvre Museum" for a museum: the name says what it names.
-      let score = near + (slot.words.some((w) => w.length > 2 && !VAGUE.has(w) && value.toLowerCase().split(/\s+/).map(singular).includes(w)) ? 4 : 0);
+      const namesItself = slot.words.some((w) => w.length > 2 && !VAGUE.has(w) && value.toLowerCase().split(/\s+/).map(singular).includes(w));
+      let score = near + (namesItself ? 4 : 0);
       if (slot.role === "place" && TITLES.has(value.split(/[\s.]/)[0]!.toLowerCase())) return undefined;
       // "Italian history": a people's adjective before a noun is no place, but names the country a country slot asks for.
       const adjective = /^\s+\p{Ll}/u.test(text.slice(span.end)) && (DEMONYMS[value.toLowerCase()] !== undefined || /^\p{Lu}\p{Ll}{2,}(?:ian|ean|ese|ish|ic)$/u.test(value));

@@ -65,6 +65,9 @@ export const PLACE_PREPOSITIONS = new Set("in at near around from to within insi
 /** Parameter words that say the value is a place. */
 export const PLACE_WORDS = new Set("location city place town region country state address destination area locality venue where".split(" "));
 
+/** Place words for the region a place lies in ("state" beside "city"). */
+export const REGION_WORDS = new Set("country state region province county nation".split(" "));
+
 /** Parameter words that say the value names someone or something. */
 export const NAME_WORDS = new Set("name artist author person player team company brand brewery composer singer band museum title".split(" "));
 
