@@ -105,3 +105,24 @@ export function booleanCandidates(slot: SlotSpec, words: Set<string>): Candidate
   const negated = ["without", "not", "no", "exclude", "excluding"].some((w) => words.has(w));
   return [{ slot, value: !negated, score: 6, why: `"${cue}" is asked for` }];
 }
+
+/**
+ * "the boiling point of water", "a recipe for chocolate cake": the lower-case noun phrase after one of the
+ * tool's own name words and "of", "for" or "about" — the thing the tool is asked about.
+ */
+export function phraseAfterCue(slot: SlotSpec, text: string, nameWords: readonly string[]): Candidate | undefined {
+  if (kindOf(slot) !== "string" || slot.choices || !["plain", "name"].includes(slot.role)) return undefined;
+  const cues = new Set(nameWords.map((w) => stem(singular(w.toLowerCase()))));
+  const found: string[] = [];
+  for (const match of text.matchAll(/\b([a-z]+)\s+(?:of|for|about|on)\s+(?:the\s+|a\s+|an\s+)?((?:[a-z]+)(?:\s+(?:of\s+)?[a-z]+){0,3})/g)) {
+    if (!cues.has(stem(singular(match[1]!)))) continue;
+    const words: string[] = [];
+    for (const word of match[2]!.split(/\s+/)) {
+      if ((STOPWORDS.has(word) && word !== "of") || VERBS.has(word) || /^[a-z]{2,}ing$/.test(word) || cues.has(stem(singular(word)))) break;
+      words.push(word);
+    }
+    while (words.at(-1) === "of") words.pop();
+    if (words.length > 0) found.push(words.join(" "));
+  }
+  return found.length === 1 ? { slot, value: found[0], score: REQUIRED_MIN, why: `"${found[0]}", what the question asks about` } : undefined;
+}
