@@ -1,12 +1,12 @@
 /**
- * Values a parameter's description offers by example ("such as 'bitter', 'sweet'", "e.g. king size,
- * queen size", "Default is 'major'"): an open list, so a question that names one of them gives the value.
+ * Values a parameter's description offers by example ("such as 'floral', 'smoky'", "e.g. twin,
+ * double", "Default is 'mild'"): an open list, so a question that names one of them gives the value.
  */
 
 /** Words that open a description's examples, up to the end of the sentence or bracket. */
 const EXAMPLE_CUE = /\b(?:e\.g\.?|eg\.|for example|for instance|such as|like|supports?|supported \w+ (?:are|is|include)|options? (?:are|include)|includes?|default(?:s)?(?: is| to)?|defaults to)\s*[:,-]?\s*/gi;
 
-/** The examples a description gives, as written there ("soup", "main dish"); at most three words each. */
+/** The examples a description gives, as written there ("tea", "green tea"); at most three words each. */
 export function describedExamples(description: string): string[] {
   const examples: string[] = [];
   for (const match of description.matchAll(EXAMPLE_CUE)) {

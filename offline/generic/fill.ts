@@ -22,7 +22,7 @@ export function fillSlots(spec: IntentSpec, text: string): Filling {
   const spans = findSpans(text);
   const words = new Set(tokenize(text.toLowerCase()).filter((t) => t.kind === "word").map((t) => singular(t.lower)));
   const candidates: Candidate[] = [];
-  // "Sydney, Australia" for a city and a country: the region has a slot of its own.
+  // "Lyon, France" for a city and a country: the region has a slot of its own.
   const regionSlot = (slot: SlotSpec) => slot.role === "place" && slot.words.some((w) => REGION_WORDS.has(w));
   const regionApart = spec.slots.some(regionSlot) && spec.slots.some((slot) => slot.role === "place" && !regionSlot(slot));
   for (const slot of spec.slots) {
@@ -97,8 +97,8 @@ function doubts(spec: IntentSpec, candidates: Candidate[], args: Record<string, 
   const leftover = new Set([...words].filter((w) => w.length > 3 && !STOPWORDS.has(w) && !VERBS.has(w) && !VAGUE.has(w) && !spec.cues.has(w) && !spec.cues.has(stem(w))));
   for (const span of used) for (const w of [...contentWords(span.text), span.unit ?? "", span.after ?? ""]) leftover.delete(w);
   for (const slot of open) {
-    // A word the tool's name already explains ("details" of get_lawsuit_details) asks for no more than the tool.
-    // In a longer name a unit ("flights_per_year") only qualifies it: the question's "a year" does not name the slot.
+    // A word the tool's name already explains ("details" of get_order_details) asks for no more than the tool.
+    // In a longer name a unit ("trips_per_month") only qualifies it: the question's "a month" does not name the slot.
     const named = slot.words.find((w) => w.length > 2 && !VAGUE.has(w) && words.has(w) && !spec.tool.nameWords.some((n) => stem(singular(n)) === stem(w)) && !(slot.words.length > 1 && isUnit(w)));
     const described = [...slot.described].find((w) => leftover.has(w));
     if (named ?? described) found.push(`the question speaks of "${named ?? described}" and ${slot.name} is not filled`);
@@ -139,7 +139,7 @@ function context(slot: SlotSpec, span: Span): number {
   else if (span.kind === "number" && span.unit && isUnit(span.unit) && [span.unit, UNIT_WORDS[span.unit]].some((u) => u && u.length > 2 && (slot.described.has(u) || named.includes(u)))) score += 3;
   else if (span.after && slot.described.has(span.after) && span.kind === "number") score += 1;
   if (span.before[0] && slot.described.has(span.before[0]) && !named.includes(span.before[0])) score += 1;
-  // "the number of times interest is applied per period is 4": the description's own words lead up to the value.
+  // "the count of payments made each year is 12": the description's own words lead up to the value.
   if (span.kind === "number" && span.before.filter((w) => slot.described.has(w) && !named.includes(w)).length >= 3) score += 3;
   return score;
 }
@@ -198,7 +198,7 @@ function spanCandidate(slot: SlotSpec, span: Span, previous: Span | undefined, n
       const bare = value.replace(/['’]s$/, "");
       // A well-known city where the format asks "City, ST": its state is known.
       const state = slot.regionFormat && !region ? CITY_STATES[bare.toLowerCase()] : undefined;
-      // "Mississippi river", "Crater lake": a lower-case kind of place after the name belongs to it.
+      // "the Danube river", "Crater lake": a lower-case kind of place after the name belongs to it.
       const kind = slot.role === "place" ? new RegExp(`^\\s+(${GEO_NOUNS})\\b`).exec(text.slice(span.end))?.[1] : undefined;
       const name = region ? `${value}, ${region.text}` : state ? `${bare}, ${state}` : kind ? `${bare} ${kind}` : bare;
       // "Louvre Museum" for a museum: the name says what it names.

@@ -19,7 +19,7 @@ export interface SlotSpec {
   described: Set<string>;
   /** Its values, from `enum` or from a closed list its description quotes ("Choices are 'a' or 'b'"). */
   choices?: Array<string | number>;
-  /** Values its description offers by example, an open list ("such as 'bitter', 'sweet'"). */
+  /** Values its description offers by example, an open list ("such as 'floral', 'smoky'"). */
   examples?: string[];
   /** The date format its description names ("MM-DD-YYYY"). */
   dateFormat?: string;
@@ -59,7 +59,7 @@ export function intentSpec(tool: ToolProfile): IntentSpec {
 
 function buildSpec(tool: ToolProfile): IntentSpec {
   // Names are verb_noun, often after a namespace ("music_composer_create_mix"); a verb's form at the end is the noun ("team_schedule").
-  // After a noun and before another verb, a verb's form is a noun too ("grocery_store_find_nearby", "entropy_change_calculate").
+  // After a noun and before another verb, a verb's form is a noun too ("hardware_store_find_nearby", "price_change_estimate").
   const verbWord = tool.nameWords.find((w, i, all) => VERBS.has(w) && (i < all.length - 1 || all.length === 1) && !(i > 0 && !VERBS.has(all[i - 1]!) && VERBS.has(all[i + 1] ?? "")));
   const verb = verbWord ? { word: verbWord, group: VERBS.get(verbWord)!.group } : undefined;
   const annotated = tool.annotations;

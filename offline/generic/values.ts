@@ -84,7 +84,7 @@ export function modifierCandidates(slot: SlotSpec, text: string, cues: ReadonlyM
   if ((kindOf(slot) !== "string" && !list) || slot.choices || !["plain", "name"].includes(slot.role)) return [];
   const found: Candidate[] = [];
   for (const noun of slot.words.filter((w) => w.length > 3 && !VAGUE.has(w))) {
-    // "red dominant color": the slot's other words may stand between ("dominant"), and are no value.
+    // "green main colour": the slot's other words may stand between ("main"), and are no value.
     const others = slot.words.filter((w) => w !== noun && /^[a-z]{3,}$/.test(w));
     const between = others.length > 0 ? `(?:(?:${others.join("|")})\\s+)*` : "";
     for (const match of text.matchAll(new RegExp(`\\b([a-z]{3,})\\s+${between}${escape(noun)}(?:e?s)?\\b`, "g"))) {
@@ -107,7 +107,7 @@ export function booleanCandidates(slot: SlotSpec, words: Set<string>): Candidate
 }
 
 /**
- * "the boiling point of water", "a recipe for chocolate cake": the lower-case noun phrase after one of the
+ * "the freezing point of sea water", "a recipe for lemon tart": the lower-case noun phrase after one of the
  * tool's own name words and "of", "for" or "about" — the thing the tool is asked about.
  */
 export function phraseAfterCue(slot: SlotSpec, text: string, nameWords: readonly string[]): Candidate | undefined {

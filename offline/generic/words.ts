@@ -126,7 +126,7 @@ export const CITY_STATES: Record<string, string> = Object.fromEntries(
     .map((pair) => pair.split(":") as [string, string]),
 );
 
-/** A people's adjective → its country, for a country parameter ("German history" → Germany). */
+/** A people's adjective → its country, for a country parameter ("Italian history" → Italy). */
 export const DEMONYMS: Record<string, string> = Object.fromEntries(
   `german:Germany french:France italian:Italy spanish:Spain portuguese:Portugal chinese:China japanese:Japan korean:Korea indian:India
   russian:Russia english:England british:United Kingdom american:United States canadian:Canada mexican:Mexico brazilian:Brazil
@@ -137,7 +137,7 @@ export const DEMONYMS: Record<string, string> = Object.fromEntries(
     .map((pair) => pair.split(":") as [string, string]),
 );
 
-/** Units as written short → the word a description spells out ("500 lbs" is in pounds). */
+/** Units as written short → the word a description spells out ("12 lbs" is in pounds). */
 export const UNIT_WORDS: Record<string, string> = Object.fromEntries(
   "lb:pound lbs:pound kg:kilogram g:gram mg:milligram ft:foot feet:foot m:meter metre:meter km:kilometer mi:mile cm:centimeter mm:millimeter in:inch oz:ounce l:liter litre:liter ml:milliliter s:second sec:second min:minute hr:hour h:hour yr:year c:coulomb"
     .split(" ")
