@@ -17,6 +17,8 @@ export interface ParamProfile {
   role: ParamRole;
   /** An array of numbers ("numbers": [1, 2, 3]). */
   numberArray: boolean;
+  /** An array's item values, when its items are an enum. */
+  itemEnum?: unknown[];
 }
 
 export interface ToolProfile {
@@ -115,7 +117,8 @@ function profileParam(name: string, schema: Json, required: boolean): ParamProfi
     else if (TEXT_PARAM.test(name) || /\b(?:message|text)\b/.test(identifierWords(name).join(" "))) role = "text";
     else role = "text";
   }
-  return { name, types, required, description, ...(enumValues ? { enumValues } : {}), role, numberArray };
+  const itemEnum = types.includes("array") ? enumOf(asObject(schema.items)) : undefined;
+  return { name, types, required, description, ...(enumValues ? { enumValues } : {}), ...(itemEnum ? { itemEnum } : {}), role, numberArray };
 }
 
 function profileTool(name: string, description: string, schema: Json, strict: boolean): ToolProfile {

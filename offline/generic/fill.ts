@@ -1,7 +1,8 @@
 import { singular, STOPWORDS, tokenize } from "../text.js";
 import { findSpans, readDate, type Span } from "./spans.js";
 import type { IntentSpec, SlotSpec } from "./spec.js";
-import { LANGUAGES, PLACE_PREPOSITIONS, RANGE_END, RANGE_START, TIME_UNITS, TITLES, VERBS, stem } from "./words.js";
+import { booleanCandidates, type Candidate, choiceCandidates, escape, exampleCandidates, kindOf, modifierCandidates, OPTIONAL_MIN, phraseAfterCue, REQUIRED_MIN, VAGUE } from "./values.js";
+import { CITY_STATES, DEMONYMS, GEO_NOUNS, REGION_WORDS, PLACE_PREPOSITIONS, RANGE_END, RANGE_START, TIME_UNITS, TITLES, UNIT_WORDS, VERBS, stem } from "./words.js";
 
 /** The arguments read for one tool, and the required slots the question leaves open. */
 export interface Filling {
@@ -13,23 +14,6 @@ export interface Filling {
   evidence: string[];
 }
 
-/** Below this a span is not taken for an optional slot; a required one takes 3 and up. */
-const OPTIONAL_MIN = 4;
-const REQUIRED_MIN = 3;
-
-/** Slot words that say nothing about which value is meant. */
-const VAGUE = new Set("include is use want show flag enable value type name number amount count".split(" "));
-
-interface Candidate {
-  slot: SlotSpec;
-  span?: Span;
-  /** A second span the value takes in ("Boston" + "Massachusetts"). */
-  also?: Span;
-  value: unknown;
-  score: number;
-  why: string;
-}
-
 /**
  * Fills the tool's slots from the question: every span (quoted text, a number, a path, a name…) goes
  * to at most one slot, the best-supported pairs first, and a slot takes only a value of its type.
@@ -38,10 +22,13 @@ export function fillSlots(spec: IntentSpec, text: string): Filling {
   const spans = findSpans(text);
   const words = new Set(tokenize(text.toLowerCase()).filter((t) => t.kind === "word").map((t) => singular(t.lower)));
   const candidates: Candidate[] = [];
+  // "Lyon, France" for a city and a country: the region has a slot of its own.
+  const regionSlot = (slot: SlotSpec) => slot.role === "place" && slot.words.some((w) => REGION_WORDS.has(w));
+  const regionApart = spec.slots.some(regionSlot) && spec.slots.some((slot) => slot.role === "place" && !regionSlot(slot));
   for (const slot of spec.slots) {
-    candidates.push(...choiceCandidates(slot, text, words), ...booleanCandidates(slot, words), ...modifierCandidates(slot, text, spec.cues));
+    candidates.push(...exampleCandidates(slot, text, spans), ...choiceCandidates(slot, text, words), ...booleanCandidates(slot, words), ...modifierCandidates(slot, text, spec.cues));
     for (const [index, span] of spans.entries()) {
-      const candidate = spanCandidate(slot, span, spans[index - 1], spans[index + 1], text);
+      const candidate = spanCandidate(slot, span, spans[index - 1], spans[index + 1], text, regionApart);
       if (candidate) candidates.push(candidate);
     }
   }
@@ -73,6 +60,18 @@ export function fillSlots(spec: IntentSpec, text: string): Filling {
       });
     }
   }
+  // A state slot left open beside a well-known city: its state.
+  for (const slot of spec.slots.filter((s) => s.role === "place" && s.words.includes("state") && !(s.name in args) && kindOf(s) === "string")) {
+    const city = spec.slots.map((s) => args[s.name]).find((v): v is string => typeof v === "string" && CITY_STATES[v.toLowerCase()] !== undefined);
+    if (city) accept({ slot, value: CITY_STATES[city.toLowerCase()], score: 4, why: `the state of ${city}` });
+  }
+  // One required string slot left open and no name or quote for it: the noun phrase the question asks about.
+  const openStrings = spec.slots.filter((s) => s.required && !(s.name in args) && kindOf(s) === "string");
+  const unusedValues = spans.filter((span) => ["name", "quoted", "identifier"].includes(span.kind) && !usedSpans.has(span));
+  if (openStrings.length === 1 && unusedValues.length === 0) {
+    const phrase = phraseAfterCue(openStrings[0]!, text, spec.tool.nameWords);
+    if (phrase && !Object.values(args).includes(phrase.value)) accept(phrase);
+  }
   // One required slot of a kind left open and one unused value of that kind: they belong together.
   for (const kind of ["number", "string"] as const) {
     const open = spec.slots.filter((s) => s.required && !(s.name in args) && kindOf(s) === kind && !s.choices);
@@ -96,11 +95,19 @@ function doubts(spec: IntentSpec, candidates: Candidate[], args: Record<string, 
   if (unusedNumbers.length > 0 && openNumbers.length > 0) found.push(`${unusedNumbers[0]!.span!.text} is given and ${openNumbers[0]!.name} is not filled`);
   // Words of the question no argument took and the tool's name does not explain may be a value for an empty slot.
   const leftover = new Set([...words].filter((w) => w.length > 3 && !STOPWORDS.has(w) && !VERBS.has(w) && !VAGUE.has(w) && !spec.cues.has(w) && !spec.cues.has(stem(w))));
-  for (const span of used) for (const w of contentWords(span.text)) leftover.delete(w);
+  for (const span of used) for (const w of [...contentWords(span.text), span.unit ?? "", span.after ?? ""]) leftover.delete(w);
   for (const slot of open) {
-    const named = slot.words.find((w) => w.length > 2 && !VAGUE.has(w) && words.has(w) && !spec.tool.nameWords.includes(w));
+    // A word the tool's name already explains ("details" of get_order_details) asks for no more than the tool.
+    // In a longer name a unit ("trips_per_month") only qualifies it: the question's "a month" does not name the slot.
+    const named = slot.words.find((w) => w.length > 2 && !VAGUE.has(w) && words.has(w) && !spec.tool.nameWords.some((n) => stem(singular(n)) === stem(w)) && !(slot.words.length > 1 && isUnit(w)));
     const described = [...slot.described].find((w) => leftover.has(w));
     if (named ?? described) found.push(`the question speaks of "${named ?? described}" and ${slot.name} is not filled`);
+    // A list of things to look for left empty while the question names things nothing took ("with X and Y").
+    else if (slot.type === "array" && slot.itemType === "string") {
+      // Participles ("numbered", "using") describe; the things a list holds are named by other words.
+      const thing = [...leftover].find((w) => !/^[a-z]{3,}(?:ed|ing)$/.test(w));
+      if (thing) found.push(`"${thing}" may belong in ${slot.name}`);
+    }
   }
   for (const slot of spec.slots) {
     const value = args[slot.name];
@@ -116,10 +123,10 @@ function doubts(spec: IntentSpec, candidates: Candidate[], args: Record<string, 
   return found;
 }
 
-function kindOf(slot: SlotSpec): "number" | "string" | "other" {
-  if (slot.type === "integer" || slot.type === "number") return "number";
-  return slot.type === "string" || slot.type === "unknown" ? "string" : "other";
-}
+const UNITS = new Set([...Object.keys(UNIT_WORDS), ...Object.values(UNIT_WORDS), ...Object.keys(TIME_UNITS), "month", "year", "degree", "dollar", "euro", "mph"]);
+
+/** A unit of measure, short or spelled out. */
+const isUnit = (word: string) => UNITS.has(word);
 
 /** How well the words around a span name the slot: its name's words count most. */
 function context(slot: SlotSpec, span: Span): number {
@@ -128,69 +135,16 @@ function context(slot: SlotSpec, span: Span): number {
   if (span.before[0] && named.includes(span.before[0])) score += 4;
   else if (span.before.slice(1, 3).some((w) => named.includes(w))) score += 2;
   if (span.after && named.includes(span.after)) score += 4;
+  // "30 minutes" for a time "in minutes": a number's unit spelled as its description spells it.
+  else if (span.kind === "number" && span.unit && isUnit(span.unit) && [span.unit, UNIT_WORDS[span.unit]].some((u) => u && u.length > 2 && (slot.described.has(u) || named.includes(u)))) score += 3;
   else if (span.after && slot.described.has(span.after) && span.kind === "number") score += 1;
   if (span.before[0] && slot.described.has(span.before[0]) && !named.includes(span.before[0])) score += 1;
+  // "the count of payments made each year is 12": the description's own words lead up to the value.
+  if (span.kind === "number" && span.before.filter((w) => slot.described.has(w) && !named.includes(w)).length >= 3) score += 3;
   return score;
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** An enum value the question names, or a language code for a language it names. */
-function choiceCandidates(slot: SlotSpec, text: string, words: Set<string>): Candidate[] {
-  if (!slot.choices) return [];
-  const found = slot.choices.filter((choice) => {
-    const phrase = String(choice).replace(/[_-]+/g, " ");
-    if (new RegExp(`(?<![\\p{L}\\p{N}])${escape(phrase)}(?![\\p{L}\\p{N}])`, "iu").test(text.replace(/[_-]+/g, " "))) return true;
-    const code = String(choice).toLowerCase().split(/[-_]/)[0];
-    return slot.role === "language" || /^[a-z]{2}(?:[-_][A-Za-z]{2})?$/.test(String(choice))
-      ? Object.entries(LANGUAGES).some(([language, iso]) => iso === code && words.has(language))
-      : false;
-  });
-  // Two values named ("from English to French") are told apart by the slot's own words around them.
-  if (found.length !== 1) return found.length > 1 && slot.role === "language" ? languagePair(slot, found, text) : [];
-  return [{ slot, value: found[0], score: 8, why: `"${found[0]}" is one of its values` }];
-}
-
-function languagePair(slot: SlotSpec, found: Array<string | number>, text: string): Candidate[] {
-  const lower = text.toLowerCase();
-  const at = (choice: string | number) => {
-    const code = String(choice).toLowerCase().split(/[-_]/)[0];
-    const names = Object.entries(LANGUAGES).filter(([, iso]) => iso === code).map(([name]) => name);
-    return Math.min(...names.map((name) => (lower.indexOf(name) === -1 ? Infinity : lower.indexOf(name))));
-  };
-  const ordered = [...found].sort((a, b) => at(a) - at(b));
-  const source = slot.words.some((w) => RANGE_START.has(w) || w === "source");
-  const target = slot.words.some((w) => RANGE_END.has(w) || w === "target");
-  if (source === target || ordered.length !== 2) return [];
-  const value = source ? ordered[0]! : ordered[1]!;
-  return [{ slot, value, score: 7, why: `the ${source ? "first" : "second"} language named` }];
-}
-
-/** "theft crimes" for a crime type, "excellent condition" for a condition: the word that qualifies the slot's noun. */
-function modifierCandidates(slot: SlotSpec, text: string, cues: ReadonlyMap<string, number>): Candidate[] {
-  if (kindOf(slot) !== "string" || slot.choices || !["plain", "name"].includes(slot.role)) return [];
-  const found: Candidate[] = [];
-  for (const noun of slot.words.filter((w) => w.length > 3 && !VAGUE.has(w))) {
-    for (const match of text.matchAll(new RegExp(`\\b([a-z]{3,})\\s+${escape(noun)}(?:e?s)?\\b`, "g"))) {
-      const word = match[1]!;
-      // A word of the tool's own name is part of the noun ("chord progression"), not its value.
-      if (STOPWORDS.has(word) || VERBS.has(word) || cues.has(singular(word)) || cues.has(stem(word)) || /(?:ing|ed|ly)$/.test(word)) continue;
-      found.push({ slot, value: word, score: 5, why: `"${word}" before "${noun}"` });
-    }
-  }
-  return found.length === 1 ? found : [];
-}
-
-/** A boolean is true when the question names what it switches on, false when it says "without". */
-function booleanCandidates(slot: SlotSpec, words: Set<string>): Candidate[] {
-  if (slot.type !== "boolean") return [];
-  const cue = slot.words.find((w) => !VAGUE.has(w) && w.length > 2 && words.has(w));
-  if (!cue) return slot.required ? [{ slot, value: false, score: REQUIRED_MIN, why: "nothing asks for it" }] : [];
-  const negated = ["without", "not", "no", "exclude", "excluding"].some((w) => words.has(w));
-  return [{ slot, value: !negated, score: 6, why: `"${cue}" is asked for` }];
-}
-
-function spanCandidate(slot: SlotSpec, span: Span, previous: Span | undefined, next: Span | undefined, text: string): Candidate | undefined {
+function spanCandidate(slot: SlotSpec, span: Span, previous: Span | undefined, next: Span | undefined, text: string, regionApart = false): Candidate | undefined {
   const near = context(slot, span);
   const kind = kindOf(slot);
   if (slot.choices && kind !== "number") return undefined;
@@ -203,7 +157,8 @@ function spanCandidate(slot: SlotSpec, span: Span, previous: Span | undefined, n
     if (slot.type === "integer" && !Number.isInteger(value)) return undefined;
     // "a=2, b=5": the parameter named in so many words.
     let score = near + (new RegExp(`(?<![\\w])${escape(slot.name)}\\s*[=:]\\s*$`, "i").test(text.slice(Math.max(0, span.start - 40), span.start)) ? 8 : 0);
-    if (slot.role === "year" && Number.isInteger(value) && value >= 1000 && value <= 2100) score += 3;
+    // A year's number fills a year slot, even an optional one.
+    if (slot.role === "year" && Number.isInteger(value) && value >= 1000 && value <= 2100 && !span.unit) score += 4;
     score += rangeScore(slot, span, previous, next, text);
     return { slot, span, value, score, why: `${span.text}${near > 0 ? ` (next to "${[span.before[0], span.after].filter(Boolean).join('", "')}")` : ""}` };
   }
@@ -239,18 +194,28 @@ function spanCandidate(slot: SlotSpec, span: Span, previous: Span | undefined, n
     case "number":
       return near > 0 && slot.role === "identifier" ? { slot, span, value, score: 2 + near, why: `the number ${value} as text` } : undefined;
     case "name": {
-      const region = slot.role === "place" && next?.kind === "name" && /^,\s*$/.test(text.slice(span.end, next.start)) ? next : undefined;
-      const name = region ? `${value}, ${region.text}` : value.replace(/['’]s$/, "");
+      const region = slot.role === "place" && !regionApart && next?.kind === "name" && /^,\s*$/.test(text.slice(span.end, next.start)) ? next : undefined;
+      const bare = value.replace(/['’]s$/, "");
+      // A well-known city where the format asks "City, ST": its state is known.
+      const state = slot.regionFormat && !region ? CITY_STATES[bare.toLowerCase()] : undefined;
+      // "the Danube river", "Crater lake": a lower-case kind of place after the name belongs to it.
+      const kind = slot.role === "place" ? new RegExp(`^\\s+(${GEO_NOUNS})\\b`).exec(text.slice(span.end))?.[1] : undefined;
+      const name = region ? `${value}, ${region.text}` : state ? `${bare}, ${state}` : kind ? `${bare} ${kind}` : bare;
       // "Louvre Museum" for a museum: the name says what it names.
-      let score = near + (slot.words.some((w) => w.length > 2 && !VAGUE.has(w) && value.toLowerCase().split(/\s+/).map(singular).includes(w)) ? 4 : 0);
+      const namesItself = slot.words.some((w) => w.length > 2 && !VAGUE.has(w) && value.toLowerCase().split(/\s+/).map(singular).includes(w));
+      let score = near + (namesItself ? 4 : 0);
       if (slot.role === "place" && TITLES.has(value.split(/[\s.]/)[0]!.toLowerCase())) return undefined;
-      // "Italian history": a people's adjective before a noun is no place.
-      if (slot.role === "place" && /^\p{Lu}\p{Ll}{2,}(?:ian|ean|ese|ish|ic)$/u.test(value) && /^\s+\p{Ll}/u.test(text.slice(span.end))) return undefined;
+      // "Italian history": a people's adjective before a noun is no place, but names the country a country slot asks for.
+      const adjective = /^\s+\p{Ll}/u.test(text.slice(span.end)) && (DEMONYMS[value.toLowerCase()] !== undefined || /^\p{Lu}\p{Ll}{2,}(?:ian|ean|ese|ish|ic)$/u.test(value));
+      if (slot.role === "place" && adjective) {
+        const country = DEMONYMS[value.toLowerCase()];
+        return country && slot.words.includes("country") ? { slot, span, value: country, score: 5 + near, why: `"${value}", the people of ${country}` } : undefined;
+      }
       if (slot.role === "place") score += PLACE_PREPOSITIONS.has(word) ? 5 : 1;
       if (slot.role === "name") score += ["by", "named", "called"].includes(word) ? 5 : 3;
       // "the Dutch league", "Patent lawsuits": one capitalised word before a common noun qualifies it.
       const following = /^\s+(\p{Ll}+)/u.exec(text.slice(span.end))?.[1];
-      if (!/\s/.test(value) && following && !STOPWORDS.has(following)) score -= 2;
+      if (!/\s/.test(value) && following && !STOPWORDS.has(following) && !kind) score -= 2;
       if (slot.role === "plain" && near === 0) return undefined;
       return { slot, span, ...(region ? { also: region } : {}), value: name, score, why: `the name "${name}"` };
     }

@@ -11,6 +11,8 @@ const CUE_THRESHOLD = 3;
 /** A verb of the tool's name in the question: less than a content word, more for the very word. */
 const VERB_BONUS = 2;
 const SAME_VERB_BONUS = 1;
+/** A value of the form a tool's required parameter takes (a path for a path). */
+const VALUE_BONUS = 3;
 
 /** Exact hits, plus tool-name abbreviations the word starts with ("environment" → "env"). */
 function lexiconHits(catalog: Catalog, word: string): Array<{ tool: ToolProfile; weight: number }> {
@@ -50,6 +52,8 @@ function impliedWords(text: string): string[] {
   for (const span of findSpans(text)) {
     if (span.kind === "path" && /\.\w{1,5}$/.test(span.text)) implied.push("file");
     if (span.kind === "path" && !/\.\w{1,5}$/.test(span.text)) implied.push("path");
+    // "what is inside /srv/data": a path without an extension that things are inside is a directory.
+    if (span.kind === "path" && !/\.\w{1,5}$/.test(span.text) && /\b(?:inside|within|under|beneath)\s*$/i.test(text.slice(0, span.start))) implied.push("directory");
     if (span.kind === "glob") implied.push("file", "pattern");
   }
   return implied;
@@ -85,6 +89,9 @@ function rankTools(reading: Reading, catalog: Catalog): { ranked: Scored[]; refu
       scores.set(tool, entry);
     }
   }
+  // A path, URL or email in the question points at the tools its words already name that take one.
+  const forms = new Set(findSpans(reading.text).map((span) => span.kind));
+  for (const [tool, entry] of scores) if (intentSpec(tool).slots.some((slot) => slot.required && slot.type === "string" && ["path", "url", "email"].includes(slot.role) && forms.has(slot.role as never))) entry.score += VALUE_BONUS;
   const ranked: Scored[] = [];
   const refused: ToolProfile[] = [];
   for (const [tool, entry] of scores) {
@@ -126,13 +133,20 @@ export function genericTask(reading: Reading, catalog: Catalog): GenericTask[] |
   if (!best) {
     return refused.length > 0 ? `the question asks to read or look something up, and the tools that match it (${refused.map(toolWords).join(", ")}) change things` : undefined;
   }
-  const runnerUp = ranked[1];
-  if (runnerUp && runnerUp.score === best.score && runnerUp.named === best.named && runnerUp.coverage === best.coverage) {
-    return `the question fits ${toolWords(best.spec.tool)} and ${toolWords(runnerUp.spec.tool)} equally well`;
+  const tied = ranked.filter((r) => r.score === best.score && r.named === best.named && r.coverage === best.coverage);
+  let chosen = best;
+  let filling = fillSlots(best.spec, reading.text);
+  if (tied.length > 1) {
+    // Tools the words fit equally well: the question's values decide, when they complete exactly one of them.
+    const complete = tied.map((r) => ({ r, filling: fillSlots(r.spec, reading.text) })).filter((t) => t.filling.missing.length === 0 && t.filling.unsure.length === 0);
+    // Several complete: the plainest, whose name says least beyond the question ("read_file" over "read_text_file").
+    const fewest = Math.min(...complete.map((t) => t.r.spec.tool.nameWords.length));
+    if (complete.filter((t) => t.r.spec.tool.nameWords.length === fewest).length === 1) complete.splice(0, complete.length, ...complete.filter((t) => t.r.spec.tool.nameWords.length === fewest));
+    if (complete.length !== 1) return `the question fits ${toolWords(best.spec.tool)} and ${toolWords(tied[1]!.spec.tool)} equally well`;
+    ({ r: chosen, filling } = complete[0]!);
   }
-  const tool = best.spec.tool;
-  const filling = fillSlots(best.spec, reading.text);
-  const cues = best.cues.map((c) => `"${c}"`).join(", ");
+  const tool = chosen.spec.tool;
+  const cues = chosen.cues.map((c) => `"${c}"`).join(", ");
   if (filling.missing.length > 0) {
     const wanted = filling.missing.map(slotWords);
     const list = wanted.length === 1 ? wanted[0]! : `${wanted.slice(0, -1).join(", ")} and ${wanted.at(-1)}`;

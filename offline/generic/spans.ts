@@ -93,7 +93,8 @@ export function findSpans(text: string): Span[] {
     // Context stops at the span before: its words are a value, not a word about this one.
     span.before = wordsBefore(tokens, span.start, spans[i - 1]?.end ?? 0);
     const next = tokens.find((t) => t.start >= span.end);
-    if (next?.kind === "word" && !STOPWORDS.has(next.lower) && !(spans[i + 1] && spans[i + 1]!.start <= next.start)) span.after = singular(next.lower);
+    // "30 shots-on-goal": a hyphenated compound is named by its last word.
+    if (next?.kind === "word" && !STOPWORDS.has(next.lower) && !(spans[i + 1] && spans[i + 1]!.start <= next.start)) span.after = singular(next.lower.split("-").at(-1)!);
   }
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   cache.set(text, spans);

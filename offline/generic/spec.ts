@@ -1,5 +1,6 @@
 import type { ParamProfile, ToolProfile } from "../catalog.js";
 import { identifierWords, singular, STOPWORDS } from "../text.js";
+import { describedExamples } from "./examples.js";
 import { CHOICE_CUES, NAME_WORDS, PLACE_WORDS, TEXT_WORDS, TIME_UNITS, VERBS, type ActionKind } from "./words.js";
 
 /** What kind of value a parameter takes, read from its name, type and description. */
@@ -18,6 +19,8 @@ export interface SlotSpec {
   described: Set<string>;
   /** Its values, from `enum` or from a closed list its description quotes ("Choices are 'a' or 'b'"). */
   choices?: Array<string | number>;
+  /** Values its description offers by example, an open list ("such as 'floral', 'smoky'"). */
+  examples?: string[];
   /** The date format its description names ("MM-DD-YYYY"). */
   dateFormat?: string;
   /** The unit of time the description asks for, in seconds ("in seconds" → 1). */
@@ -56,7 +59,8 @@ export function intentSpec(tool: ToolProfile): IntentSpec {
 
 function buildSpec(tool: ToolProfile): IntentSpec {
   // Names are verb_noun, often after a namespace ("music_composer_create_mix"); a verb's form at the end is the noun ("team_schedule").
-  const verbWord = tool.nameWords.find((w, i, all) => VERBS.has(w) && (i < all.length - 1 || all.length === 1));
+  // After a noun and before another verb, a verb's form is a noun too ("hardware_store_find_nearby", "price_change_estimate").
+  const verbWord = tool.nameWords.find((w, i, all) => VERBS.has(w) && (i < all.length - 1 || all.length === 1) && !(i > 0 && !VERBS.has(all[i - 1]!) && VERBS.has(all[i + 1] ?? "")));
   const verb = verbWord ? { word: verbWord, group: VERBS.get(verbWord)!.group } : undefined;
   const annotated = tool.annotations;
   let kind: ActionKind | undefined = verbWord ? VERBS.get(verbWord)!.kind : undefined;
@@ -87,7 +91,8 @@ function slotSpec(param: ParamProfile): SlotSpec {
   const words = identifierWords(param.name).flatMap((w) => w.split(/(?<=\D)(?=\d)/)).map(singular);
   const described = new Set((param.description.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !STOPWORDS.has(w)).map(singular));
   const type = typeOf(param.types);
-  const choices = param.enumValues?.filter((v): v is string | number => typeof v === "string" || typeof v === "number") ?? quotedChoices(param.description);
+  const choices = (param.enumValues ?? param.itemEnum)?.filter((v): v is string | number => typeof v === "string" || typeof v === "number") ?? quotedChoices(param.description);
+  const examples = type === "string" || type === "array" ? describedExamples(param.description) : [];
   const has = (set: Set<string>) => words.some((w) => set.has(w));
   const says = (pattern: RegExp) => pattern.test(param.name) || pattern.test(param.description);
   let role: SlotRole = "plain";
@@ -114,7 +119,7 @@ function slotSpec(param: ParamProfile): SlotSpec {
     role,
     words,
     described,
-    ...(choices && choices.length > 0 ? { choices } : {}),
+    ...(choices && choices.length > 0 ? { choices } : examples.length > 0 ? { examples } : {}),
     ...(unit ? { timeUnit: unit[1] } : {}),
     ...(dateFormat ? { dateFormat: dateFormat[0].toUpperCase() } : {}),
     regionFormat: /\b\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+)*, \p{Lu}{2}\b/u.test(param.description),

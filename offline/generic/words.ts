@@ -40,6 +40,8 @@ export const SYNONYMS: Record<string, string[]> = {
   photo: ["image"],
   rename: ["move"],
   metadata: ["info"],
+  // "the contents of X": what a file holds.
+  contents: ["file"],
 };
 
 /** Words after which a verb's form is a noun ("the record", "a list"). */
@@ -62,6 +64,9 @@ export const PLACE_PREPOSITIONS = new Set("in at near around from to within insi
 
 /** Parameter words that say the value is a place. */
 export const PLACE_WORDS = new Set("location city place town region country state address destination area locality venue where".split(" "));
+
+/** Place words for the region a place lies in ("state" beside "city"). */
+export const REGION_WORDS = new Set("country state region province county nation".split(" "));
 
 /** Parameter words that say the value names someone or something. */
 export const NAME_WORDS = new Set("name artist author person player team company brand brewery composer singer band museum title".split(" "));
@@ -107,3 +112,37 @@ export function stem(word: string): string {
   for (const suffix of SUFFIXES) if (w.endsWith(suffix) && w.length - suffix.length >= 4) return w.slice(0, -suffix.length);
   return w;
 }
+
+/** Large US cities → their state's code, for a place parameter whose format is "City, ST" ("Seattle, WA"). */
+export const CITY_STATES: Record<string, string> = Object.fromEntries(
+  `new york:NY los angeles:CA chicago:IL houston:TX phoenix:AZ philadelphia:PA san antonio:TX san diego:CA dallas:TX san jose:CA
+  austin:TX jacksonville:FL fort worth:TX columbus:OH charlotte:NC san francisco:CA indianapolis:IN seattle:WA denver:CO boston:MA
+  el paso:TX nashville:TN detroit:MI oklahoma city:OK portland:OR las vegas:NV memphis:TN louisville:KY baltimore:MD milwaukee:WI
+  albuquerque:NM tucson:AZ fresno:CA sacramento:CA kansas city:MO atlanta:GA miami:FL raleigh:NC omaha:NE minneapolis:MN
+  tulsa:OK cleveland:OH new orleans:LA honolulu:HI pittsburgh:PA cincinnati:OH orlando:FL st. louis:MO salt lake city:UT
+  palo alto:CA berkeley:CA oakland:CA`
+    .trim()
+    .split(/\s*(?<=:[A-Z]{2})\s+/)
+    .map((pair) => pair.split(":") as [string, string]),
+);
+
+/** A people's adjective → its country, for a country parameter ("Italian history" → Italy). */
+export const DEMONYMS: Record<string, string> = Object.fromEntries(
+  `german:Germany french:France italian:Italy spanish:Spain portuguese:Portugal chinese:China japanese:Japan korean:Korea indian:India
+  russian:Russia english:England british:United Kingdom american:United States canadian:Canada mexican:Mexico brazilian:Brazil
+  greek:Greece egyptian:Egypt dutch:Netherlands swedish:Sweden norwegian:Norway polish:Poland irish:Ireland turkish:Turkey
+  australian:Australia argentine:Argentina austrian:Austria swiss:Switzerland belgian:Belgium danish:Denmark finnish:Finland`
+    .trim()
+    .split(/\s+(?=[a-z]+:)/)
+    .map((pair) => pair.split(":") as [string, string]),
+);
+
+/** Units as written short → the word a description spells out ("12 lbs" is in pounds). */
+export const UNIT_WORDS: Record<string, string> = Object.fromEntries(
+  "lb:pound lbs:pound kg:kilogram g:gram mg:milligram ft:foot feet:foot m:meter metre:meter km:kilometer mi:mile cm:centimeter mm:millimeter in:inch oz:ounce l:liter litre:liter ml:milliliter s:second sec:second min:minute hr:hour h:hour yr:year c:coulomb"
+    .split(" ")
+    .map((pair) => pair.split(":") as [string, string]),
+);
+
+/** Lower-case kinds of place that follow a name ("the Amazon river"), as a pattern. */
+export const GEO_NOUNS = "river|lake|mountains?|island|bay|sea|ocean|valley|county|desert|forest|canyon|falls|peninsula";
