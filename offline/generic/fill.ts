@@ -1,7 +1,7 @@
 import { singular, STOPWORDS, tokenize } from "../text.js";
 import { findSpans, readDate, type Span } from "./spans.js";
 import type { IntentSpec, SlotSpec } from "./spec.js";
-import { booleanCandidates, type Candidate, choiceCandidates, escape, exampleCandidates, kindOf, modifierCandidates, OPTIONAL_MIN, phraseAfterCue, REQUIRED_MIN, VAGUE } from "./values.js";
+import { booleanCandidates, type Candidate, choiceCandidates, escape, exampleCandidates, kindOf, modifierCandidates, nameAfterNoun, OPTIONAL_MIN, phraseAfterCue, REQUIRED_MIN, VAGUE } from "./values.js";
 import { CITY_STATES, DEMONYMS, GEO_NOUNS, REGION_WORDS, PLACE_PREPOSITIONS, RANGE_END, RANGE_START, TIME_UNITS, TITLES, UNIT_WORDS, VERBS, stem } from "./words.js";
 
 /** The arguments read for one tool, and the required slots the question leaves open. */
@@ -69,7 +69,7 @@ export function fillSlots(spec: IntentSpec, text: string): Filling {
   const openStrings = spec.slots.filter((s) => s.required && !(s.name in args) && kindOf(s) === "string");
   const unusedValues = spans.filter((span) => ["name", "quoted", "identifier"].includes(span.kind) && !usedSpans.has(span));
   if (openStrings.length === 1 && unusedValues.length === 0) {
-    const phrase = phraseAfterCue(openStrings[0]!, text, spec.tool.nameWords);
+    const phrase = nameAfterNoun(openStrings[0]!, text, spec.tool.nameWords) ?? phraseAfterCue(openStrings[0]!, text, spec.tool.nameWords);
     if (phrase && !Object.values(args).includes(phrase.value)) accept(phrase);
   }
   // One required slot of a kind left open and one unused value of that kind: they belong together.

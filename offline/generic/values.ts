@@ -126,3 +126,25 @@ export function phraseAfterCue(slot: SlotSpec, text: string, nameWords: readonly
   }
   return found.length === 1 ? { slot, value: found[0], score: REQUIRED_MIN, why: `"${found[0]}", what the question asks about` } : undefined;
 }
+
+/**
+ * "the report draft", "my list called errands": a name given right after the noun it names (one of the
+ * tool's own name words), or after "called"/"named" — for a slot that holds a name, title or label.
+ * Without "called"/"named" the name must end the clause, so a noun phrase that goes on is not cut.
+ */
+export function nameAfterNoun(slot: SlotSpec, text: string, nameWords: readonly string[]): Candidate | undefined {
+  if (kindOf(slot) !== "string" || slot.choices || !["plain", "name"].includes(slot.role)) return undefined;
+  if (!slot.words.some((w) => /^(?:name|title|label|key|tag)$/.test(w))) return undefined;
+  const nouns = new Set(nameWords.map((w) => stem(singular(w.toLowerCase()))));
+  const found = new Set<string>();
+  for (const match of text.matchAll(/\b([A-Za-z]+)\s+(?:(called|named|titled)\s+)?([A-Za-z][\w-]*)/g)) {
+    const [, noun, introduced, name] = match;
+    if (!nouns.has(stem(singular(noun!.toLowerCase())))) continue;
+    const lower = name!.toLowerCase();
+    if (STOPWORDS.has(lower) || VERBS.has(lower) || nouns.has(stem(singular(lower)))) continue;
+    const ends = /^(?:\s*(?:[.,;!?]|$)|\s+(?:and|then|please)\b)/.test(text.slice(match.index + match[0].length));
+    if (introduced || ends) found.add(name!);
+  }
+  const [name] = found;
+  return found.size === 1 ? { slot, value: name, score: REQUIRED_MIN, why: `"${name}", the name given after its noun` } : undefined;
+}
