@@ -418,7 +418,9 @@ export class ServerConnection {
   private async openSession(): Promise<Session> {
     const timeoutMs = this.config.connectTimeoutMs ?? this.options.connectTimeoutMs;
     const started = Date.now();
-    const { client, kind } = await openClient(this.config, () => this.makeClient(), { timeoutMs, signal: this.lifetime.signal });
+    // A client that answers questions, sampling or roots/list keeps the stream a server asks on outside our calls.
+    const takesRequests = Boolean(this.hooks.onElicitation || this.hooks.onSampling || this.hooks.roots() !== undefined);
+    const { client, kind } = await openClient(this.config, () => this.makeClient(), { timeoutMs, signal: this.lifetime.signal, takesRequests });
     try {
       const tools = await listAllTools(client, { timeout: Math.max(1, timeoutMs - (Date.now() - started)), signal: this.lifetime.signal });
       const { logLevel } = this.options;

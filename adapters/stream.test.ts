@@ -45,4 +45,17 @@ describe("the standalone GET stream", () => {
       await client.close();
     }
   });
+
+  it("is opened to every server when the client takes requests (elicitation, sampling, roots), which a server may send there", async () => {
+    const client = new MultiServerClient({ math: { url: `${math.url}/mcp`, transport: "http" } }, { onSampling: () => Promise.reject(new Error("unused")) });
+    try {
+      const gets = await getsDuring(async () => {
+        expect((await client.connect()).math?.state).toBe("connected");
+        await client.callTool("math", "add", { a: 2, b: 3 });
+      });
+      expect(gets).toContain(new URL(math.url).origin);
+    } finally {
+      await client.close();
+    }
+  });
 });
