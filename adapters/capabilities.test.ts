@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_LOG_CHARS, MultiServerClient, resultText, type ElicitationParams, type LogMessage, type ProgressUpdate, type ServerConfig } from "./index.js";
+import { MAX_LOG_CHARS, MAX_SAMPLING_INPUT_CHARS, MultiServerClient, resultText, SamplingDeclinedError, type ElicitationParams, type LogMessage, type ProgressUpdate, type SamplingParams, type ServerConfig } from "./index.js";
 import { startFixtureHost, type FixtureHost } from "../test/support/fixture-servers/http-host.js";
 import { capabilityTools } from "../test/support/fixture-servers/mcp-server.js";
 import { tsxCommand } from "../test/support/processes.js";
@@ -48,7 +48,7 @@ describe.each(["http", "stdio"] as const)("client capabilities over %s", (kind) 
     const answer = JSON.parse(resultText(await client.callTool("fixture", "ask", { question: "Who?" })));
     expect(answer).toEqual({ action: "accept", content: { name: "Ada", count: 3, color: "green" } });
     expect(asked).toMatchObject([["fixture", { message: "Who?", requestedSchema: { required: ["name"] } }]]);
-    if (kind === "http") expect(host.state.clientCapabilities.at(-1)).toEqual({ elicitation: { form: {} } });
+    if (kind === "http") expect(host.state.clientCapabilities.at(-1)).toEqual({ elicitation: { form: {}, url: {} } });
   });
 
   it("lets a call answer its own questions, with its deadline stopped while a person thinks", async () => {
@@ -87,6 +87,31 @@ describe.each(["http", "stdio"] as const)("client capabilities over %s", (kind) 
     const client = await connected(kind, { onElicitation: () => Promise.resolve({ action: "accept", content: { count: 2 } }) });
     // The server's question failed with the reason, so the fixture's tool failed: the bad answer never reached it.
     await expect(client.callTool("fixture", "ask", {})).rejects.toMatchObject({ name: "ToolProtocolError", message: expect.stringMatching(/required property "name"/) });
+  });
+
+  it("declares sampling only with onSampling, and refuses tool use and oversized requests before it", async () => {
+    const text = (value: string) => ({ role: "user" as const, content: { type: "text" as const, text: value } });
+    const sample = async (client: MultiServerClient, params: Record<string, unknown>) => JSON.parse(resultText(await client.callTool("fixture", "sample", { params })));
+    const without = await connected(kind);
+    expect(await sample(without, { messages: [text("hi")], maxTokens: 10 })).toMatchObject({ error: { code: -32601 } });
+
+    const seen: Array<[string, SamplingParams]> = [];
+    const client = await connected(kind, {
+      onSampling: async (server, params) => {
+        seen.push([server, params]);
+        if (params.systemPrompt === "refuse") throw new SamplingDeclinedError();
+        return { role: "assistant", content: { type: "text", text: "hello" }, model: "m", stopReason: "endTurn" };
+      },
+    });
+    if (kind === "http") expect(host.state.clientCapabilities.at(-1)).toEqual({ sampling: {} });
+    expect(await sample(client, { messages: [text("hi")], maxTokens: 10 })).toEqual({ role: "assistant", content: { type: "text", text: "hello" }, model: "m", stopReason: "endTurn" });
+    expect(await sample(client, { messages: [text("hi")], maxTokens: 10, systemPrompt: "refuse" })).toEqual({ error: { code: -1, message: expect.stringContaining("User rejected sampling request") } });
+    const tools = await sample(client, { messages: [text("hi")], maxTokens: 10, tools: [{ name: "t", inputSchema: { type: "object" } }] });
+    expect(tools).toMatchObject({ error: { code: -32602, message: expect.stringContaining("sampling.tools is not declared") } });
+    const big = await sample(client, { messages: [text("x".repeat(MAX_SAMPLING_INPUT_CHARS + 1))], maxTokens: 10 });
+    expect(big).toMatchObject({ error: { code: -32602, message: expect.stringContaining(`at most ${MAX_SAMPLING_INPUT_CHARS}`) } });
+    // Only the two requests within bounds reached the handler.
+    expect(seen.map(([server]) => server)).toEqual(["fixture", "fixture"]);
   });
 
   it("passes a call's progress to its onProgress and the client's, in order", async () => {

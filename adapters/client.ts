@@ -1,5 +1,5 @@
 import type { StructuredToolInterface } from "@langchain/core/tools";
-import type { CallToolResult, ElicitRequest, ElicitResult, LoggingMessageNotification, Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, CreateMessageRequest, CreateMessageResult, ElicitRequest, ElicitResult, LoggingMessageNotification, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { attachOAuthProviders, type OAuthOptions } from "./auth/login.js";
 import { parseServersConfig } from "./config.js";
 import { ServerConnection, type CallOptions, type ConnectionHooks } from "./connection.js";
@@ -21,12 +21,21 @@ export interface MultiServerClientOptions extends ClientOptionsInput {
   /** How servers configured with `auth` log in: the token store, and how a person is shown the login URL. */
   oauth?: OAuthOptions;
   /**
-   * Answers a server's `elicitation/create` (form mode) that no call's own `onElicitation` answers;
-   * setting it declares the capability. Omitted fields of an accepted form get the schema's defaults
+   * Answers a server's `elicitation/create` that no call's own `onElicitation` answers; setting it
+   * declares the capability, form and URL modes (`params.mode`: `"url"` asks the person to open
+   * `params.url`; accept means they did). Omitted fields of an accepted form get the schema's defaults
    * (SEP-1034); `signal` fires when the server withdraws the question. Without it nothing is declared
    * and a question that comes anyway is declined.
    */
   onElicitation?: (server: string, params: ElicitRequest["params"], context: { signal: AbortSignal }) => Promise<ElicitResult>;
+  /**
+   * Answers a server's `sampling/createMessage` with a model's message; setting it declares `sampling`
+   * (no `tools`, no `context`). Requests with tools or past the size limits are refused before it is
+   * called, its result's text is cut at `MAX_SAMPLING_OUTPUT_CHARS`, and `signal` fires after
+   * `MAX_SAMPLING_WAIT_MS` or when the server withdraws the request. Throw `SamplingDeclinedError`
+   * when the user refuses; any error reaches the server as an error, never as a message.
+   */
+  onSampling?: (server: string, params: CreateMessageRequest["params"], context: { signal: AbortSignal }) => Promise<CreateMessageResult>;
   /** A server's `notifications/message`, bounded per server in rate and length (see `logLevel`). */
   onLog?: (server: string, params: LoggingMessageNotification["params"]) => void;
   /** Progress of any running call (as each call's own `onProgress` hears it). */
@@ -68,7 +77,7 @@ export class MultiServerClient {
    * @throws {ConfigError} when the configuration or an option is invalid.
    */
   constructor(config: ServersConfig, options: MultiServerClientOptions = {}) {
-    const { onStatusChange, onToolsChanged, onElicitation, onLog, onProgress, oauth, ...rest } = options;
+    const { onStatusChange, onToolsChanged, onElicitation, onSampling, onLog, onProgress, oauth, ...rest } = options;
     const { servers, close: stopLogins } = attachOAuthProviders(parseServersConfig(config), oauth);
     this.stopLogins = stopLogins;
     const parsed = ClientOptionsSchema.safeParse(rest);
@@ -78,7 +87,7 @@ export class MultiServerClient {
       throw new ConfigError(`options${key ? `.${key}` : ""}: ${issue?.message ?? "invalid"}`, { key });
     }
     this.roots = parsed.data.roots?.map((root) => ({ ...root }));
-    const hooks: ConnectionHooks = { onElicitation, onLog, onProgress, roots: () => this.roots?.map((root) => ({ ...root })) };
+    const hooks: ConnectionHooks = { onElicitation, onSampling, onLog, onProgress, roots: () => this.roots?.map((root) => ({ ...root })) };
     this.onStatusChange = onStatusChange;
     this.onToolsChanged = onToolsChanged;
     this.resultOptions = { maxResultChars: parsed.data.maxResultChars, multimodal: parsed.data.multimodal };

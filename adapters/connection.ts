@@ -4,6 +4,7 @@ import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/t
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
   CallToolResultSchema,
+  CreateMessageRequestSchema,
   ElicitRequestSchema,
   ErrorCode,
   ListRootsRequestSchema,
@@ -19,6 +20,7 @@ import {
 import { completePendingLogin, loginPending } from "./auth/login.js";
 import { Deadline } from "./deadline.js";
 import { completeElicitResult, MAX_ELICITATION_WAIT_MS, type ElicitationHandler, type ElicitationParams, type ElicitResult } from "./elicitation.js";
+import { boundSamplingResult, checkSamplingRequest, MAX_SAMPLING_WAIT_MS, samplingFailure, type CreateMessageResult, type SamplingHandler, type SamplingParams } from "./sampling.js";
 import { LogGate, progressGate, type LogMessage, type ProgressUpdate } from "./notifications.js";
 import {
   ConnectionLostError,
@@ -81,8 +83,10 @@ export interface CallOptions {
 
 /** What a client hears from its servers besides results, wired once for all its connections. */
 export interface ConnectionHooks {
-  /** Declares elicitation (form mode) when set; the fallback for questions no call answers. */
+  /** Declares elicitation (form and URL modes) when set; the fallback for questions no call answers. */
   onElicitation?: ElicitationHandler;
+  /** Declares sampling when set; answers every `sampling/createMessage`. */
+  onSampling?: SamplingHandler;
   /** The roots now; roots are declared (with listChanged) when this gives an array at connect time. */
   roots(): Root[] | undefined;
   onLog?: (server: string, message: LogMessage) => void;
@@ -279,7 +283,7 @@ export class ServerConnection {
         // past the time a question may wait for a person, which the deadline does not count.
         const params = { name: toolName, arguments: args, ...(progressToken ? { _meta: { progressToken } } : {}) };
         return (await session.client.callTool(params, CallToolResultSchema, {
-          timeout: budget + (this.hooks.onElicitation ? MAX_ELICITATION_WAIT_MS : 0),
+          timeout: budget + Math.max(this.hooks.onElicitation ? MAX_ELICITATION_WAIT_MS : 0, this.hooks.onSampling ? MAX_SAMPLING_WAIT_MS : 0),
           signal: deadline.signal,
         })) as CallToolResult;
       } catch (error) {
@@ -414,8 +418,9 @@ export class ServerConnection {
   private async openSession(): Promise<Session> {
     const timeoutMs = this.config.connectTimeoutMs ?? this.options.connectTimeoutMs;
     const started = Date.now();
-    const serverMayAsk = Object.keys(this.clientCapabilities()).length > 0;
-    const { client, kind } = await openClient(this.config, () => this.makeClient(), { timeoutMs, signal: this.lifetime.signal, serverMayAsk });
+    // A client that answers questions, sampling or roots/list keeps the stream a server asks on outside our calls.
+    const takesRequests = Object.keys(this.clientCapabilities()).length > 0;
+    const { client, kind } = await openClient(this.config, () => this.makeClient(), { timeoutMs, signal: this.lifetime.signal, takesRequests });
     try {
       const tools = await listAllTools(client, { timeout: Math.max(1, timeoutMs - (Date.now() - started)), signal: this.lifetime.signal });
       const { logLevel } = this.options;
@@ -441,7 +446,8 @@ export class ServerConnection {
   /** What this client declares: only what it can honour, each a way for a server to ask it something. */
   private clientCapabilities(): ClientCapabilities {
     return {
-      ...(this.hooks.onElicitation ? { elicitation: { form: {} } } : {}),
+      ...(this.hooks.onElicitation ? { elicitation: { form: {}, url: {} } } : {}),
+      ...(this.hooks.onSampling ? { sampling: {} } : {}),
       ...(this.hooks.roots() !== undefined ? { roots: { listChanged: true } } : {}),
     };
   }
@@ -456,6 +462,8 @@ export class ServerConnection {
       this.progressListeners.get(String(notification.params.progressToken))?.(notification.params);
     });
     if (this.hooks.onElicitation) client.setRequestHandler(ElicitRequestSchema, (request, extra) => this.elicit(request.params, extra.signal));
+    const onSampling = this.hooks.onSampling;
+    if (onSampling) client.setRequestHandler(CreateMessageRequestSchema, (request, extra) => this.sample(onSampling, request.params, extra.signal));
     if (this.hooks.roots() !== undefined) client.setRequestHandler(ListRootsRequestSchema, () => ({ roots: this.hooks.roots() ?? [] }));
     // A question from a server that was not told we take them (the SDK would not let us register it).
     client.fallbackRequestHandler = (request) => {
@@ -480,8 +488,7 @@ export class ServerConnection {
    * per session, so it is a call's only when that call is the server's only one running.
    */
   private async elicit(params: ElicitationParams, signal: AbortSignal): Promise<ElicitResult> {
-    const scoped = this.callScope.getStore();
-    const call = scoped && this.running.has(scoped) ? scoped : this.running.size === 1 ? [...this.running][0] : undefined;
+    const call = this.callOfRequest();
     const fallback = this.hooks.onElicitation;
     const ask = call?.options.onElicitation ?? (fallback && ((question: ElicitationParams, context: { signal: AbortSignal }) => fallback(this.name, question, context)));
     if (!ask) return { action: "decline" };
@@ -499,6 +506,43 @@ export class ServerConnection {
     } finally {
       release?.();
     }
+  }
+
+  /**
+   * Hands a server's `sampling/createMessage` to the host, within the size limits and
+   * {@link MAX_SAMPLING_WAIT_MS}; the deadline of the call it belongs to (as for {@link elicit}) stops
+   * meanwhile, since a person may be asked first. Whatever goes wrong reaches the server as an error.
+   */
+  private async sample(handler: SamplingHandler, params: SamplingParams, signal: AbortSignal): Promise<CreateMessageResult> {
+    checkSamplingRequest(params);
+    const call = this.callOfRequest();
+    const limit = AbortSignal.timeout(MAX_SAMPLING_WAIT_MS);
+    const withdrawn = AbortSignal.any([signal, this.lifetime.signal, limit, ...(call ? [call.deadline.signal] : [])]);
+    const release = call?.deadline.hold();
+    try {
+      const result = await new Promise<CreateMessageResult>((resolve, reject) => {
+        const onWithdrawn = () =>
+          reject(new McpError(ErrorCode.RequestTimeout, limit.aborted ? `sampling took longer than ${MAX_SAMPLING_WAIT_MS / 1000} s` : "sampling request withdrawn"));
+        withdrawn.addEventListener("abort", onWithdrawn, { once: true });
+        handler(this.name, params, { signal: withdrawn })
+          .then(resolve, reject)
+          .finally(() => withdrawn.removeEventListener("abort", onWithdrawn));
+      });
+      return boundSamplingResult(result);
+    } catch (error) {
+      throw samplingFailure(error);
+    } finally {
+      release?.();
+    }
+  }
+
+  /**
+   * The call a server's request belongs to: the one whose response stream carried it (Streamable
+   * HTTP), else the server's only running call, else none.
+   */
+  private callOfRequest(): RunningCall | undefined {
+    const scoped = this.callScope.getStore();
+    return scoped && this.running.has(scoped) ? scoped : this.running.size === 1 ? [...this.running][0] : undefined;
   }
 
   /** Where a call's progress goes (its own listener and the client's), or undefined when nobody listens. */

@@ -1,10 +1,10 @@
-import type { ElicitRequest, ElicitRequestFormParams, ElicitResult } from "@modelcontextprotocol/sdk/types.js";
+import type { ElicitRequest, ElicitRequestFormParams, ElicitRequestURLParams, ElicitResult } from "@modelcontextprotocol/sdk/types.js";
 import type { JsonSchemaObject } from "./types.js";
 import { validateAgainst } from "./validation.js";
 
 /** What a server asks with `elicitation/create`: form mode (`requestedSchema`) or URL mode. */
 export type ElicitationParams = ElicitRequest["params"];
-export type { ElicitRequestFormParams, ElicitResult };
+export type { ElicitRequestFormParams, ElicitRequestURLParams, ElicitResult };
 
 /**
  * Answers a server's `elicitation/create`: `{ action: "accept", content }`, `{ action: "decline" }` or

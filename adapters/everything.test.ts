@@ -1,7 +1,17 @@
 import { fileURLToPath } from "node:url";
 import type { ToolMessage } from "@langchain/core/messages";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MultiServerClient, resultText, type ServerConfig, type TransportKind } from "./index.js";
+import {
+  MAX_SAMPLING_OUTPUT_CHARS,
+  MultiServerClient,
+  resultText,
+  SamplingDeclinedError,
+  type CreateMessageResult,
+  type ElicitationParams,
+  type SamplingParams,
+  type ServerConfig,
+  type TransportKind,
+} from "./index.js";
 import { freePort, startCommand, type ChildHandle } from "../test/support/processes.js";
 
 // The MCP reference server, not written by us, over each transport it offers.
@@ -72,42 +82,97 @@ describe.each(["http", "sse", "stdio"] as const)("@modelcontextprotocol/server-e
   });
 });
 
-describe("@modelcontextprotocol/server-everything with elicitation, roots and progress declared (stdio)", () => {
-  let client: MultiServerClient | undefined;
-  const asked: string[] = [];
-  afterAll(async () => {
-    await client?.close();
-  });
+// All but the two that need the client to run requests as tasks (`tasks.requests`, experimental, not
+// declared; see README.md): trigger-sampling-request-async and trigger-elicitation-request-async.
+// simulate-research-query is listed to any client, and runs only as a task.
+const ALL_TOOLS = [
+  "simulate-research-query",
+  "echo",
+  "get-annotated-message",
+  "get-env",
+  "get-resource-links",
+  "get-resource-reference",
+  "get-structured-content",
+  "get-sum",
+  "get-tiny-image",
+  "gzip-file-as-resource",
+  "toggle-simulated-logging",
+  "toggle-subscriber-updates",
+  "trigger-long-running-operation",
+  "get-roots-list",
+  "trigger-elicitation-request",
+  "trigger-url-elicitation",
+  "trigger-sampling-request",
+];
 
-  it("lists the tools it keeps for such clients, and they work", async () => {
+describe("@modelcontextprotocol/server-everything with elicitation, sampling, roots and progress declared (stdio)", () => {
+  let client: MultiServerClient | undefined;
+  const asked: ElicitationParams[] = [];
+  const sampled: SamplingParams[] = [];
+  let sample: (params: SamplingParams) => Promise<CreateMessageResult> = () => Promise.reject(new SamplingDeclinedError());
+  beforeAll(async () => {
     client = new MultiServerClient(
       { everything: { command: process.execPath, args: [EVERYTHING, "stdio"], stderr: "ignore" } },
       {
         connectTimeoutMs: 15_000,
         roots: [{ uri: "file:///work/project", name: "project" }],
-        // The person fills in the two fields without defaults; SEP-1034 fills the rest.
+        // The person fills in the two fields without defaults; SEP-1034 fills the rest. A URL: they went there.
         onElicitation: async (_server, params) => {
-          asked.push(params.message);
-          return { action: "accept", content: { name: "Ada Lovelace", check: true } };
+          asked.push(params);
+          return params.mode === "url" ? { action: "accept" } : { action: "accept", content: { name: "Ada Lovelace", check: true } };
+        },
+        onSampling: (_server, params) => {
+          sampled.push(params);
+          return sample(params);
         },
       },
     );
     await client.connect();
-    const names = client.catalog().map((tool) => tool.name);
-    // Without capabilities it offers 13; sampling, URL-mode elicitation and tasks (not declared) hide the rest.
-    expect(names).toEqual(expect.arrayContaining(["get-roots-list", "trigger-elicitation-request", "trigger-long-running-operation"]));
-    expect(names).toHaveLength(15);
+  }, 30_000);
+  afterAll(async () => {
+    await client?.close();
+  });
 
-    const elicited = await client.callTool("everything", "trigger-elicitation-request", {});
-    expect(asked).toEqual(["Please provide inputs for the following fields:"]);
+  it("lists 17 tools: all but the two that need tasks", () => {
+    expect(client!.catalog().map((tool) => tool.name).sort()).toEqual([...ALL_TOOLS].sort());
+  });
+
+  it("asks its form, lists our roots and reports progress", async () => {
+    asked.length = 0;
+    const elicited = await client!.callTool("everything", "trigger-elicitation-request", {});
+    expect(asked.map((params) => params.message)).toEqual(["Please provide inputs for the following fields:"]);
     expect(resultText(elicited)).toMatch(/Ada Lovelace/);
     expect(resultText(elicited)).toMatch(/It was a dark and stormy night\./);
 
-    expect(resultText(await client.callTool("everything", "get-roots-list", {}))).toMatch(/file:\/\/\/work\/project/);
+    expect(resultText(await client!.callTool("everything", "get-roots-list", {}))).toMatch(/file:\/\/\/work\/project/);
 
     const steps: number[] = [];
-    const long = await client.callTool("everything", "trigger-long-running-operation", { duration: 0.3, steps: 3 }, { onProgress: (update) => steps.push(update.progress) });
+    const long = await client!.callTool("everything", "trigger-long-running-operation", { duration: 0.3, steps: 3 }, { onProgress: (update) => steps.push(update.progress) });
     expect(resultText(long)).toMatch(/completed/i);
     expect(steps).toEqual([1, 2, 3]);
   }, 30_000);
+
+  it("hands a URL elicitation to the same handler, with its url, and its answer back", async () => {
+    asked.length = 0;
+    const result = await client!.callTool("everything", "trigger-url-elicitation", { url: "https://example.com/connect", message: "Connect your account" });
+    expect(asked).toEqual([{ mode: "url", url: "https://example.com/connect", message: "Connect your account", elicitationId: expect.any(String) }]);
+    expect(resultText(result)).toContain("User completed the URL elicitation flow.");
+  });
+
+  it("answers a sampling request with the handler's message, and a refusal as an error the server reads", async () => {
+    sampled.length = 0;
+    sample = () => Promise.resolve({ role: "assistant", content: { type: "text", text: "A haiku." }, model: "stub-model", stopReason: "endTurn" });
+    const result = await client!.callTool("everything", "trigger-sampling-request", { prompt: "Write a haiku", maxTokens: 50 });
+    expect(sampled).toMatchObject([{ systemPrompt: "You are a helpful test server.", maxTokens: 50, messages: [{ role: "user", content: { type: "text", text: expect.stringContaining("Write a haiku") } }] }]);
+    expect(JSON.parse(resultText(result).replace(/^LLM sampling result: \n/, ""))).toEqual({ role: "assistant", content: { type: "text", text: "A haiku." }, model: "stub-model", stopReason: "endTurn" });
+
+    sample = () => Promise.resolve({ role: "assistant", content: { type: "text", text: "x".repeat(MAX_SAMPLING_OUTPUT_CHARS + 10) }, model: "stub-model" });
+    const long = JSON.parse(resultText(await client!.callTool("everything", "trigger-sampling-request", { prompt: "Go on" })).replace(/^LLM sampling result: \n/, ""));
+    expect(long).toMatchObject({ stopReason: "maxTokens", content: { text: "x".repeat(MAX_SAMPLING_OUTPUT_CHARS) } });
+
+    sample = () => Promise.reject(new SamplingDeclinedError());
+    const refused = await client!.callTool("everything", "trigger-sampling-request", { prompt: "Write a haiku" });
+    expect(refused.isError).toBe(true);
+    expect(resultText(refused)).toMatch(/User rejected sampling request/);
+  });
 });

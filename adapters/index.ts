@@ -36,7 +36,18 @@ export {
   type ResultContentOptions,
 } from "./content.js";
 export { resultText } from "./tools.js";
-export { completeElicitResult, MAX_ELICITATION_WAIT_MS, withDefaults, type ElicitationHandler, type ElicitationParams, type ElicitRequestFormParams, type ElicitResult } from "./elicitation.js";
+export { completeElicitResult, MAX_ELICITATION_WAIT_MS, withDefaults, type ElicitationHandler, type ElicitationParams, type ElicitRequestFormParams, type ElicitRequestURLParams, type ElicitResult } from "./elicitation.js";
+export {
+  MAX_SAMPLING_INPUT_CHARS,
+  MAX_SAMPLING_MEDIA_CHARS,
+  MAX_SAMPLING_OUTPUT_CHARS,
+  MAX_SAMPLING_WAIT_MS,
+  SAMPLING_DECLINED_CODE,
+  SamplingDeclinedError,
+  type CreateMessageResult,
+  type SamplingHandler,
+  type SamplingParams,
+} from "./sampling.js";
 export { LOG_BURST, LOG_RATE_PER_SECOND, MAX_LOG_CHARS, MAX_PROGRESS_MESSAGE_CHARS, type LogMessage, type ProgressUpdate } from "./notifications.js";
 export {
   HttpServerConfigSchema,

@@ -117,7 +117,7 @@ export interface OpenedClient {
 export async function openClient(
   config: ServerConfig,
   makeClient: () => Client,
-  options: { timeoutMs: number; signal: AbortSignal; serverMayAsk?: boolean },
+  options: { timeoutMs: number; signal: AbortSignal; takesRequests?: boolean },
 ): Promise<OpenedClient> {
   await prepareAuth(config);
   const deadline = Date.now() + options.timeoutMs;
@@ -136,9 +136,10 @@ export async function openClient(
   }
   const kind = config.transport ?? (new URL(config.url).pathname.replace(/\/+$/, "").endsWith("/sse") ? "sse" : undefined);
   if (kind === "sse") return attempt("sse", () => sseTransport(config, config.url));
-  if (kind === "http") return attempt("http", (client) => httpTransport(config, client, options.serverMayAsk ?? true));
+  const takesRequests = options.takesRequests ?? false;
+  if (kind === "http") return attempt("http", (client) => httpTransport(config, client, takesRequests));
   try {
-    return await attempt("http", (client) => httpTransport(config, client, options.serverMayAsk ?? true));
+    return await attempt("http", (client) => httpTransport(config, client, takesRequests));
   } catch (error) {
     if (!(error instanceof RequestNotDeliveredError && error.status !== undefined)) throw error;
     const fallback = sseFallbackUrl(config.url);
@@ -188,22 +189,22 @@ function sendsUnprompted(capabilities: ServerCapabilities | undefined): boolean 
  * The SDK opens the standalone GET stream to every Streamable HTTP server once initialized. To a
  * server that declares nothing it would send there, that stream is a request and an open response
  * per session for nothing (11 % of connect time at 50 servers in the bench): the GET is answered
- * here with the 405 the SDK reads as "the server offers no stream". A client that declares
- * capabilities a server may use by asking (elicitation, roots, sampling) keeps the stream: a server
- * is free to send those requests there rather than on a call's response.
+ * here with the 405 the SDK reads as "the server offers no stream". A client that takes requests
+ * (`takesRequests`: it declared elicitation, sampling or roots) keeps it whatever the server
+ * declares: a server's question outside any call of ours can only come there.
  */
-function streamOnlyToNotifyingServers(base: FetchLike, client: Client, serverMayAsk: boolean): FetchLike {
+function streamOnlyToNotifyingServers(base: FetchLike, client: Client, takesRequests: boolean): FetchLike {
   return (url, init) => {
     // A GET with Last-Event-ID resumes a broken response stream of a request: always the server's to answer.
     const unwanted =
-      !serverMayAsk && init?.method === "GET" && !new Headers(init.headers).has("last-event-id") && !sendsUnprompted(client.getServerCapabilities());
+      init?.method === "GET" && !takesRequests && !new Headers(init.headers).has("last-event-id") && !sendsUnprompted(client.getServerCapabilities());
     return unwanted ? Promise.resolve(new Response(null, { status: 405 })) : base(url, init);
   };
 }
 
-function httpTransport(config: HttpServerConfig, client: Client, serverMayAsk: boolean): Transport {
+function httpTransport(config: HttpServerConfig, client: Client, takesRequests: boolean): Transport {
   return new StreamableHTTPClientTransport(new URL(config.url), {
-    fetch: streamOnlyToNotifyingServers(deliveryAwareFetch(fetch, () => noteInsufficientScope(config)), client, serverMayAsk),
+    fetch: streamOnlyToNotifyingServers(deliveryAwareFetch(fetch, () => noteInsufficientScope(config)), client, takesRequests),
     requestInit: config.headers ? { headers: config.headers } : undefined,
     authProvider: config.authProvider,
     // The SDK reopens a dropped GET stream of a live session (server notifications arrive there);
@@ -225,7 +226,7 @@ async function connectWithin(
   transport: Transport,
   kind: TransportKind,
   deadline: number,
-  options: { timeoutMs: number; signal: AbortSignal },
+  options: { timeoutMs: number; signal: AbortSignal; takesRequests?: boolean },
 ): Promise<OpenedClient> {
   const remaining = deadline - Date.now();
   let timer: NodeJS.Timeout | undefined;

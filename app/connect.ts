@@ -20,7 +20,7 @@ export interface ServerSession {
   close(): Promise<void>;
 }
 
-export interface OpenServersOptions extends Pick<MultiServerClientOptions, "onLog" | "logLevel" | "onProgress"> {
+export interface OpenServersOptions extends Pick<MultiServerClientOptions, "onLog" | "logLevel" | "onProgress" | "onSampling"> {
   /** An `{"mcpServers": {...}}` file instead of our servers. */
   configFile?: string;
   /** The roots offered to servers (`roots/list`); default the working directory. */

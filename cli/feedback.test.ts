@@ -11,7 +11,7 @@ import { runStart } from "../test/support/cli-process.js";
 import { ASK_SCHEMA } from "../test/support/fixture-servers/mcp-server.js";
 import { startOpenAIStub, type OpenAIStub } from "../test/support/model-stubs/openai.js";
 import { tsxCommand } from "../test/support/processes.js";
-import { askQuestion, formatLog, formatProgress } from "./feedback.js";
+import { askQuestion, askSampling, formatLog, formatProgress, samplingPreview } from "./feedback.js";
 
 const EVERYTHING = fileURLToPath(new URL("../node_modules/@modelcontextprotocol/server-everything/dist/index.js", import.meta.url));
 
@@ -33,6 +33,36 @@ describe("the pieces", () => {
     expect(prompts).toEqual(["  Your name (string, required): ", "  How many (integer) [3]: ", "  color (string, red|green) [green]: "]);
     expect(await askQuestion(question, answers(["/decline"]), () => undefined)).toEqual({ action: "decline" });
     expect(await askQuestion(question, answers([]), () => undefined)).toEqual({ action: "cancel" });
+  });
+});
+
+describe("a link to open, and a sampling request to approve", () => {
+  const lines = (input: string[]) => {
+    const prompts: string[] = [];
+    return { prompts, next: (prompt: string) => (prompts.push(prompt), Promise.resolve(input.shift())) };
+  };
+
+  it("print the link on one line with its host, never open it, and take Enter as done", async () => {
+    const question = { type: "elicitation" as const, mode: "url" as const, server: "s", tool: "t", message: "Connect\u001b[2J your\naccount", url: "https://аррӏе.com/a b\nc", elicitationId: "e1" };
+    const printed: string[] = [];
+    const terminal = lines([""]);
+    expect(await askQuestion(question, terminal.next, (line) => printed.push(line))).toEqual({ action: "accept" });
+    // The look-alike host in punycode, the path encoded: what a browser would really open.
+    expect(printed).toEqual(["[ask] s.t asks you to open a link (xn--80ak6aa92e.com): Connect your account", "  https://xn--80ak6aa92e.com/a%20bc"]);
+    expect(terminal.prompts).toEqual(["[ask] Press Enter when you are done there, or type /decline or /cancel: "]);
+    expect(await askQuestion({ ...question, url: "https://example.com/x" }, lines(["/decline"]).next, () => undefined)).toEqual({ action: "decline" });
+    expect(await askQuestion({ ...question, url: "https://example.com/x" }, lines([]).next, () => undefined)).toEqual({ action: "cancel" });
+    expect(await askQuestion({ ...question, url: "not a url" }, lines([""]).next, () => undefined)).toEqual({ action: "decline" });
+  });
+
+  it("show the server and a short preview, and send only on yes", async () => {
+    const params = { messages: [{ role: "user" as const, content: { type: "text" as const, text: "Write\na haiku" } }], systemPrompt: "Be brief.", maxTokens: 50 };
+    expect(samplingPreview(params)).toBe('"Write a haiku" (1 message, system prompt "Be brief.", up to 50 tokens)');
+    const printed: string[] = [];
+    expect(await askSampling("everything", params, lines(["y"]).next, (line) => printed.push(line))).toBe(true);
+    expect(printed).toEqual(['[sample] everything asks the model to answer: "Write a haiku" (1 message, system prompt "Be brief.", up to 50 tokens)']);
+    expect(await askSampling("everything", params, lines([""]).next, () => undefined)).toBe(false);
+    expect(await askSampling("everything", params, lines([]).next, () => undefined)).toBe(false);
   });
 });
 
@@ -100,11 +130,44 @@ describe("npm start with a server that asks, reports progress and logs", { timeo
     // The name and the yes/no field typed; Enter for the other eleven keeps their defaults or leaves them out.
     const run = await start(script, [], { terminal: true, config: everything, input: `run it\nask me\nAda Lovelace\ny\n${"\n".repeat(11)}/quit\n` });
     expect(run.code, run.stdout).toBe(0);
-    expect(run.stdout).toMatch(/\[discover\] everything: 15 tools over stdio/);
+    expect(run.stdout).toMatch(/\[discover\] everything: 17 tools over stdio/);
     expect(run.stdout).toMatch(/\[progress\] everything\.trigger-long-running-operation 4\/4 \(100%\)/);
     expect(run.stdout).toContain("[ask] everything.trigger-elicitation-request asks: Please provide inputs for the following fields:");
     expect(run.stdout).toContain("[call] everything.trigger-elicitation-request → ✅ User provided the requested information!");
     expect(run.stdout).toMatch(/"name": "Ada Lovelace",\s+"check": true,\s+"firstLine": "It was a dark and stormy night\."/);
     expect(run.stdout).toContain("[answer] Thanks.");
+  });
+
+  it("with server-everything on a terminal: a link to open, and a sampling request sent to the model after a yes", async () => {
+    const script = [
+      call("everything__trigger-url-elicitation", { url: "https://example.com/connect", message: "Connect your account" }),
+      answer("Connected."),
+      "Connected.",
+      call("everything__trigger-sampling-request", { prompt: "Write a haiku", maxTokens: 40 }),
+      "Leaves fall softly.",
+      answer("Sampled."),
+      "Sampled.",
+    ];
+    const run = await start(script, [], { terminal: true, config: everything, input: "connect me\n\nsample\ny\n/quit\n" });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.stdout).toContain("[ask] everything.trigger-url-elicitation asks you to open a link (example.com): Connect your account");
+    expect(run.stdout).toContain("  https://example.com/connect");
+    expect(run.stdout).toContain("[call] everything.trigger-url-elicitation → ✅ User completed the URL elicitation flow.");
+    expect(run.stdout).toContain('[sample] everything asks the model to answer: "Resource trigger-sampling-request context: Write a haiku" (1 message, system prompt "You are a helpful test server.", up to 40 tokens)');
+    expect(run.stdout).toMatch(/\[call\] everything\.trigger-sampling-request → LLM sampling result:/);
+    expect(run.stdout).toContain("Leaves fall softly.");
+    expect(run.stdout).toContain("[answer] Sampled.");
+  });
+
+  it("without a terminal: declines sampling with a line saying so, unless --allow-sampling", async () => {
+    const declined = await start([call("everything__trigger-sampling-request", { prompt: "Write a haiku" }), answer("Refused."), "Refused."], [], { config: everything, input: "sample\n" });
+    expect(declined.code).toBe(0);
+    expect(declined.stdout).toContain("[sample] declined: everything asked the model to write something, which needs a terminal to approve (or --allow-sampling)");
+    expect(declined.stdout).toMatch(/\[call\] everything\.trigger-sampling-request → .*User rejected sampling request/);
+
+    const allowed = await start([call("everything__trigger-sampling-request", { prompt: "Write a haiku" }), "Leaves fall softly.", answer("Sampled."), "Sampled."], ["--allow-sampling"], { config: everything, input: "sample\n" });
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).not.toContain("[sample]");
+    expect(allowed.stdout).toContain("Leaves fall softly.");
   });
 });

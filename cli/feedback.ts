@@ -1,5 +1,5 @@
-import type { ElicitationAnswer, ElicitationInterrupt } from "../graph/index.js";
-import type { LogMessage } from "../adapters/index.js";
+import type { ElicitationAnswer, ElicitationInterrupt, UrlElicitationInterrupt } from "../graph/index.js";
+import type { LogMessage, SamplingParams } from "../adapters/index.js";
 import type { ToolProgress } from "./turns.js";
 
 /** Redraws of the progress line per second at most; the last step always shows. */
@@ -67,6 +67,7 @@ type Property = { type?: string; title?: string; description?: string; default?:
  * one that does not fit comes back from the graph as the same question with the error.
  */
 export async function askQuestion(question: ElicitationInterrupt, next: (prompt: string) => Promise<string | undefined>, print: (line: string) => void): Promise<ElicitationAnswer> {
+  if (question.mode === "url") return askToOpen(question, next, print);
   print(`[ask] ${question.server}.${question.tool} asks: ${oneLine(question.message, 500)}`);
   if (question.error) print(`[ask] ${oneLine(question.error, 500)}`);
   print("[ask] Enter keeps the default; /decline or /cancel to refuse.");
@@ -89,6 +90,46 @@ export async function askQuestion(question: ElicitationInterrupt, next: (prompt:
   return { action: "accept", content };
 }
 
+/** Longest URL shown; a longer one is cut, visibly. */
+const MAX_URL_CHARS = 2_000;
+
+/**
+ * A server's URL as a person may safely read it: parsed (so spaces, control characters and
+ * look-alike tricks in the host are percent- or punycode-encoded), on one line, with its host shown
+ * apart, since the host is what decides where a click goes. Undefined for what is not a URL.
+ */
+export function showableUrl(url: string): { href: string; host: string; secure: boolean } | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  return { href: oneLine(parsed.href, MAX_URL_CHARS), host: oneLine(parsed.host || parsed.protocol, 200), secure: parsed.protocol === "https:" };
+}
+
+/**
+ * A URL-mode question: the link is printed, never opened here; Enter once done there accepts,
+ * `/decline` or `/cancel` refuses, Ctrl-D cancels.
+ */
+async function askToOpen(question: UrlElicitationInterrupt, next: (prompt: string) => Promise<string | undefined>, print: (line: string) => void): Promise<ElicitationAnswer> {
+  const url = showableUrl(question.url);
+  if (!url) {
+    print(`[ask] ${question.server}.${question.tool} sent a link that is not a URL; declined.`);
+    return { action: "decline" };
+  }
+  print(`[ask] ${question.server}.${question.tool} asks you to open a link (${url.host}${url.secure ? "" : ", not https"}): ${oneLine(question.message, 500)}`);
+  print(`  ${url.href}`);
+  for (;;) {
+    const line = await next("[ask] Press Enter when you are done there, or type /decline or /cancel: ");
+    if (line === undefined) return { action: "cancel" };
+    const text = line.trim();
+    if (text === "") return { action: "accept" };
+    if (text === "/decline") return { action: "decline" };
+    if (text === "/cancel") return { action: "cancel" };
+  }
+}
+
 function typed(property: Property, text: string): string | number | boolean | string[] {
   switch (property.type) {
     case "integer":
@@ -105,4 +146,23 @@ function typed(property: Property, text: string): string | number | boolean | st
     default:
       return text;
   }
+}
+
+/** `"Resource … context: Write a haiku" (1 message, system prompt "You are …", up to 100 tokens)` */
+export function samplingPreview(params: SamplingParams, max = 200): string {
+  const texts = params.messages.flatMap((message) => (Array.isArray(message.content) ? message.content : [message.content]).flatMap((block) => (block.type === "text" ? [block.text] : [`(${block.type})`])));
+  const media = params.messages.flatMap((message) => (Array.isArray(message.content) ? message.content : [message.content])).filter((block) => block.type !== "text").length;
+  const count = `${params.messages.length} message${params.messages.length === 1 ? "" : "s"}${media ? `, ${media} media block${media === 1 ? "" : "s"}` : ""}`;
+  const system = params.systemPrompt ? `, system prompt ${JSON.stringify(oneLine(params.systemPrompt, 80))}` : "";
+  return `${JSON.stringify(oneLine(texts.at(-1) ?? "", max))} (${count}${system}, up to ${params.maxTokens} tokens)`;
+}
+
+/**
+ * Asks a person whether a server's sampling request may go to the model (the spec's human in the
+ * loop): the server and a short preview of what it sends; only `y`/`yes` sends it, Ctrl-D refuses.
+ */
+export async function askSampling(server: string, params: SamplingParams, next: (prompt: string) => Promise<string | undefined>, print: (line: string) => void): Promise<boolean> {
+  print(`[sample] ${server} asks the model to answer: ${samplingPreview(params)}`);
+  const answer = ((await next("[sample] Send it to the model? [y/N] ")) ?? "").trim().toLowerCase();
+  return answer === "y" || answer === "yes";
 }

@@ -9,10 +9,11 @@
 import { randomUUID } from "node:crypto";
 import { createInterface, type Interface } from "node:readline";
 import { parseArgs } from "node:util";
-import { createAppGraph, createChatModel, defaultModelName, openCheckpointer, openServers, readSettings, type Checkpointer, type ServerSession } from "../app/index.js";
+import { SamplingDeclinedError, type SamplingParams } from "../adapters/index.js";
+import { createAppGraph, createChatModel, createSampler, defaultModelName, openCheckpointer, openServers, readSettings, type Checkpointer, type ServerSession } from "../app/index.js";
 import { APPROVAL_POLICIES, type ApprovalPolicy, type ElicitationAnswer, type HumanResponse, type McpGraph } from "../graph/index.js";
 import { integerFlag, UsageError } from "../lib/index.js";
-import { askQuestion, formatLog, ProgressLine } from "./feedback.js";
+import { askQuestion, askSampling, formatLog, ProgressLine } from "./feedback.js";
 import { describeTool, formatJson, type ServersView } from "./report.js";
 import { currentTurn, runTurn, type TurnPrinter, type TurnResult } from "./turns.js";
 
@@ -28,6 +29,8 @@ Options:
   --db FILE          the SQLite file that keeps threads (default .mcp-graph/threads.db; MCP_GRAPH_DB;
                      with POSTGRES_URI set, threads are kept in PostgreSQL instead)
   --yes              approve every tool call that needs approval
+  --allow-sampling   send servers' sampling requests to the model without asking (without a terminal
+                     they are declined unless this is given; on a terminal you are asked each time)
   --verbose          show the servers' log messages (debug level and up) on standard error
   --approval POLICY  writes (default: ask before tools not marked read-only) | always | never
   --config FILE      an {"mcpServers": {...}} JSON file (default: the math and weather servers,
@@ -44,14 +47,17 @@ Options:
   -h, --help         show this help
 
 In a terminal: /new starts a new thread, /quit (or Ctrl-D) ends. A tool's server may ask you something
-(a form, one field at a time); without a terminal its question is declined. A long tool call shows
-its progress on standard error when that is a terminal.
+(a form, one field at a time, or a link to open, then Enter when done there); without a terminal its
+question is declined. A server may ask the model to write something (sampling): on a terminal you see
+a preview and say y/N first; the offline model cannot write, so it refuses them. A long tool call
+shows its progress on standard error when that is a terminal.
 
 Exit codes: 0 answered, 1 bad usage or configuration, 3 the model failed.`;
 
 interface Options {
   json: boolean;
   yes: boolean;
+  allowSampling: boolean;
   verbose: boolean;
   thread?: string;
   db?: string;
@@ -74,6 +80,7 @@ function parseOptions(argv: string[]): Options | "help" {
     options: {
       json: { type: "boolean", default: false },
       yes: { type: "boolean", short: "y", default: false },
+      "allow-sampling": { type: "boolean", default: false },
       verbose: { type: "boolean", short: "v", default: false },
       thread: { type: "string" },
       db: { type: "string" },
@@ -97,6 +104,7 @@ function parseOptions(argv: string[]): Options | "help" {
   return {
     json: values.json,
     yes: values.yes,
+    allowSampling: values["allow-sampling"],
     verbose: values.verbose,
     ...(values.thread ? { thread: values.thread } : {}),
     ...(values.db ? { db: values.db } : {}),
@@ -129,9 +137,13 @@ async function main(argv: string[]): Promise<number> {
   try {
     const settings = readSettings(process.env);
     // Resolved before anything starts, so a missing package or key is one error line, not an answer.
-    const model = await createChatModel(options.model ?? defaultModelName(settings.model), settings.model, {
+    const modelName = options.model ?? defaultModelName(settings.model);
+    const model = await createChatModel(modelName, settings.model, {
       ...(options.modelTimeoutMs ? { timeoutMs: options.modelTimeoutMs } : {}),
     });
+    // Servers' sampling requests go to the same model, once a person said yes (set below, with the terminal).
+    const sampler = createSampler(model, { modelName, ...(options.modelTimeoutMs ? { timeoutMs: options.modelTimeoutMs } : {}) });
+    let askPerson: ((server: string, params: SamplingParams) => Promise<boolean>) | undefined;
     checkpointer = await openCheckpointer(settings, { db: options.db });
     const progress = new ProgressLine(process.stderr);
     // A person at a terminal can log in to a server that asks for OAuth: the link goes to stderr, the
@@ -139,6 +151,15 @@ async function main(argv: string[]): Promise<number> {
     session = await openServers(settings, {
       configFile: options.config,
       ...(process.stderr.isTTY ? { onAuthorizationUrl: showLoginLink } : {}),
+      onSampling: async (server, params, context) => {
+        if (askPerson && !options.allowSampling) {
+          if (!(await askPerson(server, params))) throw new SamplingDeclinedError();
+        } else if (!options.allowSampling) {
+          if (!options.json) console.log(`[sample] declined: ${server} asked the model to write something, which needs a terminal to approve (or --allow-sampling)`);
+          throw new SamplingDeclinedError("User rejected sampling request: nobody at a terminal to approve it, and sampling was not allowed (--allow-sampling)");
+        }
+        return sampler(server, params, context);
+      },
       ...(options.verbose
         ? {
             logLevel: "debug" as const,
@@ -166,7 +187,9 @@ async function main(argv: string[]): Promise<number> {
 
     const interactive = process.stdin.isTTY === true && !options.json;
     terminal = interactive ? createInterface({ input: process.stdin, output: process.stdout, terminal: true }) : undefined;
-    const chat = new Chat(graph, session.client, options, terminal ? new Lines(terminal) : undefined, options.thread ?? randomUUID(), progress);
+    const lines = terminal ? new Lines(terminal) : undefined;
+    if (lines) askPerson = serialised((server, params) => askPersonToSample(lines, progress, server, params));
+    const chat = new Chat(graph, session.client, options, lines, options.thread ?? randomUUID(), progress);
 
     // A thread left waiting at an approval (by a run without a terminal) is answered first.
     await chat.resumePending();
@@ -243,7 +266,10 @@ class Chat {
     while (turn.pending || turn.question) {
       if (turn.question) {
         const answer: ElicitationAnswer = this.terminal ? await askQuestion(turn.question, (prompt) => this.terminal!.next(prompt), (line) => console.log(line)) : { action: "decline" };
-        if (!this.terminal && !this.options.json) console.log(`[ask] declined: ${turn.question.server}.${turn.question.tool} asked a question, which needs a terminal to answer`);
+        if (!this.terminal && !this.options.json) {
+          const what = turn.question.mode === "url" ? "asked you to open a link" : "asked a question";
+          console.log(`[ask] declined: ${turn.question.server}.${turn.question.tool} ${what}, which needs a terminal to answer`);
+        }
         turn = await runTurn(this.graph, { resume: answer }, this.threadId, this.servers, this.printer(), this.showCatalog);
         continue;
       }
@@ -336,6 +362,11 @@ class Lines {
     });
   }
 
+  /** Whether a prompt is waiting for its line now. */
+  get busy(): boolean {
+    return this.waiting !== undefined;
+  }
+
   /** The next line after `prompt`; undefined once the terminal closed (Ctrl-D). */
   next(prompt: string): Promise<string | undefined> {
     this.terminal.setPrompt(prompt);
@@ -351,6 +382,30 @@ class Lines {
     this.waiting = undefined;
     waiting?.(line);
   }
+}
+
+/**
+ * Asks at the terminal whether a server's sampling request may go to the model. A request that comes
+ * while the terminal waits for something else (the next message, between turns) is refused: the
+ * person is not looking at it, and the prompt must not be taken from under them.
+ */
+async function askPersonToSample(lines: Lines, progress: ProgressLine, server: string, params: SamplingParams): Promise<boolean> {
+  if (lines.busy) {
+    console.log(`\n[sample] declined: ${server} asked the model to write something while no turn was running`);
+    return false;
+  }
+  progress.clear();
+  return askSampling(server, params, (prompt) => lines.next(prompt), (line) => console.log(line));
+}
+
+/** `ask`, one at a time: a second request waits for the first's answer rather than take its prompt. */
+function serialised<A extends unknown[], R>(ask: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  let last: Promise<unknown> = Promise.resolve();
+  return (...args) => {
+    const next = last.then(() => ask(...args));
+    last = next.catch(() => undefined);
+    return next;
+  };
 }
 
 function showLoginLink(server: string, url: URL): void {

@@ -64,6 +64,17 @@ describe("a question from the server during a tool call", () => {
     expect(askCalls() - before).toBe(1);
   });
 
+  it("interrupts with the link of a URL-mode question, and the resume's accept reaches the call", async () => {
+    const chat = await conversation([call("fixture__open_link", { url: "https://example.com/connect" }), answer("Connected.")]);
+    await chat.ask("connect my account");
+    expect(await chat.pending()).toEqual([
+      { type: "elicitation", mode: "url", server: "fixture", tool: "open_link", message: "Connect your account", url: "https://example.com/connect", elicitationId: "link-1" },
+    ]);
+    const state = await chat.resume({ action: "accept" });
+    expect(JSON.parse(state.calls[0]!.result)).toEqual({ action: "accept" });
+    expect(state.answer).toBe("Connected.");
+  });
+
   it("asks each of several questions in turn, and again after an answer that does not fit", async () => {
     const chat = await conversation([call("fixture__ask", { times: 2 }), answer("ok")]);
     const before = askCalls();

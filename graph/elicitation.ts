@@ -12,17 +12,39 @@ import {
 } from "../adapters/index.js";
 
 /**
- * The interrupt a tool call raises when its server asks the user something (`elicitation/create`,
- * form mode): the server's message and the JSON Schema of the form (flat, primitive fields). `error`
- * says what was wrong with the last answer, when it is asked again.
+ * The interrupt a tool call raises when its server asks the user something (`elicitation/create`):
+ * in form mode the server's message and the JSON Schema of the form (flat, primitive fields); in URL
+ * mode (`mode: "url"`) the message and the URL the person is asked to open, where the server takes
+ * over (resume with `accept` once done there, or `decline`/`cancel`). `error` says what was wrong with
+ * the last answer, when it is asked again.
  */
-export interface ElicitationInterrupt {
+export type ElicitationInterrupt = FormElicitationInterrupt | UrlElicitationInterrupt;
+
+interface ElicitationInterruptBase {
   type: "elicitation";
   server: string;
   tool: string;
   message: string;
-  requestedSchema: ElicitRequestFormParams["requestedSchema"];
   error?: string;
+}
+
+export interface FormElicitationInterrupt extends ElicitationInterruptBase {
+  mode?: "form";
+  requestedSchema: ElicitRequestFormParams["requestedSchema"];
+}
+
+export interface UrlElicitationInterrupt extends ElicitationInterruptBase {
+  mode: "url";
+  url: string;
+  /** The server's id of this elicitation, opaque. */
+  elicitationId: string;
+}
+
+/** The interrupt for a server's question during `server`'s `tool` call. */
+export function elicitationInterrupt(server: string, tool: string, params: ElicitationParams, error?: string): ElicitationInterrupt {
+  const base = { type: "elicitation" as const, server, tool, message: params.message, ...(error ? { error } : {}) };
+  if (params.mode === "url") return { ...base, mode: "url", url: params.url, elicitationId: params.elicitationId };
+  return { ...base, requestedSchema: (params as ElicitRequestFormParams).requestedSchema };
 }
 
 /** The resume value of an {@link ElicitationInterrupt}: the MCP `ElicitResult`. */

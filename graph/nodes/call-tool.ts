@@ -1,9 +1,9 @@
 import { AIMessage, ToolMessage } from "@langchain/core/messages";
 import { isGraphInterrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { boundText, describeResult, modelContent, type CallToolResult, type ElicitationParams, type ElicitRequestFormParams, type ModelContent } from "../../adapters/index.js";
+import { boundText, describeResult, modelContent, type CallToolResult, type ElicitationParams, type ModelContent } from "../../adapters/index.js";
 import { ensureConfiguration } from "../configuration.js";
 import type { GraphContext } from "../context.js";
-import { driveCall, LiveCall, liveCallKey, type ElicitationInterrupt } from "../elicitation.js";
+import { driveCall, elicitationInterrupt, LiveCall, liveCallKey, type ElicitationInterrupt } from "../elicitation.js";
 import type { CallRecord, GraphState, GraphUpdate } from "../state.js";
 
 /**
@@ -41,14 +41,7 @@ export function callTool(context: GraphContext) {
       );
     // A call kept from an earlier run reports to this one now.
     call.attach(config.signal, (update) => config.writer?.({ type: "progress", server: known.server, tool: known.tool, ...update }));
-    const describe = (params: ElicitationParams, error?: string): ElicitationInterrupt => ({
-      type: "elicitation",
-      server: known.server,
-      tool: known.tool,
-      message: params.message,
-      requestedSchema: (params as ElicitRequestFormParams).requestedSchema,
-      ...(error ? { error } : {}),
-    });
+    const describe = (params: ElicitationParams, error?: string): ElicitationInterrupt => elicitationInterrupt(known.server, known.tool, params, error);
     try {
       const outcome = await driveCall(call, key, context.liveCalls, describe).finally(() => call.release());
       if (!outcome.ok) throw outcome.error;
