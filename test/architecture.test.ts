@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /** Lowest first. A folder may import the folders before it in this list, never those after. */
-const LAYERS = [["lib"], ["servers"], ["adapters"], ["graph"], ["offline"], ["app"], ["test/support"], ["cli", "evals", "bench", "test/faults", "test/load", "test"]];
+const LAYERS = [["lib"], ["servers"], ["adapters"], ["graph"], ["offline"], ["app"], ["test/support"], ["cli", "evals", "bench", "scripts", "test/faults", "test/load", "test"]];
 const rank = new Map(LAYERS.flatMap((names, index) => names.map((name) => [name, index] as const)));
 
 const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "*.ts"], { cwd: ROOT, encoding: "utf8" })
