@@ -198,7 +198,7 @@ export function parseExpression(tokens: readonly Token[]): ExpressionResult {
   const clauses = parser.chain();
   const root = clauses.at(-1);
   const firstOp = (operators[0] as { op?: Operation }).op ?? "multiply";
-  // Arithmetic words with an operand short ("add 5", "what is 10 plus?") ask for it; anything else that
+  // Arithmetic words with an operand short ("add 13 to", "13 times?") ask for it; anything else that
   // does not parse is not written-out arithmetic.
   if (!root || !parser.done() || containsRef(root) || root.kind !== "bin") {
     return numbers.length < 2 ? { kind: "missing", missing: { op: firstOp, given: numbers, cues: describeCues(syms) } } : undefined;
