@@ -13,7 +13,7 @@ const stale = staleness();
 if (stale) {
   const started = performance.now();
   try {
-    build(stale.files);
+    await build();
   } catch (error) {
     console.error(`mcp-graph: ${stale.reason}, and rebuilding failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

@@ -207,7 +207,12 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     return fail((error as Error).message);
   } finally {
-    terminal?.close();
+    if (terminal) {
+      terminal.close();
+      // A line typed ahead of its prompt (the "/quit" of a paste) can leave standard input flowing
+      // after readline closed, and the process would wait on the terminal forever.
+      process.stdin.destroy();
+    }
     await graph?.close();
     await session?.close();
     await checkpointer?.close();

@@ -1,17 +1,17 @@
 // @ts-check
 /* global console, URL */
 /**
- * The build: every TypeScript file the CLI runs (lib, servers, adapters, graph, offline, app, cli;
- * no tests) transpiled file by file to `dist/`, as tsx would run it, and the JSON data they import
- * copied beside them. No type check: that is
- * `npm run typecheck`, which `npm test` runs; transpiling alone keeps `npm ci` and a rebuild under
- * a second. Plain JavaScript, so that it runs before anything is built.
+ * The build: the CLI (cli/start.ts) bundled with esbuild into `dist/`, our sources and the packages
+ * they import together, so that a start loads a dozen files instead of some 740 modules (a cold start
+ * of `npm start` takes about half the CPU it took run file by file). What a run may not need is split
+ * into chunks loaded on first use: the local servers' stack, stdio, the checkpointers, each model
+ * provider. No type check: that is `npm run typecheck`, which `npm test` runs.
+ * Plain JavaScript, so that it runs before anything is built.
  *
  *   node scripts/build.mjs            (npm run build; npm ci and npm install run it as `prepare`)
  */
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
-import { createRequire } from "node:module";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 
@@ -20,8 +20,12 @@ export const DIST = join(ROOT, "dist");
 /** Written last: a build without it is incomplete. Its time is the build's. */
 export const STAMP = join(DIST, ".built");
 const FOLDERS = ["lib", "servers", "adapters", "graph", "offline", "app", "cli"];
-/** Files outside the folders whose change changes the build. */
-const INPUTS = ["package.json", "tsconfig.json", "scripts/build.mjs"];
+/** Files outside the folders whose change changes the build (the lock: the packages are bundled too). */
+const INPUTS = ["package.json", "package-lock.json", "tsconfig.json", "scripts/build.mjs"];
+/** Loaded from node_modules at run time: a native addon, which a bundle cannot hold. */
+const EXTERNAL = ["better-sqlite3"];
+/** Where LangChain's initChatModel imports a provider's package by a name it computes. */
+const PROVIDER_IMPORT = "await import(config.package)";
 
 /** A file the built code runs or imports: TypeScript (not tests, not declarations), or JSON data it imports. */
 function isModule(name) {
@@ -44,9 +48,8 @@ function* sources() {
 
 /**
  * What keeps `dist/` from being run as it is, or undefined when it is up to date (or there are no
- * sources: an installed copy). `files` are the changed sources when only files changed; a new or
- * deleted file (its folder changed), a changed input or a missing build need a full build.
- * @returns {{ reason: string, files?: string[] } | undefined}
+ * sources: an installed copy).
+ * @returns {{ reason: string } | undefined}
  */
 export function staleness() {
   if (!statSync(join(ROOT, "lib"), { throwIfNoEntry: false })) return undefined;
@@ -54,67 +57,105 @@ export function staleness() {
   if (built === undefined) return { reason: "there is no build yet" };
   const changed = [];
   for (const path of sources()) {
-    if (statSync(path).mtimeMs <= built) continue;
-    if (!isModule(path) || INPUTS.includes(relative(ROOT, path))) return { reason: `${relative(ROOT, path)} changed since the last build` };
-    changed.push(path);
+    if ((statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0) > built) changed.push(path);
   }
   if (changed.length === 0) return undefined;
-  const named = changed.length === 1 ? relative(ROOT, changed[0]) : `${changed.length} files`;
-  return { reason: `${named} changed since the last build`, files: changed };
+  const files = changed.filter((path) => isModule(path) || INPUTS.includes(relative(ROOT, path)));
+  const named = files.length === 1 ? relative(ROOT, files[0]) : files.length > 1 ? `${files.length} files` : relative(ROOT, changed[0]);
+  return { reason: `${named} changed since the last build` };
 }
 
 /**
- * Transpiles `files` into `dist/`, or every source into a fresh `dist/` when none are given.
- * @param {string[]} [files]
- * @param {string} [dist] where to build (a test builds elsewhere than `dist/`)
- * @throws {Error} on a syntax error, naming each file and leaving the build stale.
+ * An esbuild plugin for LangChain's `initChatModel`, which imports a provider's package by a computed
+ * name that a bundler cannot follow. Left so, ChatOpenAI would load from node_modules with a second
+ * copy of @langchain/core beside the bundle's, and messages and models would cross between the two.
+ * Every provider package installed at build time is bundled instead, on the bundle's one
+ * @langchain/core; a provider installed later changes the lock, and the next start rebuilds.
+ * @returns {import("esbuild").Plugin}
  */
-export function build(files, dist = DIST) {
-  const stamp = join(dist, ".built");
-  // require, not import: an ES import of the 9 MB CommonJS file scans it for exports first (+1 s).
-  const ts = createRequire(import.meta.url)("typescript");
-  const { config } = ts.readConfigFile(join(ROOT, "tsconfig.json"), ts.sys.readFile);
-  const { options } = ts.convertCompilerOptionsFromJson(config.compilerOptions, ROOT);
-  // Every file is an ES module ("type": "module"); transpiling one file alone cannot look that up.
-  const compilerOptions = { ...options, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, noEmit: false, sourceMap: true };
+function bundledProviders() {
+  // Where npm installs a project's dependencies; a package's own exports may hide its package.json.
+  const installed = (name) => existsSync(join(ROOT, "node_modules", name, "package.json"));
+  return {
+    name: "bundled-providers",
+    setup(build) {
+      build.onLoad({ filter: /[\\/]langchain[\\/]dist[\\/]chat_models[\\/]universal\.js$/ }, (args) => {
+        const source = readFileSync(args.path, "utf8");
+        if (!source.includes(PROVIDER_IMPORT)) {
+          throw new Error(`${args.path} no longer has \`${PROVIDER_IMPORT}\`: see bundledProviders() in scripts/build.mjs`);
+        }
+        const packages = [...new Set([...source.matchAll(/package: "([^"]+)"/g)].map((match) => match[1]))].filter(installed);
+        const table = packages.map((name) => `  ${JSON.stringify(name)}: () => import(${JSON.stringify(name)}),`).join("\n");
+        return {
+          contents: `const bundledProviders = {\n${table}\n};\n${source.replace(PROVIDER_IMPORT, "await (bundledProviders[config.package] ?? (() => import(config.package)))()")}`,
+          loader: "js",
+          resolveDir: join(args.path, ".."),
+        };
+      });
+    },
+  };
+}
+
+/**
+ * Bundles the CLI into `dist` (default `dist/`), replacing what was there: `cli/start.js`, the chunks
+ * it loads in `chunks/` (both one folder below `dist`, as lib/root.ts expects), and linked source maps
+ * (`node --enable-source-maps` reports our sources' lines). Built beside it and swapped in whole, so
+ * that a CLI starting meanwhile never meets half a build.
+ * @param {string} [dist] where to build (a test builds elsewhere than `dist/`)
+ * @throws {Error} on a syntax or resolution error, naming each file and leaving the build as it was.
+ */
+export async function build(dist = DIST) {
+  // Imported here: a checkout that is up to date never loads esbuild.
+  const esbuild = await import("esbuild");
+  const next = `${dist}.${process.pid}.next`;
   // The stamp gets the time the build began: a file saved while it ran is older than what was read.
   const began = new Date();
-  rmSync(stamp, { force: true });
-  if (!files) rmSync(dist, { recursive: true, force: true });
-  const problems = [];
-  for (const path of files ?? [...sources()].filter((path) => statSync(path).isFile() && !INPUTS.includes(relative(ROOT, path)))) {
-    const rel = relative(ROOT, path);
-    if (path.endsWith(".json")) {
-      // Data the code imports (`with { type: "json" }`) is copied as it is.
-      mkdirSync(dirname(join(dist, rel)), { recursive: true });
-      copyFileSync(path, join(dist, rel));
-      continue;
-    }
-    const out = join(dist, rel.replace(/\.ts$/, ".js"));
-    const { outputText, sourceMapText, diagnostics = [] } = ts.transpileModule(readFileSync(path, "utf8"), {
-      compilerOptions,
-      fileName: path,
-      reportDiagnostics: true,
+  rmSync(next, { recursive: true, force: true });
+  try {
+    await esbuild.build({
+      absWorkingDir: ROOT,
+      entryPoints: { "cli/start": join(ROOT, "cli", "start.ts") },
+      outdir: next,
+      chunkNames: "chunks/[name]-[hash]",
+      bundle: true,
+      splitting: true,
+      format: "esm",
+      platform: "node",
+      target: "node20.19",
+      external: EXTERNAL,
+      plugins: [bundledProviders()],
+      // Bundled CommonJS packages still call require(), which an ES module lacks.
+      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+      sourcemap: "linked",
+      sourcesContent: false,
+      logLevel: "silent",
     });
-    for (const diagnostic of diagnostics) problems.push(`${rel}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n")}`);
-    mkdirSync(dirname(out), { recursive: true });
-    const map = JSON.parse(sourceMapText ?? "{}");
-    map.sources = [relative(dirname(out), path)];
-    writeFileSync(out, outputText);
-    writeFileSync(`${out}.map`, JSON.stringify(map));
+  } catch (error) {
+    rmSync(next, { recursive: true, force: true });
+    const errors = /** @type {{ errors?: { text: string, location?: { file: string, line: number } }[] }} */ (error).errors;
+    if (!errors) throw error;
+    throw new Error(`build failed:\n${errors.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text)).join("\n")}`, { cause: error });
   }
-  if (problems.length > 0) throw new Error(`build failed:\n${problems.join("\n")}`);
-  // The built files import ../package.json as the sources do (servers/shared/version.ts); the nearest
-  // package.json also keeps dist/ an ES module scope.
+  // The nearest package.json keeps dist/ an ES module scope.
   const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-  writeFileSync(join(dist, "package.json"), `${JSON.stringify({ private: true, type: "module", version }, null, 2)}\n`);
+  mkdirSync(next, { recursive: true });
+  writeFileSync(join(next, "package.json"), `${JSON.stringify({ private: true, type: "module", version }, null, 2)}\n`);
+  const stamp = join(next, ".built");
   writeFileSync(stamp, "");
   utimesSync(stamp, began, began);
+  rmSync(dist, { recursive: true, force: true });
+  try {
+    renameSync(next, dist);
+  } catch (error) {
+    // Another build of the same sources swapped its own in first: theirs serves as well as ours.
+    rmSync(next, { recursive: true, force: true });
+    if (!statSync(join(dist, ".built"), { throwIfNoEntry: false })) throw error;
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   try {
-    build();
+    await build();
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     process.exitCode = 1;

@@ -31,14 +31,14 @@ export interface CliOptions {
 const shellQuote = (word: string) => `'${word.replace(/'/g, "'\\''")}'`;
 
 /**
- * Runs `npm start`'s script as a user would: our servers on free ports unless the test's env says
+ * Runs `npm start`'s script as a user would (the built CLI, which test/global-setup.ts keeps up to date): our servers on free ports unless the test's env says
  * otherwise, the offline model unless it names another. The process is killed by its PID when it
  * outlives `timeoutMs`.
  */
 export function runStart(args: string[], options: CliOptions = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const command = [process.execPath, "--import", "tsx", "cli/start.ts", ...args];
+    const command = [process.execPath, "dist/cli/start.js", ...args];
     const [file, argv] = options.terminal ? ["script", ["-qefc", command.map(shellQuote).join(" "), "/dev/null"]] : [command[0]!, command.slice(1)];
     const child = spawn(file, argv, {
       cwd: ROOT,

@@ -1,0 +1,15 @@
+/**
+ * Before any test: `dist/` built from the sources as they are, when it is not already (`npm ci` built
+ * it; an edit since has not). The tests of `npm start` run the built CLI, what users run, and none of
+ * them may rebuild it while another is starting it.
+ */
+// @ts-expect-error: plain JavaScript, checked by its own // @ts-check
+import { build, staleness } from "../scripts/build.mjs";
+
+export default async function setup(): Promise<void> {
+  const stale = (staleness as () => { reason: string } | undefined)();
+  if (!stale) return;
+  const started = performance.now();
+  await (build as () => Promise<void>)();
+  console.error(`test setup: ${stale.reason}; rebuilt dist/ in ${Math.round(performance.now() - started)} ms`);
+}
