@@ -86,6 +86,16 @@ export const FOLLOW_UP_WORDS: Record<string, FollowUpWords> = {
     anaphora: ["o resultado", "isso", "isto", "esse número", "ele mesmo"],
     rewrites: { dobre: "double", dobra: "double", adicione: "add", multiplique: "multiply", agora: "now" },
   },
+  ru: {
+    leads: ["а что насчёт", "а что насчет", "а как насчёт", "а как насчет", "что насчёт", "что насчет", "как насчёт", "как насчет", "а если", "а теперь", "а", "и", "но", "теперь", "тоже"],
+    intros: ["город", "я имел в виду", "другое число", "в", "во", "для"],
+    courtesy: ["пожалуйста", "спасибо", "отлично"],
+    times: ["сегодня", "завтра", "сейчас"],
+    dismissals: ["неважно", "забудь", "отмена"],
+    indefinites: ["что-нибудь", "какое-нибудь число", "два числа"],
+    anaphora: ["результат", "это", "этому", "этого"],
+    rewrites: { удвой: "double", утрой: "triple", умножь: "multiply", прибавь: "add", добавь: "add", "к этому": "", "умножить на": "times", а: "", теперь: "now" },
+  },
   zh: {
     leads: ["那么", "那", "还有"],
     intros: ["在"],

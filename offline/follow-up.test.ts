@@ -79,6 +79,7 @@ describe("a reply to the question the graph asked", () => {
     ["I'd like it for Denver", "Denver"],
     ["Lyon, s'il vous plaît", "Lyon"],
     ["En Valencia, por favor.", "Valencia"],
+    ["В Казани, пожалуйста.", "Казань"],
   ])("the weather question, then %s → the weather in %s", async (reply, city) => {
     const [asked, answered] = await converse("What's the weather like?", reply);
     expect(asked!.calls).toEqual([]);
@@ -124,6 +125,7 @@ describe("the same question for a new place", () => {
     ["Que tempo faz em Lisboa?", "E no Porto?", "Porto"],
     ["北京的天气怎么样？", "那上海呢？", "上海"],
     ["서울 날씨 어때?", "부산은?", "부산"],
+    ["Какая погода в Москве?", "А что насчёт Казани?", "Казань"],
   ])("%s → %s", async (first, followUp, city) => {
     const outcomes = await converse(first, followUp);
     expect(outcomes[1]!.calls).toEqual([weather(city)]);
@@ -154,6 +156,8 @@ describe("arithmetic on the previous result", () => {
     ["¿Cuánto es 8 por 7?", "Súmale 4", add(56, 4)],
     ["Combien font 12 fois 3 ?", "Multiplie-le par 2", multiply(36, 2)],
     ["Quanto fa 9 per 5?", "Raddoppialo", multiply(2, 45)],
+    ["Сколько будет 6 плюс 7?", "Прибавь к этому 8", add(13, 8)],
+    ["Сколько будет 6 плюс 7?", "А умножить на 2?", multiply(13, 2)],
   ])("%s → %s", async (first, followUp, call) => {
     const outcomes = await converse(first, followUp);
     expect(outcomes[1]!.calls).toEqual([call]);
