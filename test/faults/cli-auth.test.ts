@@ -29,6 +29,12 @@ describe("npm start and MCP_AUTH_TOKEN", { timeout: PROCESS_TIMEOUT_MS }, () => 
     expect(run.stdout).toMatch(/\[answer\] .*120/);
   });
 
+  it("with nothing answering at the configured ports, it says it started its own", async () => {
+    const run = await runStart(["add 1 and 2"], { env: { MCP_GRAPH_DB: ":memory:" } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^\[servers\] math at http:\/\/127\.0\.0\.1:\d+\/mcp \(started here\); weather at http:\/\/127\.0\.0\.1:\d+\/mcp \(started here\)$/m);
+  });
+
   it("a wrong or missing token is an error naming the server, and nothing is started in its place", async () => {
     for (const token of ["another-token-of-32-characters-x", ""]) {
       const run = await runStart(["add 1 and 2"], { env: { ...env, MCP_AUTH_TOKEN: token } });

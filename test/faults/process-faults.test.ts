@@ -117,6 +117,32 @@ describe("servers down at start, killed and restarted under a live host process"
     survived++;
   });
 
+  it("a question asked while the host waits out a reconnect backoff, just after math restarted, is answered by math", async () => {
+    let math = await spawnServer("math");
+    servers.push(math);
+    // A backoff far longer than the test: only the turn hurrying the next attempt can explain an answer.
+    const host = startHost({ servers: { math: { url: `${math.url}/mcp` } }, client: { reconnect: { initialDelayMs: 60_000, maxDelayMs: 60_000 } } });
+    hosts.push(host);
+    expect(String((await host.send({ op: "ask", question: "What is 6 times 7?" })).answer)).toContain("42");
+
+    await math.stop("SIGKILL");
+    await host.send({ op: "call", server: "math", tool: "add", args: { a: 1, b: 2 }, timeoutMs: 1_500 });
+    await expect
+      .poll(async () => ((await host.send({ op: "status" })).status as Record<string, { state: string }>).math?.state, { timeout: 10_000, interval: 100 })
+      .toBe("reconnecting");
+    math = await spawnServer("math", { port: math.port });
+    servers.push(math);
+
+    const asked = await host.send({ op: "ask", question: "What is 12 times 12?" });
+    expectClean(asked);
+    expect(String(asked.answer)).toContain("144");
+    recordFigure("faults.process.ask-during-backoff-ms", Math.round(asked.elapsedMs as number));
+    // The turn waits about a second for the reconnect, not the backoff.
+    expect(asked.elapsedMs as number).toBeLessThan(5_000);
+    await closeHost(host);
+    survived++;
+  });
+
   it("both servers killed: questions get a clear answer naming them; both restarted: everything works again", async () => {
     let math = await spawnServer("math");
     let weather = await spawnServer("weather");
