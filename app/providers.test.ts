@@ -194,6 +194,26 @@ describe.each(PROVIDERS)("$name", (provider) => {
   });
 });
 
+describe("a run that names its model in configurable.model", () => {
+  it("gets that provider's model, though the graph's own default is the offline one", async () => {
+    const stub = await startOllamaStub([CALL, ANSWER]);
+    stubs.push(stub);
+    // As Studio's graph is built: the default model, the run's configuration choosing another.
+    const graph = createAppGraph(readSettings({ OLLAMA_BASE_URL: stub.url }), { client, checkpointer: new MemorySaver() });
+    const state = await graph.invoke({ question: QUESTION }, { configurable: { thread_id: "configured", model: "ollama:llama3.1:8b" } });
+    expect(state.calls.map(({ tool, result }) => [tool, result])).toEqual([["multiply", "120"]]);
+    expect(state.answer).toBe("5 days have 120 hours.");
+    expect(stub.requests.map((request) => request.model)).toEqual(["llama3.1:8b", "llama3.1:8b"]);
+  });
+
+  it("whose package is missing fails the run with the one line naming it", async () => {
+    const graph = createAppGraph(readSettings({}), { client, checkpointer: new MemorySaver() });
+    await expect(graph.invoke({ question: QUESTION }, { configurable: { thread_id: "missing", model: "groq:llama3" } })).rejects.toThrow(
+      'model "groq:llama3" needs the @langchain/groq package: npm install @langchain/groq',
+    );
+  });
+});
+
 describe("the answer call failing", () => {
   it("keeps the route's own answer, says so, and records the model failure", async () => {
     const anthropic = PROVIDERS[1]!;
