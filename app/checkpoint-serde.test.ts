@@ -27,6 +27,19 @@ describe("ThreadSerializer", () => {
     expect(actual).toEqual(expected);
   });
 
+  it("writes a checkpoint byte for byte as LangGraph's own serializer does", async () => {
+    const messages = [
+      new HumanMessage({ content: [{ type: "text", text: "weather in São Paulo — now?" }], id: "h1", name: "ada" }),
+      new AIMessage({ content: "", id: "a1", tool_calls: [{ id: "c1", name: "weather__get_weather", args: { city: "São Paulo" }, type: "tool_call" }] }),
+      new ToolMessage({ content: "22 °C", tool_call_id: "c1", artifact: { content: [{ type: "text", text: "22 °C" }], structuredContent: { lc: 1, n: [1, 2] } }, id: "t1" }),
+      new AIMessage({ content: "It is 22 °C.", id: "a2", additional_kwargs: { when: new Date(0).toISOString() }, usage_metadata: { input_tokens: 1, output_tokens: 2, total_tokens: 3 } }),
+    ];
+    const checkpoint = { v: 4, id: "x", channel_values: { messages, calls: [{ args: { a: 1 }, result: "2" }], missing: undefined, seen: new Set(["a"]) }, channel_versions: { messages: 3 } };
+    const [, expected] = await general.dumpsTyped(checkpoint);
+    const [, actual] = await thread.dumpsTyped(checkpoint);
+    expect(new TextDecoder().decode(actual)).toBe(new TextDecoder().decode(expected));
+  });
+
   it("hands anything else to the general reviver, unchanged", async () => {
     const value = { seen: new Set(["a", "b"]), when: new Map([["k", 1]]), messages: [new HumanMessage("hi")] };
     const [expected, actual] = await both(value);

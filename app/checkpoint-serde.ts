@@ -1,12 +1,12 @@
 import {
   AIMessage,
   AIMessageChunk,
+  BaseMessage,
   ChatMessage,
   HumanMessage,
   RemoveMessage,
   SystemMessage,
   ToolMessage,
-  type BaseMessage,
 } from "@langchain/core/messages";
 import { JsonPlusSerializer } from "@langchain/langgraph-checkpoint";
 
@@ -82,7 +82,7 @@ const MAX_STORED_STRING = 64 * 1024;
 function withSlimArtifacts(value: unknown): unknown {
   if (ToolMessage.isInstance(value)) {
     const artifact = slim(value.artifact);
-    if (artifact === value.artifact) return value;
+    if (artifact === value.artifact) return value.toJSON();
     return new ToolMessage({
       content: value.content,
       tool_call_id: value.tool_call_id,
@@ -92,8 +92,12 @@ function withSlimArtifacts(value: unknown): unknown {
       ...(value.status ? { status: value.status } : {}),
       additional_kwargs: value.additional_kwargs,
       response_metadata: value.response_metadata,
-    });
+    }).toJSON();
   }
+  // What JSON.stringify would ask the message for, asked now: LangGraph's serializer first walks the
+  // whole value looking for cycles, and a message object carries its fields twice (as fields and as
+  // lc_kwargs), so walking the serialized form instead takes most of a dump's time away.
+  if (BaseMessage.isInstance(value)) return value.toJSON();
   return mapChildren(value, withSlimArtifacts);
 }
 
