@@ -86,6 +86,17 @@ export const FOLLOW_UP_WORDS: Record<string, FollowUpWords> = {
     anaphora: ["o resultado", "isso", "isto", "esse número", "ele mesmo"],
     rewrites: { dobre: "double", dobra: "double", adicione: "add", multiplique: "multiply", agora: "now" },
   },
+  pl: {
+    leads: ["a co z", "co z", "a jak jest", "jak jest", "a jak", "a może", "a teraz", "to samo dla", "a", "ale", "teraz", "też"],
+    intros: ["miasto to", "chodzi mi o", "w", "we", "dla"],
+    courtesy: ["proszę", "dziękuję", "dzięki", "super", "świetnie"],
+    times: ["dzisiaj", "dziś", "jutro", "teraz"],
+    dismissals: ["nieważne", "zapomnij", "anuluj"],
+    // Polish arithmetic is not routed, and "to" (that) is an English word: no anaphora to read.
+    indefinites: [],
+    anaphora: [],
+    rewrites: {},
+  },
   ru: {
     leads: ["а что насчёт", "а что насчет", "а как насчёт", "а как насчет", "что насчёт", "что насчет", "как насчёт", "как насчет", "а если", "а теперь", "а", "и", "но", "теперь", "тоже"],
     intros: ["город", "я имел в виду", "другое число", "в", "во", "для"],

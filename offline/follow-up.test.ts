@@ -88,6 +88,14 @@ describe("a reply to the question the graph asked", () => {
     expect(answered!.answer).toContain(city);
   });
 
+  it.each([
+    ["Jaka jest pogoda?", "W Krakowie, proszę.", "Kraków"],
+  ])("the weather question %s, then %s → the weather in %s", async (question, reply, city) => {
+    const [asked, answered] = await converse(question, reply);
+    expect(asked!.calls).toEqual([]);
+    expect(answered!.calls).toEqual([weather(city)]);
+  });
+
   it("fills the operand an arithmetic question was missing", async () => {
     const outcomes = await converse("add 5", "7", "Can you multiply something by 3 for me?", "the other number is 12");
     expect(callsOf(outcomes)).toEqual([[], [add(5, 7)], [], [multiply(3, 12)]]);
@@ -126,6 +134,8 @@ describe("the same question for a new place", () => {
     ["北京的天气怎么样？", "那上海呢？", "上海"],
     ["서울 날씨 어때?", "부산은?", "부산"],
     ["Какая погода в Москве?", "А что насчёт Казани?", "Казань"],
+    ["Jaka jest pogoda w Warszawie?", "A w Krakowie?", "Kraków"],
+    ["Jaka jest pogoda w Sopocie?", "A we Wrocławiu?", "Wrocław"],
   ])("%s → %s", async (first, followUp, city) => {
     const outcomes = await converse(first, followUp);
     expect(outcomes[1]!.calls).toEqual([weather(city)]);

@@ -220,7 +220,8 @@ export function extractPlaces(original: string, tokens: readonly Token[], option
     if (PLACE_WORDS.articles.has(tokens[lead]?.lower ?? "") && PLACE_WORDS.prepositions.has(tokens[lead - 1]?.lower ?? "")) lead--;
     const before = tokens[lead];
     const separator = before && (before.text === "," || before.lower === "and" || before.lower === "or") ? before : undefined;
-    const known = KNOWN.has(text.toLowerCase());
+    // An inflected form the vocabulary lists ("Wrocławiu") is as well known as the name itself.
+    const known = KNOWN.has(text.toLowerCase()) || PLACE_WORDS.inflections.has(text.toLowerCase());
     const introduced = PLACE_WORDS.introducers.some((phrase) => hasPhrase(` ${tokens.slice(Math.max(0, lead - 2), lead + 1).map((t) => t.lower).join(" ")} `, phrase));
     let place = false;
     if (before && (PLACE_WORDS.prepositions.has(before.lower) || introduced)) place = true;
