@@ -168,6 +168,12 @@ describe("arithmetic on the previous result", () => {
     ["Quanto fa 9 per 5?", "Raddoppialo", multiply(2, 45)],
     ["Сколько будет 6 плюс 7?", "Прибавь к этому 8", add(13, 8)],
     ["Сколько будет 6 плюс 7?", "А умножить на 2?", multiply(13, 2)],
+    ["What is 6 times 7?", "double", multiply(2, 42)],
+    ["¿Cuánto es 8 por 7?", "Duplica", multiply(2, 56)],
+    ["¿Cuánto es 8 por 7?", "Multiplica por 3", multiply(56, 3)],
+    ["Quanto fa 9 per 5?", "Raddoppia", multiply(2, 45)],
+    ["Quanto fa 9 per 5?", "Moltiplica per 3", multiply(45, 3)],
+    ["Сколько будет 6 плюс 7?", "Удвой", multiply(2, 13)],
   ])("%s → %s", async (first, followUp, call) => {
     const outcomes = await converse(first, followUp);
     expect(outcomes[1]!.calls).toEqual([call]);
