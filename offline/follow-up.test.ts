@@ -90,6 +90,7 @@ describe("a reply to the question the graph asked", () => {
 
   it.each([
     ["Jaka jest pogoda?", "W Krakowie, proszę.", "Kraków"],
+    ["Como está o tempo?", "No Porto, por favor.", "Porto"],
   ])("the weather question %s, then %s → the weather in %s", async (question, reply, city) => {
     const [asked, answered] = await converse(question, reply);
     expect(asked!.calls).toEqual([]);
@@ -111,6 +112,8 @@ describe("a reply to the question the graph asked", () => {
   it("routes a complete question behind an opener as that question", async () => {
     const outcomes = await converse("What's 8 times 12?", "And 8 times 13?", "How's the weather?", "Never mind, what's 5 times 6?");
     expect(callsOf(outcomes)).toEqual([[multiply(8, 12)], [multiply(8, 13)], [], [multiply(5, 6)]]);
+    const glued = await converse("3加4等于多少？", "那5加6呢？");
+    expect(callsOf(glued)).toEqual([[add(3, 4)], [add(5, 6)]]);
   });
 
   it("does not take a withdrawal for a place", async () => {
@@ -174,6 +177,13 @@ describe("arithmetic on the previous result", () => {
     ["Quanto fa 9 per 5?", "Raddoppia", multiply(2, 45)],
     ["Quanto fa 9 per 5?", "Moltiplica per 3", multiply(45, 3)],
     ["Сколько будет 6 плюс 7?", "Удвой", multiply(2, 13)],
+    ["Quanto é 6 vezes 7?", "Some 8 a isso", add(8, 42)],
+    ["Quanto é 6 vezes 7?", "Multiplique por 3", multiply(42, 3)],
+    ["Quanto é 6 vezes 7?", "Dobre", multiply(2, 42)],
+    ["6乘7等于多少？", "翻倍", multiply(2, 42)],
+    ["6乘7等于多少？", "再翻倍", multiply(2, 42)],
+    ["6乘7等于多少？", "那乘2呢？", multiply(42, 2)],
+    ["6乘7等于多少？", "把它乘以3", multiply(42, 3)],
   ])("%s → %s", async (first, followUp, call) => {
     const outcomes = await converse(first, followUp);
     expect(outcomes[1]!.calls).toEqual([call]);
@@ -182,6 +192,12 @@ describe("arithmetic on the previous result", () => {
   it("keeps the latest result across a turn that made no call", async () => {
     const outcomes = await converse("What's 5 times 5?", "Now divide it by 5", "OK, add 5 to it then");
     expect(callsOf(outcomes)).toEqual([[multiply(5, 5)], [], [add(5, 25)]]);
+  });
+
+  it("reads a word another language has too as this one's only beside a word of its own", async () => {
+    // Portuguese "some" is "add"; English "some" is not, so "Some 8" alone says nothing about the result.
+    const outcomes = await converse("Quanto é 6 vezes 7?", "Some 8", "Agora some 8");
+    expect(callsOf(outcomes)).toEqual([[multiply(6, 7)], [], [add(42, 8)]]);
   });
 
   it("needs a numeric result to work on", async () => {
