@@ -214,6 +214,8 @@ describe("the same question with a new number", () => {
     expect(outcomes[1]!.answer).toContain("168");
     const minutes = await converse("How many minutes are in 6 hours?", "And in 9 hours?");
     expect(minutes[1]!.calls).toEqual([multiply(9, 60)]);
+    const italian = await converse("Quante ore ci sono in 5 giorni?", "E in 7 giorni?");
+    expect(callsOf(italian)).toEqual([[multiply(5, 24)], [multiply(7, 24)]]);
   });
 });
 
