@@ -106,6 +106,8 @@ describe("extractPlaces", () => {
     expect(places("What's the weather in Paris and in Berlin?")).toEqual(["Paris", "Berlin"]);
     expect(places("weather update for Chcicago")).toEqual(["Chicago"]);
     expect(places("forecast for San Pablo, CA")).toEqual(["San Pablo"]);
+    // Genoa in Italian, one letter from Geneva: a city of its own, not a slip.
+    expect(places("Che tempo fa a Genova?")).toEqual(["Genova"]);
   });
 
   it("reads places in lower case and in Chinese", () => {

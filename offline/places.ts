@@ -50,7 +50,7 @@ const CITIES = `Amsterdam, Anchorage, Athens, Atlanta, Auckland, Austin, Baghdad
 Beijing, Beirut, Belgrade, Berkeley, Berlin, Bogota, Boston, Brisbane, Brussels, Bucharest, Budapest,
 Buenos Aires, Cairo, Calgary, Cape Town, Caracas, Casablanca, Charlotte, Chennai, Chicago, Cleveland,
 Columbus, Copenhagen, Dallas, Delhi, Denver, Detroit, Dhaka, Dubai, Dublin, Edinburgh, Frankfurt, Fremont,
-Geneva, Glasgow, Hamburg, Hanoi, Havana, Helsinki, Ho Chi Minh City, Hong Kong, Honolulu, Houston, Hyderabad,
+Geneva, Genova, Glasgow, Hamburg, Hanoi, Havana, Helsinki, Ho Chi Minh City, Hong Kong, Honolulu, Houston, Hyderabad,
 Indianapolis, Istanbul, Jacksonville, Jakarta, Jerusalem, Johannesburg, Karachi, Kathmandu, Kiev, Kolkata,
 Kuala Lumpur, Kyiv, Lagos, Lahore, Las Vegas, Lima, Lisbon, London, Los Angeles, Lyon, Madrid, Manila,
 Marseille, Melbourne, Memphis, Mexico City, Miami, Milan, Milwaukee, Minneapolis, Montreal, Moscow, Mumbai,
