@@ -4,6 +4,7 @@ import { NEEDS_DIVISION, readConversion } from "./conversion.js";
 import { planExpression, type ArithmeticPlan, type MissingOperand } from "./plan.js";
 import { needsMore, needsOperation, OPERATION_WORDS } from "./reply.js";
 import type { Placed, Refusal, Task } from "./tasks.js";
+import type { Token } from "./text.js";
 import { beyondAddAndMultiply } from "./beyond.js";
 import { solveWordProblem } from "./word-problem.js";
 
@@ -36,9 +37,19 @@ export function wordProblemTask(analysis: Analysis, catalog: Catalog): Task | Re
   if (!looksLikeWordProblem(analysis)) return undefined;
   const beyond = beyondAddAndMultiply(analysis.tokens);
   if (beyond) return beyond.op ? needsOperation(catalog, beyond.op) : needsMore(catalog, beyond.cue);
+  if (analysis.tokens.some(untranslated)) return undefined;
   const solved = solveWordProblem(analysis.tokens);
   if (!solved) return undefined;
   return "needs" in solved ? needsOperation(catalog, solved.needs) : arithmeticTask(solved, catalog);
+}
+
+/**
+ * A word of a script other than Latin that translation left as it was. The word-problem reader reads
+ * English and would take it for the noun counted ("13 будетs") and miss what the story does with the
+ * numbers ("съела" takes away), so a story with one is not read: a wrong sum is worse than none.
+ */
+function untranslated(token: Token): boolean {
+  return token.kind === "word" && /(?!\p{Script=Latin})\p{L}/u.test(token.text);
 }
 
 /** A later step may need a tool that is missing; the first steps are still worth doing. */

@@ -73,7 +73,8 @@ class Parser {
       } else {
         const arg = this.expression(previous);
         if (arg) args.push(arg);
-        else if (args.length === 0 && previous && sym?.t === "by") args.push(previous);
+        // "multiply by 3", and "multiply times 3" (a local "by" read as the operator) continue from the result.
+        else if (args.length === 0 && previous && (sym?.t === "by" || (sym?.t === "op" && sym.op === op))) args.push(previous);
         else break;
       }
       const next = this.peek();

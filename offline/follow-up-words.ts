@@ -20,6 +20,12 @@ export interface FollowUpWords {
   anaphora: string[];
   /** Words (a verb with its pronoun glued on, a local operator) and their English reading. */
   rewrites: Record<string, string>;
+  /**
+   * Rewrites of words another language has too (Portuguese "some" is "add", English "some" is not):
+   * read so only in a message that has another word of this language's own, one no other table lists
+   * and no English stopword is ("Some 8 a isso", not "Some 8").
+   */
+  guarded?: Record<string, string>;
   /** Affixes glued to a value in scripts without spaces: "那上海呢" → 上海, "부산은" → 부산. */
   prefixes?: string[];
   suffixes?: string[];
@@ -84,7 +90,19 @@ export const FOLLOW_UP_WORDS: Record<string, FollowUpWords> = {
     dismissals: ["esquece", "deixa pra lá", "cancela"],
     indefinites: ["algo", "um número", "dois números"],
     anaphora: ["o resultado", "isso", "isto", "esse número", "ele mesmo"],
-    rewrites: { dobre: "double", dobra: "double", adicione: "add", multiplique: "multiply", agora: "now" },
+    rewrites: { dobre: "double", dobra: "double", adicione: "add", multiplique: "multiply", "a isso": "to it", "a isto": "to it", "ao resultado": "to it", agora: "now" },
+    guarded: { some: "add" },
+  },
+  pl: {
+    leads: ["a co z", "co z", "a jak jest", "jak jest", "a jak", "a może", "a teraz", "to samo dla", "a", "ale", "teraz", "też"],
+    intros: ["miasto to", "chodzi mi o", "w", "we", "dla"],
+    courtesy: ["proszę", "dziękuję", "dzięki", "super", "świetnie"],
+    times: ["dzisiaj", "dziś", "jutro", "teraz"],
+    dismissals: ["nieważne", "zapomnij", "anuluj"],
+    // Polish arithmetic is not routed, and "to" (that) is an English word: no anaphora to read.
+    indefinites: [],
+    anaphora: [],
+    rewrites: {},
   },
   ru: {
     leads: ["а что насчёт", "а что насчет", "а как насчёт", "а как насчет", "что насчёт", "что насчет", "как насчёт", "как насчет", "а если", "а теперь", "а", "и", "но", "теперь", "тоже"],
@@ -103,8 +121,8 @@ export const FOLLOW_UP_WORDS: Record<string, FollowUpWords> = {
     times: ["今天", "明天", "现在"],
     dismissals: ["算了"],
     indefinites: [],
-    anaphora: ["结果"],
-    rewrites: {},
+    anaphora: ["结果", "它"],
+    rewrites: { 翻倍: "double it", 加倍: "double it", 翻一番: "double it", 那么: "", 那: "", 把: "" },
     prefixes: ["那么", "那", "还有"],
     suffixes: ["呢", "的呢", "怎么样"],
   },

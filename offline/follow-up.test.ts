@@ -88,6 +88,15 @@ describe("a reply to the question the graph asked", () => {
     expect(answered!.answer).toContain(city);
   });
 
+  it.each([
+    ["Jaka jest pogoda?", "W Krakowie, proszę.", "Kraków"],
+    ["Como está o tempo?", "No Porto, por favor.", "Porto"],
+  ])("the weather question %s, then %s → the weather in %s", async (question, reply, city) => {
+    const [asked, answered] = await converse(question, reply);
+    expect(asked!.calls).toEqual([]);
+    expect(answered!.calls).toEqual([weather(city)]);
+  });
+
   it("fills the operand an arithmetic question was missing", async () => {
     const outcomes = await converse("add 5", "7", "Can you multiply something by 3 for me?", "the other number is 12");
     expect(callsOf(outcomes)).toEqual([[], [add(5, 7)], [], [multiply(3, 12)]]);
@@ -103,6 +112,8 @@ describe("a reply to the question the graph asked", () => {
   it("routes a complete question behind an opener as that question", async () => {
     const outcomes = await converse("What's 8 times 12?", "And 8 times 13?", "How's the weather?", "Never mind, what's 5 times 6?");
     expect(callsOf(outcomes)).toEqual([[multiply(8, 12)], [multiply(8, 13)], [], [multiply(5, 6)]]);
+    const glued = await converse("3加4等于多少？", "那5加6呢？");
+    expect(callsOf(glued)).toEqual([[add(3, 4)], [add(5, 6)]]);
   });
 
   it("does not take a withdrawal for a place", async () => {
@@ -126,6 +137,8 @@ describe("the same question for a new place", () => {
     ["北京的天气怎么样？", "那上海呢？", "上海"],
     ["서울 날씨 어때?", "부산은?", "부산"],
     ["Какая погода в Москве?", "А что насчёт Казани?", "Казань"],
+    ["Jaka jest pogoda w Warszawie?", "A w Krakowie?", "Kraków"],
+    ["Jaka jest pogoda w Sopocie?", "A we Wrocławiu?", "Wrocław"],
   ])("%s → %s", async (first, followUp, city) => {
     const outcomes = await converse(first, followUp);
     expect(outcomes[1]!.calls).toEqual([weather(city)]);
@@ -158,6 +171,19 @@ describe("arithmetic on the previous result", () => {
     ["Quanto fa 9 per 5?", "Raddoppialo", multiply(2, 45)],
     ["Сколько будет 6 плюс 7?", "Прибавь к этому 8", add(13, 8)],
     ["Сколько будет 6 плюс 7?", "А умножить на 2?", multiply(13, 2)],
+    ["What is 6 times 7?", "double", multiply(2, 42)],
+    ["¿Cuánto es 8 por 7?", "Duplica", multiply(2, 56)],
+    ["¿Cuánto es 8 por 7?", "Multiplica por 3", multiply(56, 3)],
+    ["Quanto fa 9 per 5?", "Raddoppia", multiply(2, 45)],
+    ["Quanto fa 9 per 5?", "Moltiplica per 3", multiply(45, 3)],
+    ["Сколько будет 6 плюс 7?", "Удвой", multiply(2, 13)],
+    ["Quanto é 6 vezes 7?", "Some 8 a isso", add(8, 42)],
+    ["Quanto é 6 vezes 7?", "Multiplique por 3", multiply(42, 3)],
+    ["Quanto é 6 vezes 7?", "Dobre", multiply(2, 42)],
+    ["6乘7等于多少？", "翻倍", multiply(2, 42)],
+    ["6乘7等于多少？", "再翻倍", multiply(2, 42)],
+    ["6乘7等于多少？", "那乘2呢？", multiply(42, 2)],
+    ["6乘7等于多少？", "把它乘以3", multiply(42, 3)],
   ])("%s → %s", async (first, followUp, call) => {
     const outcomes = await converse(first, followUp);
     expect(outcomes[1]!.calls).toEqual([call]);
@@ -166,6 +192,12 @@ describe("arithmetic on the previous result", () => {
   it("keeps the latest result across a turn that made no call", async () => {
     const outcomes = await converse("What's 5 times 5?", "Now divide it by 5", "OK, add 5 to it then");
     expect(callsOf(outcomes)).toEqual([[multiply(5, 5)], [], [add(5, 25)]]);
+  });
+
+  it("reads a word another language has too as this one's only beside a word of its own", async () => {
+    // Portuguese "some" is "add"; English "some" is not, so "Some 8" alone says nothing about the result.
+    const outcomes = await converse("Quanto é 6 vezes 7?", "Some 8", "Agora some 8");
+    expect(callsOf(outcomes)).toEqual([[multiply(6, 7)], [], [add(42, 8)]]);
   });
 
   it("needs a numeric result to work on", async () => {
@@ -182,6 +214,8 @@ describe("the same question with a new number", () => {
     expect(outcomes[1]!.answer).toContain("168");
     const minutes = await converse("How many minutes are in 6 hours?", "And in 9 hours?");
     expect(minutes[1]!.calls).toEqual([multiply(9, 60)]);
+    const italian = await converse("Quante ore ci sono in 5 giorni?", "E in 7 giorni?");
+    expect(callsOf(italian)).toEqual([[multiply(5, 24)], [multiply(7, 24)]]);
   });
 });
 

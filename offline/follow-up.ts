@@ -1,6 +1,6 @@
 import type { Catalog } from "./catalog.js";
 import type { Turn } from "./conversation.js";
-import { FOLLOW_UP_WORDS } from "./follow-up-words.js";
+import { FOLLOW_UP_WORDS, type FollowUpWords } from "./follow-up-words.js";
 import { findNumbers, type NumberMention } from "./numbers.js";
 import { extractPlaces } from "./places.js";
 import { OPERATION_SYMBOL } from "./plan.js";
@@ -46,6 +46,7 @@ interface Value {
 }
 
 const ALL = Object.values(FOLLOW_UP_WORDS);
+const NO_SPACE_SCRIPT = /^[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+$/u;
 const byLength = (phrases: string[]) => [...new Set(phrases)].sort((a, b) => b.length - a.length);
 /** Openers of a message that carry no content, withdrawals included ("never mind, …"). */
 const OPENERS = byLength(ALL.flatMap((w) => [...w.leads, ...w.dismissals]));
@@ -57,19 +58,34 @@ const PREFIXES = byLength(ALL.flatMap((w) => w.prefixes ?? []));
 const SUFFIXES = byLength(ALL.flatMap((w) => w.suffixes ?? []));
 const INDEFINITES = wordPattern(ALL.flatMap((w) => w.indefinites));
 const REWRITES = new Map<string, string>(ALL.flatMap((w) => [...w.anaphora.map((a) => [a, "it"] as const), ...Object.entries(w.rewrites)]));
-const REWRITE_PATTERN = wordPattern([...REWRITES.keys()], "g");
+/** Each language's guarded rewrites, and the words of its own that make a message that language's. */
+const GUARDED = Object.values(FOLLOW_UP_WORDS).flatMap((words) => {
+  const rewrites = new Map(Object.entries(words.guarded ?? {}));
+  if (rewrites.size === 0) return [];
+  const others = new Set(ALL.filter((w) => w !== words).flatMap(phrasesOf));
+  const own = phrasesOf(words).filter((p) => !others.has(p) && !STOPWORDS.has(p));
+  return [{ rewrites, own: wordPattern(own) }];
+});
+const REWRITE_PATTERN = wordPattern([...REWRITES.keys(), ...GUARDED.flatMap((g) => [...g.rewrites.keys()])], "g");
 const LIST_WORDS = new Set(["and", "or", "y", "o", "und", "oder", "et", "ou", "e", "&"]);
 const NAME_CONNECTORS = new Set(["de", "del", "da", "do", "dos", "das", "la", "le", "les", "el", "of", "upon", "sur", "am", "an", "der", "di", "du"]);
 const EDGE_MARKS = /^[\s¿¡"'(,.;:!?-]+|[\s"'),.;:!?-]+$/gu;
-const NO_SPACE_SCRIPT = /^[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+$/u;
 const MAX_PLACE_WORDS = 6;
 /** Turns read back at most, when no complete question starts the chain sooner. */
 const MAX_CHAIN = 20;
 
+function phrasesOf(w: FollowUpWords): string[] {
+  return [...w.leads, ...w.intros, ...w.courtesy, ...w.times, ...w.dismissals, ...w.indefinites, ...w.anaphora, ...Object.keys(w.rewrites)];
+}
+
 /** Any of the phrases as whole words, in lower case. */
 function wordPattern(phrases: string[], flags = ""): RegExp {
-  const alternatives = byLength(phrases).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  return new RegExp(`(?<![\\p{L}\\p{N}'-])(?:${alternatives.join("|")})(?![\\p{L}\\p{N}'-])`, `u${flags}`);
+  const escape = (p: string) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const spaced = byLength(phrases.filter((p) => !NO_SPACE_SCRIPT.test(p))).map(escape);
+  // Scripts without spaces have no word edges to look for: "再翻倍" holds "翻倍".
+  const unspaced = byLength(phrases.filter((p) => NO_SPACE_SCRIPT.test(p))).map(escape);
+  const alternatives = [...(spaced.length > 0 ? [`(?<![\\p{L}\\p{N}'-])(?:${spaced.join("|")})(?![\\p{L}\\p{N}'-])`] : []), ...unspaced];
+  return new RegExp(alternatives.length > 0 ? alternatives.join("|") : "(?!)", `u${flags}`);
 }
 
 /**
@@ -181,7 +197,8 @@ function withoutOpeners(message: string): string {
   let rest = normalizeText(message).trim();
   for (;;) {
     const trimmed = rest.replace(/^[\s¿¡"'(,.;:!?-]+/u, "");
-    const opener = [...OPENERS, ...EXTRAS].find((p) => startsWithWord(trimmed.toLowerCase(), p));
+    const lower = trimmed.toLowerCase();
+    const opener = [...OPENERS, ...EXTRAS].find((p) => startsWithWord(lower, p)) ?? PREFIXES.find((p) => lower.startsWith(p) && lower.length > p.length);
     if (!opener) return trimmed === rest ? rest : trimmed;
     rest = trimmed.slice(opener.length);
   }
@@ -275,9 +292,11 @@ function lastResult(turn: Turn): string | undefined {
 
 /** The message with words that point at a result read as "it", and glued or local verbs in English. */
 function rewriteArithmetic(message: string): string {
-  return normalizeText(message)
-    .toLowerCase()
-    .replace(REWRITE_PATTERN, (word) => REWRITES.get(word) ?? word)
+  const lower = normalizeText(message).toLowerCase();
+  const guarded = GUARDED.filter((g) => g.own.test(lower));
+  // The reading stands apart from its neighbours, which in scripts without spaces touch it ("把它乘以3").
+  return lower
+    .replace(REWRITE_PATTERN, (word) => ` ${REWRITES.get(word) ?? guarded.find((g) => g.rewrites.has(word))?.rewrites.get(word) ?? word} `)
     .replace(/\s{2,}/g, " ")
     .trim();
 }

@@ -70,7 +70,9 @@ describe("normalizeQuestion", () => {
   it("translates question, unit and verb words of other languages", () => {
     expect(normalizeQuestion("Wie viele Stunden haben 5 Tage?")).toBe("how many hours have 5 days?");
     expect(normalizeQuestion("¿Cuántas horas tienen 3 días?")).toBe("¿how many hours have 3 days?");
-    expect(normalizeQuestion("Suma 15 y 27, por favor.")).toBe("sum 15 y 27, please.");
+    // "Suma" is a Spanish command the arithmetic reader knows, not a slip for "sum".
+    expect(normalizeQuestion("Suma 15 y 27, por favor.")).toBe("Suma 15 y 27, please.");
+    expect(normalizeQuestion("Multiplica 6 por 7")).toBe("Multiplica 6 por 7");
     expect(normalizeQuestion("Combien d'heures dans 4 jours ?")).toBe("how many hours in 4 days ?");
   });
 });
@@ -104,6 +106,8 @@ describe("extractPlaces", () => {
     expect(places("What's the weather in Paris and in Berlin?")).toEqual(["Paris", "Berlin"]);
     expect(places("weather update for Chcicago")).toEqual(["Chicago"]);
     expect(places("forecast for San Pablo, CA")).toEqual(["San Pablo"]);
+    // Genoa in Italian, one letter from Geneva: a city of its own, not a slip.
+    expect(places("Che tempo fa a Genova?")).toEqual(["Genova"]);
   });
 
   it("reads places in lower case and in Chinese", () => {

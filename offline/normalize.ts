@@ -1,4 +1,4 @@
-import { TRANSLATIONS, WEATHER } from "./lexicon.js";
+import { ARITHMETIC, TRANSLATIONS, WEATHER } from "./lexicon.js";
 import { editDistance, STOPWORDS, tokenize, type Token } from "./text.js";
 
 /**
@@ -17,6 +17,8 @@ const CUE_WORDS = [
 ];
 
 const CUES = new Set(CUE_WORDS);
+/** Operator words of every language: spelt right, so "multiplica" (Spanish) is no slip for "multiplied". */
+const OPERATORS = new Set([...ARITHMETIC.infix.keys(), ...ARITHMETIC.commands.keys(), ...ARITHMETIC.participles.keys()]);
 /** Operator words: a short slip right before a number is still one (a letter short of "add"). */
 const OPERATOR_WORDS = ["add", "plus", "times", "multiply", "minus", "sum"];
 
@@ -49,7 +51,7 @@ function cachedNearestCue(word: string): { cue: string; swap: boolean } | undefi
 function correct(token: Token, next: Token | undefined, capitalizedName: boolean): string | undefined {
   const word = token.lower;
   if (SHORTHAND[word]) return SHORTHAND[word];
-  if (CUES.has(word) || capitalizedName || !/^[a-z']+$/.test(word)) return undefined;
+  if (CUES.has(word) || OPERATORS.has(word) || capitalizedName || !/^[a-z']+$/.test(word)) return undefined;
   const general = word.length >= 3 ? cachedNearestCue(word) : undefined;
   if (general?.swap) return general.cue;
   if (next?.kind === "number" && word.length >= 2) {

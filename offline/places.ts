@@ -50,7 +50,7 @@ const CITIES = `Amsterdam, Anchorage, Athens, Atlanta, Auckland, Austin, Baghdad
 Beijing, Beirut, Belgrade, Berkeley, Berlin, Bogota, Boston, Brisbane, Brussels, Bucharest, Budapest,
 Buenos Aires, Cairo, Calgary, Cape Town, Caracas, Casablanca, Charlotte, Chennai, Chicago, Cleveland,
 Columbus, Copenhagen, Dallas, Delhi, Denver, Detroit, Dhaka, Dubai, Dublin, Edinburgh, Frankfurt, Fremont,
-Geneva, Glasgow, Hamburg, Hanoi, Havana, Helsinki, Ho Chi Minh City, Hong Kong, Honolulu, Houston, Hyderabad,
+Geneva, Genova, Glasgow, Hamburg, Hanoi, Havana, Helsinki, Ho Chi Minh City, Hong Kong, Honolulu, Houston, Hyderabad,
 Indianapolis, Istanbul, Jacksonville, Jakarta, Jerusalem, Johannesburg, Karachi, Kathmandu, Kiev, Kolkata,
 Kuala Lumpur, Kyiv, Lagos, Lahore, Las Vegas, Lima, Lisbon, London, Los Angeles, Lyon, Madrid, Manila,
 Marseille, Melbourne, Memphis, Mexico City, Miami, Milan, Milwaukee, Minneapolis, Montreal, Moscow, Mumbai,
@@ -220,7 +220,8 @@ export function extractPlaces(original: string, tokens: readonly Token[], option
     if (PLACE_WORDS.articles.has(tokens[lead]?.lower ?? "") && PLACE_WORDS.prepositions.has(tokens[lead - 1]?.lower ?? "")) lead--;
     const before = tokens[lead];
     const separator = before && (before.text === "," || before.lower === "and" || before.lower === "or") ? before : undefined;
-    const known = KNOWN.has(text.toLowerCase());
+    // An inflected form the vocabulary lists ("Wrocławiu") is as well known as the name itself.
+    const known = KNOWN.has(text.toLowerCase()) || PLACE_WORDS.inflections.has(text.toLowerCase());
     const introduced = PLACE_WORDS.introducers.some((phrase) => hasPhrase(` ${tokens.slice(Math.max(0, lead - 2), lead + 1).map((t) => t.lower).join(" ")} `, phrase));
     let place = false;
     if (before && (PLACE_WORDS.prepositions.has(before.lower) || introduced)) place = true;

@@ -39,8 +39,11 @@ export function symbolize(tokens: readonly Token[]): Sym[] | undefined {
         continue;
       }
       if (number.kind === "ordinal" || number.kind === "half" || number.glued) return undefined;
-      // "twice 7" reads as 2 × 7.
-      if (number.kind === "multiplier") syms.push({ t: "num", value: number.value }, { t: "op", op: "multiply" });
+      // "twice 7" reads as 2 × 7; "then double" at the end, as "double it": the verb's object is left out.
+      if (number.kind === "multiplier") {
+        syms.push({ t: "num", value: number.value }, { t: "op", op: "multiply" });
+        if (tokens.slice(number.end).every((t) => t.kind === "punct")) syms.push({ t: "ref" });
+      }
       else syms.push({ t: "num", value: number.value, ...(number.digits ? { text: number.digits } : {}) });
       i = number.end;
       // "20 dollars times 3": a unit after a number is the number's, as long as every number has the same one.
