@@ -181,6 +181,27 @@ describe("several servers", () => {
     expect(mcp.status().right?.transport).toBe("sse");
   });
 
+  it("keeps the tool objects of servers whose tools did not change in a new catalog", async () => {
+    const steady = await host(arithmetic());
+    const changing = await host([{ name: "first", run: () => text("1") }]);
+    const mcp = client({ steady: { url: `${steady.url}/mcp` }, live: { url: `${changing.url}/mcp` } });
+    await mcp.connect();
+    const before = mcp.catalog();
+
+    await changing.state.setTools([
+      { name: "first", run: () => text("1") },
+      { name: "second", run: () => text("2") },
+    ]);
+    await vi.waitFor(() => expect(mcp.catalog().map((tool) => tool.bridgedName)).toContain("live__second"), { timeout: 2_000 });
+    const after = mcp.catalog();
+    expect(after).not.toBe(before);
+    const steadyTools = (catalog: readonly ToolInfo[]) => catalog.filter((tool) => tool.server === "steady");
+    expect(steadyTools(after)).toHaveLength(3);
+    steadyTools(after).forEach((tool, i) => expect(tool).toBe(steadyTools(before)[i]));
+    expect(after.find((tool) => tool.bridgedName === "live__first")).not.toBe(before.find((tool) => tool.bridgedName === "live__first"));
+    expect(Object.isFrozen(after.find((tool) => tool.bridgedName === "live__second")?.inputSchema)).toBe(true);
+  });
+
   it("connects twenty servers concurrently", async () => {
     // Each HTTP request waits 250 ms; a connection takes four of them, so one after another would take 20 s.
     const twenty = await Promise.all(

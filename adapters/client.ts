@@ -69,6 +69,7 @@ export class MultiServerClient {
   private bridged: StructuredToolInterface[] | undefined;
   private readonly resultOptions: Required<ResultContentOptions>;
   private frozenCatalog: readonly ToolInfo[] | undefined;
+  private readonly frozenTools = new WeakMap<ToolInfo, ToolInfo>();
   private readonly stopLogins: () => void;
   private roots: Root[] | undefined;
 
@@ -148,9 +149,23 @@ export class MultiServerClient {
    */
   catalog(): readonly ToolInfo[] {
     this.frozenCatalog ??= Object.freeze(
-      [...this.connections.values()].flatMap((connection) => connection.tools().map((tool) => deepFreeze(structuredClone(tool)))),
+      [...this.connections.values()].flatMap((connection) => connection.tools().map((tool) => this.frozenTool(tool))),
     );
     return this.frozenCatalog;
+  }
+
+  /**
+   * The frozen copy of a connection's tool, made once: a connection keeps its tool objects until it
+   * lists its tools again, so the servers whose tools did not change keep the same objects across a
+   * new catalog, and whoever caches per tool by identity redoes only the changed server's tools.
+   */
+  private frozenTool(tool: ToolInfo): ToolInfo {
+    let frozen = this.frozenTools.get(tool);
+    if (!frozen) {
+      frozen = deepFreeze(structuredClone(tool));
+      this.frozenTools.set(tool, frozen);
+    }
+    return frozen;
   }
 
   /**

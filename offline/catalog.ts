@@ -225,6 +225,13 @@ function buildCatalog(tools: ToolProfile[], strict: boolean): Catalog {
 const fromSchemas = new WeakMap<object, Catalog | null>();
 
 /**
+ * Profiles by `call_tool` variant object: `buildRouteSchema` gives an unchanged tool the same variant
+ * in every schema, so the first question after a catalog change profiles only the changed tools.
+ * Null for a variant that names no tool.
+ */
+const fromVariants = new WeakMap<object, ToolProfile | null>();
+
+/**
  * The tools a route schema offers (one `call_tool` variant per tool), cached by schema identity
  * so a catalog of hundreds of tools is read once. Undefined when the schema is not a route schema.
  */
@@ -238,18 +245,30 @@ export function catalogFromRouteSchema(schema: Json): Catalog | undefined {
     return undefined;
   }
   const defs = asObject(schema.$defs);
-  const resolve = (node: unknown): Json => {
+  // Every variant of a route schema refers to one shared action definition: each reference is read once.
+  const actionsByRef = new Map<string, unknown>();
+  const actionOf = (node: unknown): unknown => {
     const object = asObject(node);
-    const ref = typeof object.$ref === "string" ? /^#\/\$defs\/(.+)$/.exec(object.$ref)?.[1] : undefined;
-    return ref ? asObject(defs[ref]) : object;
+    if (typeof object.$ref !== "string") return enumOf(object)?.[0];
+    if (!actionsByRef.has(object.$ref)) {
+      const name = /^#\/\$defs\/(.+)$/.exec(object.$ref)?.[1];
+      actionsByRef.set(object.$ref, enumOf(name ? asObject(defs[name]) : object)?.[0]);
+    }
+    return actionsByRef.get(object.$ref);
   };
   const tools: ToolProfile[] = [];
   for (const variant of variants) {
     const properties = asObject(variant.properties);
-    const action = enumOf(resolve(properties.action))?.[0];
-    const name = enumOf(asObject(properties.tool))?.[0];
-    if (action !== "call_tool" || typeof name !== "string") continue;
-    tools.push(cachedProfile(name, typeof variant.description === "string" ? variant.description : "", asObject(properties.args), true));
+    // Per schema: what the action refers to lives in this schema's $defs, not in the variant.
+    if (actionOf(properties.action) !== "call_tool") continue;
+    let profile = fromVariants.get(variant);
+    if (profile === undefined) {
+      const name = enumOf(asObject(properties.tool))?.[0];
+      const description = typeof variant.description === "string" ? variant.description : "";
+      profile = typeof name === "string" ? cachedProfile(name, description, asObject(properties.args), true) : null;
+      fromVariants.set(variant, profile);
+    }
+    if (profile) tools.push(profile);
   }
   const catalog = cachedCatalog(tools, true);
   fromSchemas.set(schema, catalog);

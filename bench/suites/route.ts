@@ -127,12 +127,17 @@ export const routeSuite: Suite = {
 
     // The graph's route node itself, which builds and binds the schema and caches it by the identity of
     // the catalog array: with the array it has seen (every question while the servers' tools stay the
-    // same, since the client hands out one catalog array until they change), and with an equal but new
-    // array (the first question after a server's tools or status changed).
+    // same, since the client hands out one catalog array until they change), and with a new array (the
+    // first question after a server's tools or status changed). In the new array either every tool is
+    // an equal tool in a new object (a new client, or every server listing its tools again), or only one
+    // server's are, as in the catalog the client makes when one server's tools change: it keeps the
+    // other servers' tool objects.
     const size = SIZES.at(-1)!;
     const tools = syntheticCatalog(size);
     const node = createRouteNode(model, tools);
     const sameState = firstTurn(question);
+    const servers = [...new Set(tools.map((tool) => tool.server))];
+    let changed = 0;
     variants.push(
       {
         name: "node/seen-catalog",
@@ -143,6 +148,19 @@ export const routeSuite: Suite = {
         selfTimed: true,
         run: async () => {
           const fresh = createRouteNode(model, structuredClone(tools));
+          const started = performance.now();
+          const update = await fresh(sameState, {});
+          const elapsed = performance.now() - started;
+          checkRoute(size, decisionOf(update));
+          return elapsed;
+        },
+      },
+      {
+        name: "node/new-catalog/one-server",
+        selfTimed: true,
+        run: async () => {
+          const server = servers[changed++ % servers.length];
+          const fresh = createRouteNode(model, tools.map((tool) => (tool.server === server ? structuredClone(tool) : tool)));
           const started = performance.now();
           const update = await fresh(sameState, {});
           const elapsed = performance.now() - started;
@@ -161,6 +179,7 @@ export const routeSuite: Suite = {
     const name = `route/node/${size}-tools`;
     recorder.addLatency(name, summarize(samples.get("node/seen-catalog")!), `route/offline/${size}-tools`);
     recorder.addLatency(`${name}/new-catalog`, summarize(samples.get("node/new-catalog")!), name);
+    recorder.addLatency(`${name}/new-catalog/one-server`, summarize(samples.get("node/new-catalog/one-server")!), name);
     for (const count of SIZES) recorder.addLatency(`route/schema/${count}-tools`, summarize(schemaSamples.get(count)!));
     recorder.target(`${name} (median: the route step of a question)`, "<=", 1, recorder.get(name));
     recorder.target(`${name}/new-catalog (p99: the first question after a catalog change)`, "<=", 3, recorder.get(`${name}/new-catalog/p99`));

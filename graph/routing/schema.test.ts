@@ -168,6 +168,18 @@ describe("buildRouteSchema", () => {
     const again = structuredClone(MATH);
     expect(buildRouteSchema(again)).toEqual(buildRouteSchema(MATH));
   });
+
+  it("follows a tool that changed under the same name, and back", () => {
+    const before = tool("lookup", { type: "object", properties: { q: { type: "string" } }, required: ["q"] }, "Look a word up.");
+    const renamedParam = tool("lookup", { type: "object", properties: { term: { type: "string" } }, required: ["term"] }, "Look a word up.");
+    const redescribed = tool("lookup", before.inputSchema, "Look a word up in the dictionary.");
+    const description = (schema: Json) => ((schema.properties as Json).decision as { anyOf: Json[] }).anyOf[0]!.description;
+    expect(Object.keys(variantArgs(buildRouteSchema([before]), 0).properties as Json)).toEqual(["q"]);
+    expect(Object.keys(variantArgs(buildRouteSchema([renamedParam]), 0).properties as Json)).toEqual(["term"]);
+    expect(description(buildRouteSchema([redescribed]))).toBe("Look a word up in the dictionary.");
+    expect(buildRouteSchema([structuredClone(before)])).toEqual(buildRouteSchema([before]));
+    expect(description(buildRouteSchema([structuredClone(before)]))).toBe("Look a word up.");
+  });
 });
 
 function variantArgs(schema: Json, index: number): Json {

@@ -42,21 +42,9 @@ export const ASK_DESCRIPTION = "Ask the user for a required input that the quest
 export function buildRouteSchema(tools: readonly ToolInfo[]): Json {
   const defs: Json = {};
   const variants: Json[] = tools.map((tool) => {
-    const strict = cachedStrictArgs(tool);
-    Object.assign(defs, strict.defs);
-    return {
-      type: "object",
-      description: tool.description || `Call ${tool.bridgedName}.`,
-      properties: {
-        // One shared definition: OpenAI counts enum values across the schema (at most 1000), and
-        // each tool already spends one on its name.
-        action: { $ref: `#/$defs/${CALL_TOOL_ACTION}` },
-        tool: { type: "string", enum: [tool.bridgedName] },
-        args: strict.args,
-      },
-      required: ["action", "tool", "args"],
-      additionalProperties: false,
-    };
+    const entry = cachedVariant(tool);
+    if (entry.defs) Object.assign(defs, entry.defs);
+    return entry.variant;
   });
   variants.push(
     {
@@ -94,31 +82,81 @@ interface RefContext {
   defs: Json;
 }
 
-/**
- * Strict arguments by content (bridged name and input schema): discovery hands over new tool objects
- * for every question, and a catalog of hundreds of tools should not be made strict again each time.
- * Equal content gives the same objects back, so readers can cache by identity too. The identity map
- * skips re-serialising a schema object already seen.
- */
-const strictByContent = new Map<string, { args: Json; defs: Json }>();
-const contentKeys = new WeakMap<object, string>();
-const STRICT_CACHE_LIMIT = 10_000;
+/** A tool's `call_tool` variant, and the definitions it hoisted to the root (none for most tools). */
+interface ToolVariant {
+  variant: Json;
+  defs: Json | undefined;
+}
 
-function cachedStrictArgs(tool: ToolInfo): { args: Json; defs: Json } {
-  let schemaKey = contentKeys.get(tool.inputSchema);
-  if (schemaKey === undefined) {
-    schemaKey = JSON.stringify(tool.inputSchema);
-    contentKeys.set(tool.inputSchema, schemaKey);
-  }
-  const key = `${tool.bridgedName}\u0000${schemaKey}`;
-  let entry = strictByContent.get(key);
+/**
+ * Variants by tool object, then by content (bridged name, description, input schema). The client keeps
+ * a server's tool objects until that server's tools change, so after a catalog change only the changed
+ * tools are looked at, not the whole catalog. An equal tool in a new object (another client, a re-listed
+ * server) is compared with the tools seen under its name, which costs less than serialising it, and
+ * gets the same variant object back, so readers of the route schema can cache by identity too. Tool
+ * objects are taken as immutable, as the client's frozen ones are.
+ */
+const variantsByTool = new WeakMap<ToolInfo, ToolVariant>();
+const variantsByName = new Map<string, Array<{ tool: ToolInfo; entry: ToolVariant }>>();
+const NAME_CACHE_LIMIT = 10_000;
+/** Versions of one tool kept (a name two clients' servers give different tools, a tool that changes back). */
+const VERSIONS_PER_NAME = 4;
+
+function cachedVariant(tool: ToolInfo): ToolVariant {
+  let entry = variantsByTool.get(tool);
+  if (entry) return entry;
+  let versions = variantsByName.get(tool.bridgedName);
+  entry = versions?.find((seen) => seen.tool.description === tool.description && sameJson(seen.tool.inputSchema, tool.inputSchema))?.entry;
   if (!entry) {
-    const defs: Json = {};
-    entry = { args: strictArgs(tool, defs), defs };
-    if (strictByContent.size >= STRICT_CACHE_LIMIT) strictByContent.clear();
-    strictByContent.set(key, entry);
+    entry = callToolVariant(tool);
+    if (!versions) {
+      if (variantsByName.size >= NAME_CACHE_LIMIT) variantsByName.clear();
+      versions = [];
+      variantsByName.set(tool.bridgedName, versions);
+    }
+    if (versions.length >= VERSIONS_PER_NAME) versions.shift();
+    versions.push({ tool, entry });
   }
+  variantsByTool.set(tool, entry);
   return entry;
+}
+
+/** Equal as JSON values, keys in the same order (another order only costs a recompilation). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  const keys = Object.keys(a);
+  const otherKeys = Object.keys(b);
+  if (keys.length !== otherKeys.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (key !== otherKeys[i] || !sameJson((a as Json)[key], (b as Json)[key])) return false;
+  }
+  return true;
+}
+
+function callToolVariant(tool: ToolInfo): ToolVariant {
+  const defs: Json = {};
+  const args = strictArgs(tool, defs);
+  const variant = {
+    type: "object",
+    description: tool.description || `Call ${tool.bridgedName}.`,
+    properties: {
+      // One shared definition: OpenAI counts enum values across the schema (at most 1000), and
+      // each tool already spends one on its name.
+      action: { $ref: `#/$defs/${CALL_TOOL_ACTION}` },
+      tool: { type: "string", enum: [tool.bridgedName] },
+      args,
+    },
+    required: ["action", "tool", "args"],
+    additionalProperties: false,
+  };
+  return { variant, defs: Object.keys(defs).length > 0 ? defs : undefined };
 }
 
 function strictArgs(tool: ToolInfo, defs: Json): Json {
