@@ -101,6 +101,15 @@ interface RunningCall {
 }
 
 /**
+ * The call a message belongs to, where the transport reads it in that call's async context. One for
+ * every connection (a connection knows its own calls): Node keeps each AsyncLocalStorage that was
+ * ever entered and walks them all at every promise it creates, so one per connection made every
+ * question slower by each connection ever opened (a warm question 55 → 414 ms after 400 clients
+ * had come and gone).
+ */
+const callScope = new AsyncLocalStorage<RunningCall>();
+
+/**
  * One configured server: its current session (at most one), its cached tool list, and the state
  * machine connecting → connected → reconnecting → connected | failed, closed at the end, with
  * connected ⇄ unresponsive beside it. A dropped session is replaced by a new one with bounded
@@ -132,8 +141,6 @@ export class ServerConnection {
   // tools/list and the session becoming current.
   private readonly changedBeforeInstall = new WeakSet<Client>();
   private readonly running = new Set<RunningCall>();
-  // The call a message belongs to, where the transport reads it in that call's async context.
-  private readonly callScope = new AsyncLocalStorage<RunningCall>();
   private readonly logGate = new LogGate();
   // Calls that asked for progress, by the token they sent.
   private readonly progressListeners = new Map<string, (update: Progress) => void>();
@@ -222,7 +229,7 @@ export class ServerConnection {
     const call: RunningCall = { tool: toolName, deadline, options };
     this.running.add(call);
     try {
-      return await this.callScope.run(call, () => this.callWithRetry(call, args, progress));
+      return await callScope.run(call, () => this.callWithRetry(call, args, progress));
     } catch (error) {
       if (deadline.cancelled) throw new ToolCallAbortedError(this.name, toolName, options.signal?.reason);
       if (deadline.expired) throw new ToolTimeoutError(this.name, toolName, timeoutMs, progress.sent);
@@ -375,7 +382,7 @@ export class ServerConnection {
     };
     // Outside any call's scope: a session's streams are read in the context they were opened in, and
     // must not name the call that happened to open them as the owner of every later question.
-    const promise: Promise<Session | undefined> = this.callScope.exit(() =>
+    const promise: Promise<Session | undefined> = callScope.exit(() =>
       run().finally(() => {
         if (this.recovering === promise) this.recovering = undefined;
         this.attemptDone();
@@ -541,7 +548,7 @@ export class ServerConnection {
    * HTTP), else the server's only running call, else none.
    */
   private callOfRequest(): RunningCall | undefined {
-    const scoped = this.callScope.getStore();
+    const scoped = callScope.getStore();
     return scoped && this.running.has(scoped) ? scoped : this.running.size === 1 ? [...this.running][0] : undefined;
   }
 

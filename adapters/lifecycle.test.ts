@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MultiServerClient, resultText } from "./index.js";
@@ -78,5 +79,30 @@ describe.concurrent("process lifecycle", () => {
         if (child.exitCode === null) child.kill("SIGKILL");
       }
     }, 120_000);
+  });
+});
+
+describe("clients that come and go", () => {
+  it("share one async context for their calls: Node walks every one ever entered at each promise", async () => {
+    // An AsyncLocalStorage per connection made each later question slower by every client closed before.
+    const entered = new Set<AsyncLocalStorage<unknown>>();
+    const run = AsyncLocalStorage.prototype.run;
+    AsyncLocalStorage.prototype.run = function (this: AsyncLocalStorage<unknown>, ...args: Parameters<typeof run>) {
+      entered.add(this);
+      return run.apply(this, args);
+    } as typeof run;
+    try {
+      for (let i = 0; i < 5; i++) {
+        const client = new MultiServerClient({ counter: { url: `${host.url}/mcp` } });
+        try {
+          expect(resultText(await client.callTool("counter", "add", { a: i, b: 1 }))).toBe(String(i + 1));
+        } finally {
+          await client.close();
+        }
+      }
+    } finally {
+      AsyncLocalStorage.prototype.run = run;
+    }
+    expect(entered.size).toBe(1);
   });
 });
