@@ -1,5 +1,5 @@
 // @ts-check
-/* global console, URL */
+/* global console, performance, URL */
 /**
  * The build: the CLI (cli/start.ts) bundled with esbuild into `dist/`, our sources and the packages
  * they import together, so that a start loads a dozen files instead of some 740 modules (a cold start
@@ -63,6 +63,24 @@ export function staleness() {
   const files = changed.filter((path) => isModule(path) || INPUTS.includes(relative(ROOT, path)));
   const named = files.length === 1 ? relative(ROOT, files[0]) : files.length > 1 ? `${files.length} files` : relative(ROOT, changed[0]);
   return { reason: `${named} changed since the last build` };
+}
+
+/**
+ * Rebuilds `dist/` when {@link staleness} finds it stale: what `npm start` and the tests do first.
+ * @returns {Promise<string | undefined>} what was done, for a line on standard error, or undefined
+ *   when the build was up to date
+ * @throws {Error} saying why the build was stale and why rebuilding failed
+ */
+export async function buildIfStale() {
+  const stale = staleness();
+  if (!stale) return undefined;
+  const started = performance.now();
+  try {
+    await build();
+  } catch (error) {
+    throw new Error(`${stale.reason}, and rebuilding failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  return `${stale.reason}; rebuilt dist/ in ${Math.round(performance.now() - started)} ms`;
 }
 
 /**

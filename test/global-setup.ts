@@ -4,12 +4,9 @@
  * them may rebuild it while another is starting it.
  */
 // @ts-expect-error: plain JavaScript, checked by its own // @ts-check
-import { build, staleness } from "../scripts/build.mjs";
+import { buildIfStale } from "../scripts/build.mjs";
 
 export default async function setup(): Promise<void> {
-  const stale = (staleness as () => { reason: string } | undefined)();
-  if (!stale) return;
-  const started = performance.now();
-  await (build as () => Promise<void>)();
-  console.error(`test setup: ${stale.reason}; rebuilt dist/ in ${Math.round(performance.now() - started)} ms`);
+  const rebuilt = await (buildIfStale as () => Promise<string | undefined>)();
+  if (rebuilt) console.error(`test setup: ${rebuilt}`);
 }
