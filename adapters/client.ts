@@ -1,7 +1,7 @@
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import type { CallToolResult, CreateMessageRequest, CreateMessageResult, ElicitRequest, ElicitResult, LoggingMessageNotification, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { attachOAuthProviders, type OAuthOptions } from "./auth/login.js";
-import { parseServersConfig } from "./config.js";
+import { parseServersConfig, validate } from "./config.js";
 import { ServerConnection, type CallOptions, type ConnectionHooks } from "./connection.js";
 import { ConfigError, UnknownServerError, UnknownToolError } from "./errors.js";
 import { BridgedNames } from "./naming.js";
@@ -232,12 +232,7 @@ export class MultiServerClient {
    * @throws {ConfigError} when a root is not a `file://` URI.
    */
   setRoots(roots: Root[]): void {
-    const parsed = RootsSchema.safeParse(roots);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ConfigError(`roots.${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`, { key: "roots" });
-    }
-    this.roots = parsed.data;
+    this.roots = validate(RootsSchema, roots, "roots");
     for (const connection of this.connections.values()) connection.rootsChanged();
   }
 

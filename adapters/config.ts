@@ -123,7 +123,8 @@ function isVsCodeFile(input: Record<string, unknown>): boolean {
   return Object.keys(input).every((name) => name === "servers" || name === "inputs");
 }
 
-function validate<T extends z.ZodType>(schema: T, value: unknown, key: string): z.output<T> {
+/** `value` parsed by `schema`, or a {@link ConfigError} naming each problem by its path under `key`. */
+export function validate<T extends z.ZodType>(schema: T, value: unknown, key: string): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {

@@ -90,7 +90,8 @@ export function deliveryAwareFetch(base: FetchLike = fetch, onInsufficientScope?
     // 401/403 stay with the SDK, which runs its OAuth flow on them.
     if (response.status === 403 && /error\s*=\s*"?insufficient_scope/.test(response.headers.get("www-authenticate") ?? "")) onInsufficientScope?.();
     const status = response.status;
-    if (init?.method === "POST" && isJsonRpc(init.body) && status >= 400 && status < 500 && status !== 401 && status !== 403) {
+    // The body test last: it is a regex over the whole request, and most answers are 2xx.
+    if (init?.method === "POST" && status >= 400 && status < 500 && status !== 401 && status !== 403 && isJsonRpc(init.body)) {
       const body = await response.text().catch(() => "");
       throw new RequestNotDeliveredError(`HTTP ${response.status} from POST ${String(url)}${body ? `: ${body.slice(0, 300)}` : ""}`, response.status);
     }

@@ -1,4 +1,4 @@
-import { UnauthorizedError, type OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
+import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import type { ServerConfig, ServersConfig } from "../types.js";
 import { OAuthProvider, type OAuthHost } from "./provider.js";
 import { defaultTokenStorePath, FileTokenStore } from "./store.js";
@@ -43,11 +43,6 @@ export function attachOAuthProviders(servers: ServersConfig, options: OAuthOptio
 
 function ours(config: ServerConfig): OAuthProvider | undefined {
   return "url" in config && config.authProvider instanceof OAuthProvider ? config.authProvider : undefined;
-}
-
-/** The provider of an HTTP entry, for the transports. */
-export function authProviderOf(config: ServerConfig): OAuthClientProvider | undefined {
-  return "url" in config ? config.authProvider : undefined;
 }
 
 /** Settles what the flow reads synchronously (the redirect port) before a transport may start it. */

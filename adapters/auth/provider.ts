@@ -150,7 +150,6 @@ export class OAuthProvider implements OAuthClientProvider {
     this.scopeStepUp = false;
     await this.host.store.update(this.key, (entry) => {
       entry.tokens = tokens;
-      entry.tokensSavedAt = Date.now();
     });
   }
 
@@ -190,7 +189,6 @@ export class OAuthProvider implements OAuthClientProvider {
     if (dropTokens || dropClient) {
       await this.host.store.update(this.key, (entry) => {
         if (dropTokens) delete entry.tokens;
-        if (dropTokens) delete entry.tokensSavedAt;
         if (dropClient) delete entry.client;
       });
     }

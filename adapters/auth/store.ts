@@ -13,8 +13,6 @@ export function defaultTokenStorePath(): string {
 export interface StoredCredentials {
   client?: OAuthClientInformationMixed;
   tokens?: OAuthTokens;
-  /** When the tokens were saved (ms since the epoch), so `expires_in` can be read as a deadline. */
-  tokensSavedAt?: number;
 }
 
 interface StoreFile {
