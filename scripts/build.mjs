@@ -16,9 +16,9 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
-export const DIST = join(ROOT, "dist");
-/** Written last: a build without it is incomplete. Its time is the build's. */
-export const STAMP = join(DIST, ".built");
+const DIST = join(ROOT, "dist");
+/** Written last in a build: one without it is incomplete. Its time is the build's. */
+const STAMP_NAME = ".built";
 const FOLDERS = ["lib", "servers", "adapters", "graph", "offline", "app", "cli"];
 /** Files outside the folders whose change changes the build (the lock: the packages are bundled too). */
 const INPUTS = ["package.json", "package-lock.json", "tsconfig.json", "scripts/build.mjs"];
@@ -51,9 +51,9 @@ function* sources() {
  * sources: an installed copy).
  * @returns {{ reason: string } | undefined}
  */
-export function staleness() {
+function staleness() {
   if (!statSync(join(ROOT, "lib"), { throwIfNoEntry: false })) return undefined;
-  const built = statSync(STAMP, { throwIfNoEntry: false })?.mtimeMs;
+  const built = statSync(join(DIST, STAMP_NAME), { throwIfNoEntry: false })?.mtimeMs;
   if (built === undefined) return { reason: "there is no build yet" };
   const changed = [];
   for (const path of sources()) {
@@ -158,7 +158,7 @@ export async function build(dist = DIST) {
   const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
   mkdirSync(next, { recursive: true });
   writeFileSync(join(next, "package.json"), `${JSON.stringify({ private: true, type: "module", version }, null, 2)}\n`);
-  const stamp = join(next, ".built");
+  const stamp = join(next, STAMP_NAME);
   writeFileSync(stamp, "");
   utimesSync(stamp, began, began);
   rmSync(dist, { recursive: true, force: true });
@@ -167,7 +167,7 @@ export async function build(dist = DIST) {
   } catch (error) {
     // Another build of the same sources swapped its own in first: theirs serves as well as ours.
     rmSync(next, { recursive: true, force: true });
-    if (!statSync(join(dist, ".built"), { throwIfNoEntry: false })) throw error;
+    if (!statSync(join(dist, STAMP_NAME), { throwIfNoEntry: false })) throw error;
   }
 }
 

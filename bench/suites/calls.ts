@@ -121,10 +121,8 @@ async function measureTransport(context: SuiteContext, transport: Transport): Pr
       };
     };
     context.log(`calls: ${transport}: clients connected, timing`);
-    const samples = await interleave(
-      variants,
-      context.quick ? { warmup: 20, rounds: 3, batch: 20, aroundBatch } : { warmup: 300, rounds: 50, batch: 50, aroundBatch },
-    );
+    const { batch, ...rhythm } = context.quick ? { warmup: 20, rounds: 3, batch: 20 } : { warmup: 300, rounds: 50, batch: 50 };
+    const samples = await interleave(variants, { ...rhythm, batch, aroundBatch });
     const { recorder } = context;
     const name = (variant: string) => `call/${transport}/${variant}`;
     recorder.addLatency(name("floor"), summarize(samples.get("floor")!));
@@ -139,7 +137,6 @@ async function measureTransport(context: SuiteContext, transport: Transport): Pr
       recorder.add(`${name(variant)}/server-cpu`, "ms/call", used.server / 1000 / used.calls);
     }
     // Paired: each round's adapter batch against the same round's sdk-signal batch, then the median over rounds.
-    const batch = samples.get("adapter")!.length / cpu.get("adapter")!.clientPerCall.length;
     const batchMedians = (variant: string) => chunks(samples.get(variant)!, batch).map((chunk) => summarize(chunk).median);
     const latencyGap = pairedMedian(batchMedians("adapter"), batchMedians("sdk-signal"));
     const cpuGap = pairedMedian(cpu.get("adapter")!.clientPerCall, cpu.get("sdk-signal")!.clientPerCall);

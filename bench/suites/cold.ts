@@ -71,9 +71,9 @@ export const coldSuite: Suite = {
         },
       ];
       context.log("cold: npm start against a plain node SDK script, whole processes");
-      // Untimed in a full run: rebuilds dist/ if a source changed since the last build, and fills the file cache.
-      if (!quick) await variants[1]!.run();
-      // The warm-up's peaks are not the runs' (a rebuild loads TypeScript): the file starts with the first timed batch.
+      // The warm-up (a full run's first, untimed run of each) rebuilds dist/ if a source changed since the
+      // last build and fills the file cache; its peaks are not the runs' (a rebuild loads esbuild), so the
+      // file starts with the first timed batch.
       let timed = false;
       const aroundBatch = async () => {
         if (!timed) await writeFile(rssFile, "");
