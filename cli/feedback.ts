@@ -1,6 +1,5 @@
-import type { ElicitationAnswer, ElicitationInterrupt, UrlElicitationInterrupt } from "../graph/index.js";
+import type { ElicitationAnswer, ElicitationInterrupt, ToolProgressEvent, UrlElicitationInterrupt } from "../graph/index.js";
 import type { LogMessage, SamplingParams } from "../adapters/index.js";
-import type { ToolProgress } from "./turns.js";
 
 /** Redraws of the progress line per second at most; the last step always shows. */
 const PROGRESS_REDRAWS_PER_SECOND = 10;
@@ -18,7 +17,7 @@ export function oneLine(text: string, max: number): string {
 }
 
 /** `[progress] math.add 3/5 (60%) step 3` */
-export function formatProgress(update: ToolProgress, width = 80): string {
+export function formatProgress(update: ToolProgressEvent, width = 80): string {
   const { progress, total } = update;
   const amount = total ? `${progress}/${total} (${Math.round((progress / total) * 100)}%)` : String(progress);
   return oneLine(`[progress] ${update.server}.${update.tool} ${amount}${update.message ? ` ${update.message}` : ""}`, Math.max(20, width - 1));
@@ -35,7 +34,7 @@ export class ProgressLine {
 
   constructor(private readonly stream: NodeJS.WriteStream) {}
 
-  show(update: ToolProgress): void {
+  show(update: ToolProgressEvent): void {
     if (this.stream.isTTY !== true) return;
     const now = performance.now();
     const last = update.total !== undefined && update.progress >= update.total;

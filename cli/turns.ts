@@ -1,6 +1,6 @@
 import { AIMessage, AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
 import { Command } from "@langchain/langgraph";
-import { messageText, type ElicitationAnswer, type ElicitationInterrupt, type GraphState, type HumanInterrupt, type HumanResponse, type McpGraph } from "../graph/index.js";
+import { messageText, type ElicitationAnswer, type ElicitationInterrupt, type GraphState, type HumanInterrupt, type HumanResponse, type McpGraph, type ToolProgressEvent } from "../graph/index.js";
 import { formatUpdate, type ServersView } from "./report.js";
 
 /** The approval a turn stopped at, as `--json` prints it. */
@@ -19,23 +19,13 @@ export interface TurnResult {
   timingsMs: Record<string, number>;
 }
 
-/** Progress of a running tool call, as the graph's `custom` stream carries it. */
-export interface ToolProgress {
-  type: "progress";
-  server: string;
-  tool: string;
-  progress: number;
-  total?: number;
-  message?: string;
-}
-
 /** Where a turn's progress goes: whole lines, and the answer's tokens as they come. */
 export interface TurnPrinter {
   line(text: string): void;
   /** Part of a line (the answer as it streams); the line ends with a later write of "\n". */
   write(text: string): void;
   /** A running call's progress; the next line or write means the call (or its progress) is over. */
-  progress?(update: ToolProgress): void;
+  progress?(update: ToolProgressEvent): void;
 }
 
 /**
@@ -66,8 +56,8 @@ export async function runTurn(
   });
   for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
     if (mode === "custom") {
-      const update = chunk as Partial<ToolProgress>;
-      if (update.type === "progress") printer?.progress?.(update as ToolProgress);
+      const update = chunk as Partial<ToolProgressEvent>;
+      if (update.type === "progress") printer?.progress?.(update as ToolProgressEvent);
       continue;
     }
     if (mode === "messages") {

@@ -20,6 +20,9 @@ import {
  */
 export type ElicitationInterrupt = FormElicitationInterrupt | UrlElicitationInterrupt;
 
+/** Progress of a running tool call, as the graph's `custom` stream carries it. */
+export type ToolProgressEvent = { type: "progress"; server: string; tool: string } & ProgressUpdate;
+
 interface ElicitationInterruptBase {
   type: "elicitation";
   server: string;

@@ -7,7 +7,7 @@ export { APPROVAL_POLICIES, ConfigurationAnnotation, ensureConfiguration, type A
 export { approvalReason, HumanResponseSchema, InvalidApprovalError, parseHumanResponse, type HumanInterrupt, type HumanResponse } from "./approval.js";
 export { StateAnnotation, InputAnnotation, turnState, type ApprovalRecord, type GraphState, type GraphUpdate, type CallRecord, type TokenUsage } from "./state.js";
 export { messageText } from "./messages.js";
-export { ElicitationAnswerSchema, readElicitationAnswer, type ElicitationAnswer, type ElicitationInterrupt, type FormElicitationInterrupt, type UrlElicitationInterrupt } from "./elicitation.js";
+export { ElicitationAnswerSchema, readElicitationAnswer, type ElicitationAnswer, type ElicitationInterrupt, type FormElicitationInterrupt, type ToolProgressEvent, type UrlElicitationInterrupt } from "./elicitation.js";
 export { UnknownModelError } from "./context.js";
 export { withRouteSchema, type ModelResolver, type StructuredReply } from "./route-model.js";
 export { ROUTE_FEEDBACK_NAME, ROUTE_SYSTEM_PROMPT } from "./prompts.js";

@@ -3,7 +3,7 @@ import { isGraphInterrupt, type LangGraphRunnableConfig } from "@langchain/langg
 import { boundText, describeResult, modelContent, type CallToolResult, type ElicitationParams, type ModelContent } from "../../adapters/index.js";
 import { ensureConfiguration } from "../configuration.js";
 import type { GraphContext } from "../context.js";
-import { driveCall, elicitationInterrupt, LiveCall, liveCallKey, type ElicitationInterrupt } from "../elicitation.js";
+import { driveCall, elicitationInterrupt, LiveCall, liveCallKey, type ElicitationInterrupt, type ToolProgressEvent } from "../elicitation.js";
 import type { CallRecord, GraphState, GraphUpdate } from "../state.js";
 
 /**
@@ -40,7 +40,7 @@ export function callTool(context: GraphContext) {
         client.callTool(known.server, known.tool, decision.args, { timeoutMs: callTimeoutMs, signal, onElicitation, onProgress }),
       );
     // A call kept from an earlier run reports to this one now.
-    call.attach(config.signal, (update) => config.writer?.({ type: "progress", server: known.server, tool: known.tool, ...update }));
+    call.attach(config.signal, (update) => config.writer?.({ type: "progress", server: known.server, tool: known.tool, ...update } satisfies ToolProgressEvent));
     const describe = (params: ElicitationParams, error?: string): ElicitationInterrupt => elicitationInterrupt(known.server, known.tool, params, error);
     try {
       const outcome = await driveCall(call, key, context.liveCalls, describe).finally(() => call.release());
