@@ -5,7 +5,7 @@ import { findNumbers, type NumberMention } from "./numbers.js";
 import { extractPlaces } from "./places.js";
 import { OPERATION_SYMBOL } from "./plan.js";
 import { outlinePlan, type Slots } from "./router.js";
-import { normalizeText, singular, STOPWORDS, tokenize, type Token } from "./text.js";
+import { escapeRegExp, normalizeText, singular, STOPWORDS, tokenize, type Token } from "./text.js";
 
 /**
  * Reads a message in the light of the turn before it: a reply to the question the graph asked, the
@@ -80,10 +80,9 @@ function phrasesOf(w: FollowUpWords): string[] {
 
 /** Any of the phrases as whole words, in lower case. */
 function wordPattern(phrases: string[], flags = ""): RegExp {
-  const escape = (p: string) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const spaced = byLength(phrases.filter((p) => !NO_SPACE_SCRIPT.test(p))).map(escape);
+  const spaced = byLength(phrases.filter((p) => !NO_SPACE_SCRIPT.test(p))).map(escapeRegExp);
   // Scripts without spaces have no word edges to look for: "再翻倍" holds "翻倍".
-  const unspaced = byLength(phrases.filter((p) => NO_SPACE_SCRIPT.test(p))).map(escape);
+  const unspaced = byLength(phrases.filter((p) => NO_SPACE_SCRIPT.test(p))).map(escapeRegExp);
   const alternatives = [...(spaced.length > 0 ? [`(?<![\\p{L}\\p{N}'-])(?:${spaced.join("|")})(?![\\p{L}\\p{N}'-])`] : []), ...unspaced];
   return new RegExp(alternatives.length > 0 ? alternatives.join("|") : "(?!)", `u${flags}`);
 }

@@ -114,7 +114,6 @@ function capitalizedSpans(tokens: readonly Token[]): Array<{ start: number; end:
   return spans;
 }
 
-/** The span as written; words it took on in lower case ("New york") get capitals. */
 /**
  * A lower-case word after a name still belongs to it when the two make a known city, or the name
  * so far is the first word of multi-word names ("New york", "San francisco", "Santa cruz").
@@ -126,6 +125,7 @@ function continuesName(tokens: readonly Token[], start: number, end: number): bo
   return KNOWN.has(words.join(" ")) || (end - start === 1 && PLACE_WORDS.namePrefixes.has(words[0]!));
 }
 
+/** The span as written; words it took on in lower case ("New york") get capitals. */
 function spanName(original: string, tokens: readonly Token[], span: { start: number; end: number }): string {
   const text = original.slice(tokens[span.start]!.start, tokens[span.end - 1]!.end);
   return tokens.slice(span.start, span.end).every(isCapitalized) ? text : titleCase(text.split(/\s+/));
@@ -222,7 +222,8 @@ export function extractPlaces(original: string, tokens: readonly Token[], option
     const separator = before && (before.text === "," || before.lower === "and" || before.lower === "or") ? before : undefined;
     // An inflected form the vocabulary lists ("Wrocławiu") is as well known as the name itself.
     const known = KNOWN.has(text.toLowerCase()) || PLACE_WORDS.inflections.has(text.toLowerCase());
-    const introduced = PLACE_WORDS.introducers.some((phrase) => hasPhrase(` ${tokens.slice(Math.max(0, lead - 2), lead + 1).map((t) => t.lower).join(" ")} `, phrase));
+    const leading = ` ${tokens.slice(Math.max(0, lead - 2), lead + 1).map((t) => t.lower).join(" ")} `;
+    const introduced = PLACE_WORDS.introducers.some((phrase) => hasPhrase(leading, phrase));
     let place = false;
     if (before && (PLACE_WORDS.prepositions.has(before.lower) || introduced)) place = true;
     else if (separator && accepted && accepted.end === span.start - 1) {

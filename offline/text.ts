@@ -51,8 +51,9 @@ export function tokenize(text: string): Token[] {
   return tokens;
 }
 
-export function isCjk(text: string): boolean {
-  return CJK.test(text);
+/** `text` matched literally inside a regular expression. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 const IRREGULAR_SINGULARS: Record<string, string> = {

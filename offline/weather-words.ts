@@ -1,4 +1,4 @@
-import { hasPhrase, isWeatherWord, NO_SPACE_SCRIPT, WEATHER } from "./lexicon.js";
+import { hasPhrase, isWeatherWord, WEATHER } from "./lexicon.js";
 import { editDistance, STOPWORDS, type Token } from "./text.js";
 
 /** The word that makes a question about the weather, and how sure it makes us. */
@@ -35,8 +35,9 @@ export function weatherCue(text: string, tokens: readonly Token[]): WeatherCue |
   }
   const phrase = WEATHER.phrases.find((p) => hasPhrase(padded, p));
   if (phrase) return { word: phrase, strong: true, asksPlace: true, at: 0 };
-  const inside = WEATHER.inside.map((w) => ({ w, at: text.indexOf(w) })).find((hit) => hit.at !== -1);
-  if (inside && NO_SPACE_SCRIPT.test(inside.w)) return { word: inside.w, strong: true, asksPlace: true, at: inside.at };
+  // Words of scripts written without spaces (all that WEATHER.inside holds) are found inside the text.
+  const inside = WEATHER.inside.find((w) => text.includes(w));
+  if (inside) return { word: inside, strong: true, asksPlace: true, at: text.indexOf(inside) };
   return weak;
 }
 

@@ -1,7 +1,7 @@
 import type { RouteOutput } from "../../graph/index.js";
 import type { Catalog, ParamProfile, ToolProfile } from "../catalog.js";
 import { findNumbers } from "../numbers.js";
-import type { Token } from "../text.js";
+import { escapeRegExp, type Token } from "../text.js";
 
 /** What the router reads from a question, as far as the generic part needs it. */
 export interface Reading {
@@ -68,10 +68,6 @@ function valueFor(param: ParamProfile, reading: Reading, known: { place?: string
     default:
       return undefined;
   }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /**

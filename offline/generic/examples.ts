@@ -2,6 +2,7 @@
  * Values a parameter's description offers by example ("such as 'floral', 'smoky'", "e.g. twin,
  * double", "Default is 'mild'"): an open list, so a question that names one of them gives the value.
  */
+import { escapeRegExp } from "../text.js";
 
 /** Words that open a description's examples, up to the end of the sentence or bracket. */
 const EXAMPLE_CUE = /\b(?:e\.g\.?|eg\.|for example|for instance|such as|like|supports?|supported \w+ (?:are|is|include)|options? (?:are|include)|includes?|default(?:s)?(?: is| to)?|defaults to)\s*[:,-]?\s*/gi;
@@ -20,11 +21,9 @@ export function describedExamples(description: string): string[] {
   return [...new Set(examples)];
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
 /** Where the question names `example` (any case, a plural allowed), or -1. */
 function position(example: string, text: string): number {
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${escape(example).replace(/\s+/g, "[\\s_-]+")}(?:e?s)?(?![\\p{L}\\p{N}])`, "iu");
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(example).replace(/\s+/g, "[\\s_-]+")}(?:e?s)?(?![\\p{L}\\p{N}])`, "iu");
   return text.search(pattern);
 }
 

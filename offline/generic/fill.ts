@@ -1,8 +1,11 @@
-import { singular, STOPWORDS, tokenize } from "../text.js";
+import { escapeRegExp, singular, STOPWORDS, tokenize } from "../text.js";
 import { findSpans, readDate, type Span } from "./spans.js";
 import type { IntentSpec, SlotSpec } from "./spec.js";
-import { booleanCandidates, type Candidate, choiceCandidates, escape, exampleCandidates, kindOf, modifierCandidates, nameAfterNoun, OPTIONAL_MIN, phraseAfterCue, REQUIRED_MIN, VAGUE } from "./values.js";
+import { booleanCandidates, type Candidate, choiceCandidates, exampleCandidates, kindOf, modifierCandidates, nameAfterNoun, OPTIONAL_MIN, phraseAfterCue, REQUIRED_MIN, VAGUE } from "./values.js";
 import { CITY_STATES, DEMONYMS, GEO_NOUNS, REGION_WORDS, PLACE_PREPOSITIONS, RANGE_END, RANGE_START, TIME_UNITS, TITLES, UNIT_WORDS, VERBS, stem } from "./words.js";
+
+/** "the Danube river", "Crater lake": a lower-case kind of place right after a name. */
+const KIND_AFTER_NAME = new RegExp(`^\\s+(${GEO_NOUNS})\\b`);
 
 /** The arguments read for one tool, and the required slots the question leaves open. */
 export interface Filling {
@@ -156,7 +159,7 @@ function spanCandidate(slot: SlotSpec, span: Span, previous: Span | undefined, n
     if (unit && slot.timeUnit && unit !== slot.timeUnit) value = (value * unit) / slot.timeUnit;
     if (slot.type === "integer" && !Number.isInteger(value)) return undefined;
     // "a=2, b=5": the parameter named in so many words.
-    let score = near + (new RegExp(`(?<![\\w])${escape(slot.name)}\\s*[=:]\\s*$`, "i").test(text.slice(Math.max(0, span.start - 40), span.start)) ? 8 : 0);
+    let score = near + (new RegExp(`(?<![\\w])${escapeRegExp(slot.name)}\\s*[=:]\\s*$`, "i").test(text.slice(Math.max(0, span.start - 40), span.start)) ? 8 : 0);
     // A year's number fills a year slot, even an optional one.
     if (slot.role === "year" && Number.isInteger(value) && value >= 1000 && value <= 2100 && !span.unit) score += 4;
     score += rangeScore(slot, span, previous, next, text);
@@ -199,7 +202,7 @@ function spanCandidate(slot: SlotSpec, span: Span, previous: Span | undefined, n
       // A well-known city where the format asks "City, ST": its state is known.
       const state = slot.regionFormat && !region ? CITY_STATES[bare.toLowerCase()] : undefined;
       // "the Danube river", "Crater lake": a lower-case kind of place after the name belongs to it.
-      const kind = slot.role === "place" ? new RegExp(`^\\s+(${GEO_NOUNS})\\b`).exec(text.slice(span.end))?.[1] : undefined;
+      const kind = slot.role === "place" ? KIND_AFTER_NAME.exec(text.slice(span.end))?.[1] : undefined;
       const name = region ? `${value}, ${region.text}` : state ? `${bare}, ${state}` : kind ? `${bare} ${kind}` : bare;
       // "Louvre Museum" for a museum: the name says what it names.
       const namesItself = slot.words.some((w) => w.length > 2 && !VAGUE.has(w) && value.toLowerCase().split(/\s+/).map(singular).includes(w));

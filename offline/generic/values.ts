@@ -1,4 +1,4 @@
-import { singular, STOPWORDS } from "../text.js";
+import { escapeRegExp, singular, STOPWORDS } from "../text.js";
 import { examplesNamed } from "./examples.js";
 import type { Span } from "./spans.js";
 import type { SlotSpec } from "./spec.js";
@@ -31,7 +31,6 @@ export function kindOf(slot: SlotSpec): "number" | "string" | "other" {
   return slot.type === "string" || slot.type === "unknown" ? "string" : "other";
 }
 
-export const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** An enum value the question names, or a language code for a language it names. */
 export function choiceCandidates(slot: SlotSpec, text: string, words: Set<string>): Candidate[] {
@@ -39,7 +38,7 @@ export function choiceCandidates(slot: SlotSpec, text: string, words: Set<string
   if (!slot.choices || slot.type === "array") return [];
   const found = slot.choices.filter((choice) => {
     const phrase = String(choice).replace(/[_-]+/g, " ");
-    if (new RegExp(`(?<![\\p{L}\\p{N}])${escape(phrase)}(?![\\p{L}\\p{N}])`, "iu").test(text.replace(/[_-]+/g, " "))) return true;
+    if (new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(phrase)}(?![\\p{L}\\p{N}])`, "iu").test(text.replace(/[_-]+/g, " "))) return true;
     const code = String(choice).toLowerCase().split(/[-_]/)[0];
     return slot.role === "language" || /^[a-z]{2}(?:[-_][A-Za-z]{2})?$/.test(String(choice))
       ? Object.entries(LANGUAGES).some(([language, iso]) => iso === code && words.has(language))
@@ -87,7 +86,7 @@ export function modifierCandidates(slot: SlotSpec, text: string, cues: ReadonlyM
     // "green main colour": the slot's other words may stand between ("main"), and are no value.
     const others = slot.words.filter((w) => w !== noun && /^[a-z]{3,}$/.test(w));
     const between = others.length > 0 ? `(?:(?:${others.join("|")})\\s+)*` : "";
-    for (const match of text.matchAll(new RegExp(`\\b([a-z]{3,})\\s+${between}${escape(noun)}(?:e?s)?\\b`, "g"))) {
+    for (const match of text.matchAll(new RegExp(`\\b([a-z]{3,})\\s+${between}${escapeRegExp(noun)}(?:e?s)?\\b`, "g"))) {
       const word = match[1]!;
       // A word of the tool's own name is part of the noun ("chord progression"), not its value.
       if (STOPWORDS.has(word) || VERBS.has(word) || slot.words.includes(word) || cues.has(singular(word)) || cues.has(stem(word)) || /^[a-z]{2,}(?:ing|ed|ly)$/.test(word)) continue;
