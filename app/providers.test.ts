@@ -4,17 +4,18 @@
  * shape. `invoke` routes with the provider's structured output; a `messages` stream gets the answer
  * token by token, without the route's structured output.
  */
-import type { BaseMessage } from "@langchain/core/messages";
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { MemorySaver } from "@langchain/langgraph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MultiServerClient } from "../adapters/index.js";
-import type { GraphState } from "../graph/index.js";
+import { buildRouteSchema, withRouteSchema, type GraphState } from "../graph/index.js";
 import { startMathServer, startWeatherServer, type RunningServer } from "../servers/index.js";
 import { faults, startAnthropicStub, type MessagesRequest } from "../test/support/model-stubs/anthropic.js";
 import { startOllamaStub, type OllamaChatRequest } from "../test/support/model-stubs/ollama.js";
 import { startOpenAIStub, type ChatRequest } from "../test/support/model-stubs/openai.js";
 import type { Scripted } from "../test/support/model-stubs/stub-server.js";
-import { createAppGraph, readSettings, type ModelCredentials } from "./index.js";
+import { createAppGraph, createChatModel, readSettings, type ModelCredentials } from "./index.js";
 
 let math: RunningServer;
 let weather: RunningServer;
@@ -191,6 +192,33 @@ describe.each(PROVIDERS)("$name", (provider) => {
     expect(stub.requests).toHaveLength(3);
     provider.routeShape(stub.requests[0] as never);
     provider.answerShape(stub.requests[2] as never);
+  });
+});
+
+/** The runs one route call starts, as a callback handler sees them: name, and whether LangGraph keeps it from a messages stream. */
+async function routeRuns(model: BaseChatModel) {
+  const runs: Array<{ name: string; hidden: boolean }> = [];
+  const record = (name: string, tags: string[] | undefined) => runs.push({ name, hidden: tags?.includes("langsmith:nostream") ?? false });
+  const reply = await withRouteSchema(model, buildRouteSchema(client.catalog())).invoke([new HumanMessage(QUESTION)], {
+    callbacks: [
+      {
+        handleChainStart: (chain, _inputs, _runId, _parentRunId, tags, _metadata, _runType, name) => void record(name ?? chain.id.at(-1)!, tags),
+        handleChatModelStart: (llm, _messages, _runId, _parentRunId, _extra, tags, _metadata, name) => void record(name ?? llm.id.at(-1)!, tags),
+      },
+    ],
+  });
+  return { runs, parsed: reply.parsed };
+}
+
+describe.each([...PROVIDERS, { name: "the offline model", model: "offline", start: startOpenAIStub, credentials: () => ({}) } as unknown as Provider])("a route call with $name", (provider) => {
+  it("is two runs, the model's and its parser's, both kept from the messages stream, and parses the route", async () => {
+    const stub = await provider.start([CALL]);
+    stubs.push(stub);
+    const model = await createChatModel(provider.model, provider.credentials(stub.url));
+    const { runs, parsed } = await routeRuns(model);
+    expect(runs).toHaveLength(2);
+    expect(runs.every((run) => run.hidden)).toBe(true);
+    expect(parsed).toMatchObject(provider.model === "offline" ? { decision: { action: "call_tool", tool: "math__multiply", args: { a: 5, b: 24 } } } : CALL);
   });
 });
 

@@ -17,6 +17,7 @@ interface NodeUpdate {
   catalog?: { version: number; servers: number; tools: number; unavailable: Record<string, string> };
   decision?: { reason: string; decision: { action: string; tool?: string } } | null;
   calls?: Array<Record<string, unknown>>;
+  approvals?: Array<{ tool: string; decision: string }>;
   answer?: string;
 }
 
@@ -119,12 +120,13 @@ describe("npm run studio", () => {
           updates.push([node, update]);
         }
       }
-      expect(updates.map(([node]) => node)).toEqual(["discover", "route", "approve", "callTool", "route", "respond"]);
-      const [discover, route, , callTool, , respond] = updates.map(([, update]) => update);
+      expect(updates.map(([node]) => node)).toEqual(["discover", "route", "callTool", "route", "respond"]);
+      const [discover, route, callTool, , respond] = updates.map(([, update]) => update);
 
       expect(discover?.catalog).toEqual({ version: expect.any(Number), servers: 2, tools: 3, unavailable: {} });
       expect(route?.decision?.reason).toEqual(expect.stringMatching(/\S/));
       expect(route?.decision?.decision).toMatchObject({ action: "call_tool", tool: "math__multiply" });
+      expect(route?.approvals).toEqual([expect.objectContaining({ tool: "multiply", decision: "auto" })]);
       expect(callTool?.calls).toEqual([expect.objectContaining({ server: "math", tool: "multiply", result: "120", isError: false })]);
       expect(respond?.answer).toMatch(/\b120\b/);
 

@@ -37,7 +37,9 @@ describe("the compiled graph with the offline model", () => {
       if (mode === "updates") nodes.push(...Object.keys(chunk));
       else final = chunk as GraphState;
     }
-    expect(nodes).toEqual(["discover", "route", "approve", "callTool", "route", "respond"]);
+    // multiply is read-only, so the route approves it itself and the graph skips `approve`.
+    expect(nodes).toEqual(["discover", "route", "callTool", "route", "respond"]);
+    expect(final!.approvals).toEqual([{ server: "math", tool: "multiply", args: { a: 5, b: 24 }, decision: "auto" }]);
     expect(callsOf(final!)).toEqual([{ server: "math", tool: "multiply", args: { a: 5, b: 24 }, result: "120", isError: false }]);
     expect(final!.answer).toContain("120");
     expect(final!.decision?.reason).toBeTruthy();

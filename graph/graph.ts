@@ -8,7 +8,7 @@ import { afterApprove, approve } from "./nodes/approve.js";
 import { callTool } from "./nodes/call-tool.js";
 import { discover } from "./nodes/discover.js";
 import { respond } from "./nodes/respond.js";
-import { afterRoute, route } from "./nodes/route.js";
+import { route, ROUTE_NEXT, routeUpdate } from "./nodes/route.js";
 import type { ModelResolver } from "./route-model.js";
 import { InputAnnotation, StateAnnotation } from "./state.js";
 
@@ -19,19 +19,19 @@ export const DEFAULT_MODEL_TIMEOUT_MS = 60_000;
 export const DEFAULT_APPROVAL: ApprovalPolicy = "writes";
 
 /**
- * The graph's shape: discover → route → approve → callTool → route … → respond. Static; nodes decide
- * the branch. `approve` is where a call that needs a person interrupts the run.
+ * The graph's shape: discover → route → (approve →) callTool → route … → respond. Static; nodes decide
+ * the branch. `approve` is where a call that needs a person interrupts the run; a call the approval
+ * policy lets run unasked goes from `route` to `callTool`.
  */
 export function buildGraph(context: GraphContext) {
   return new StateGraph({ stateSchema: StateAnnotation, input: InputAnnotation }, ConfigurationAnnotation)
     .addNode("discover", discover(context))
-    .addNode("route", route(context))
+    .addNode("route", route(context), { ends: ROUTE_NEXT })
     .addNode("approve", approve(context))
     .addNode("callTool", callTool(context))
     .addNode("respond", respond(context))
     .addEdge(START, "discover")
     .addEdge("discover", "route")
-    .addConditionalEdges("route", afterRoute, ["approve", "respond", "route"])
     .addConditionalEdges("approve", afterApprove, ["callTool", "respond", "route"])
     .addEdge("callTool", "route")
     .addEdge("respond", END);
@@ -114,5 +114,5 @@ export function createRouteNode(model: BaseChatModel, tools: readonly ToolInfo[]
     model,
     tools,
   });
-  return route(context);
+  return routeUpdate(context);
 }

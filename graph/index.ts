@@ -9,7 +9,7 @@ export { StateAnnotation, InputAnnotation, turnState, type ApprovalRecord, type 
 export { messageText } from "./messages.js";
 export { ElicitationAnswerSchema, readElicitationAnswer, type ElicitationAnswer, type ElicitationInterrupt, type FormElicitationInterrupt, type ToolProgressEvent, type UrlElicitationInterrupt } from "./elicitation.js";
 export { UnknownModelError } from "./context.js";
-export { withRouteSchema, type ModelResolver, type StructuredReply } from "./route-model.js";
+export { withRouteSchema, type ModelResolver, type RouteModel, type StructuredReply } from "./route-model.js";
 export { ROUTE_FEEDBACK_NAME, ROUTE_SYSTEM_PROMPT } from "./prompts.js";
 export { InvalidQuestionError } from "./nodes/discover.js";
 export { buildRouteSchema, parseRouteOutput, type ParseRouteResult, type RouteDecision, type RouteOutput } from "./routing/index.js";

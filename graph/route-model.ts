@@ -2,7 +2,7 @@ import { callbackHandlerPrefersStreaming } from "@langchain/core/callbacks/base"
 import type { StructuredOutputMethodOptions } from "@langchain/core/language_models/base";
 import { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessage, type BaseMessage } from "@langchain/core/messages";
-import { RunnableLambda, type Runnable, type RunnableConfig } from "@langchain/core/runnables";
+import { RunnableBinding, RunnableSequence, type Runnable, type RunnableConfig } from "@langchain/core/runnables";
 
 /** Turns a model name from a run's configuration into a chat model; given by whoever creates the graph. */
 export type ModelResolver = (name: string, request: { timeoutMs: number }) => BaseChatModel | Promise<BaseChatModel>;
@@ -35,15 +35,50 @@ const ROUTE_METHODS: Record<string, RouteMethod> = {
 
 const ROUTE_TOOL = "route";
 
+/** The route step's model call: the thread in, the model's reply and the route it parsed out. */
+export interface RouteModel {
+  invoke(messages: BaseMessage[], config?: RunnableConfig): Promise<StructuredReply>;
+}
+
 /**
  * Binds the route schema as structured output, the way the model's provider supports it (see
  * {@link ROUTE_METHODS}), tagged so it never reaches the `messages` stream. Either way the caller
  * validates `parsed`, because LangChain does not.
+ *
+ * LangChain's `includeRaw` wraps the model and its parser in five more runs (a map for `raw`, an
+ * assign and its fallback for `parsed`), which nearly doubled a route's model call in a warm question
+ * (1.16 ms against 0.63 ms now). Every provider builds its structured output as model-then-parser, so
+ * the two are run here one after the other instead, with the same outcome: a parser that fails gives
+ * `parsed: null`. A model whose structured output has another shape gets the `includeRaw` pipeline.
  */
-export function withRouteSchema(model: BaseChatModel, schema: Record<string, unknown>): Runnable<BaseMessage[], StructuredReply> {
-  const method = ROUTE_METHODS[model._llmType()] ?? {};
-  const router = model.withStructuredOutput(schema, { name: ROUTE_TOOL, includeRaw: true, ...method }) as Runnable<BaseMessage[], StructuredReply>;
-  return router.pipe(RunnableLambda.from(fromToolCall)).withConfig({ tags: [NO_STREAM_TAG] });
+export function withRouteSchema(model: BaseChatModel, schema: Record<string, unknown>): RouteModel {
+  const options = { name: ROUTE_TOOL, ...(ROUTE_METHODS[model._llmType()] ?? {}) };
+  const tagged = (config: RunnableConfig | undefined): RunnableConfig => ({ ...config, tags: [...(config?.tags ?? []), NO_STREAM_TAG] });
+  const steps = modelThenParser(model.withStructuredOutput(schema, { ...options, includeRaw: false }));
+  if (!steps) {
+    const pipeline = model.withStructuredOutput(schema, { ...options, includeRaw: true }) as Runnable<BaseMessage[], StructuredReply>;
+    return { invoke: async (messages, config) => fromToolCall(await pipeline.invoke(messages, tagged(config))) };
+  }
+  return {
+    async invoke(messages, config) {
+      const run = tagged(config);
+      const raw = (await steps.model.invoke(messages, run)) as BaseMessage;
+      const parsed = await steps.parser.invoke(raw, run).catch(() => null);
+      return fromToolCall({ raw, parsed });
+    },
+  };
+}
+
+/** The model and the parser of a structured-output sequence (`model.pipe(parser)`, named or not). */
+function modelThenParser(structured: Runnable): { model: Runnable; parser: Runnable } | undefined {
+  let inner = structured;
+  // The run name is the binding's only setting; anything else it binds would be lost by unwrapping.
+  if (RunnableBinding.isRunnableBinding(inner) && Object.keys(inner.kwargs ?? {}).length === 0 && Object.keys(inner.config ?? {}).every((key) => key === "runName")) {
+    inner = inner.bound;
+  }
+  if (!(inner instanceof RunnableSequence) || inner.steps.length !== 2) return undefined;
+  const [model, parser] = inner.steps as [Runnable, Runnable];
+  return { model, parser };
 }
 
 /**
