@@ -1,4 +1,5 @@
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import type { ClientRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MultiServerClient } from "./index.js";
 import { startMathServer, type RunningServer } from "../servers/index.js";
@@ -14,18 +15,24 @@ afterAll(async () => {
   await Promise.all([math.close(), fixture.close()]);
 });
 
-/** The origins this process sent a GET to while `run` ran (undici reports every fetch on this channel). */
+/** The origins this process sent a GET to while `run` ran, by `node:http` or by `fetch` (each reports every request on its channel). */
 async function getsDuring(run: () => Promise<void>): Promise<string[]> {
   const origins: string[] = [];
-  const onRequest = (message: unknown) => {
+  const onHttp = (message: unknown) => {
+    const { request } = message as { request: ClientRequest };
+    if (request.method === "GET") origins.push(`${request.protocol}//${String(request.getHeader("host"))}`);
+  };
+  const onFetch = (message: unknown) => {
     const { request } = message as { request: { method: string; origin: string } };
     if (request.method === "GET") origins.push(request.origin);
   };
-  subscribe("undici:request:create", onRequest);
+  subscribe("http.client.request.start", onHttp);
+  subscribe("undici:request:create", onFetch);
   try {
     await run();
   } finally {
-    unsubscribe("undici:request:create", onRequest);
+    unsubscribe("http.client.request.start", onHttp);
+    unsubscribe("undici:request:create", onFetch);
   }
   return origins;
 }

@@ -5,6 +5,7 @@ import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontex
 import type { FetchLike, Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { ErrorCode, McpError, type ServerCapabilities } from "@modelcontextprotocol/sdk/types.js";
 import { noteInsufficientScope, prepareAuth } from "./auth/login.js";
+import { httpFetch } from "./http-fetch.js";
 import type { HttpServerConfig, ServerConfig, TransportKind } from "./types.js";
 
 /**
@@ -69,14 +70,8 @@ function networkCode(error: unknown): string | undefined {
  * sends its OAuth requests (discovery, registration, token) through it too; they pass as they are.
  * `onInsufficientScope` hears of a 403 `insufficient_scope` challenge.
  */
-export function deliveryAwareFetch(base: FetchLike = fetch, onInsufficientScope?: () => void): FetchLike {
+export function deliveryAwareFetch(base: FetchLike = httpFetch, onInsufficientScope?: () => void): FetchLike {
   return async (url, init) => {
-    // The SDK's HTTP transports hand one transport-wide signal to every request, and undici drops its
-    // listener only when the request is garbage-collected: after ~1,500 calls on one session Node would
-    // warn MaxListenersExceeded on every further call. A dependent signal per request carries the same
-    // abort without piling listeners onto the shared one (lifting its limit instead made undici's own
-    // limit check throw and catch on every request, +0.15 ms CPU per call in the bench).
-    if (init?.signal) init = { ...init, signal: AbortSignal.any([init.signal]) };
     let response: Response;
     try {
       response = await base(url, init);
@@ -205,7 +200,7 @@ function streamOnlyToNotifyingServers(base: FetchLike, client: Client, takesRequ
 
 function httpTransport(config: HttpServerConfig, client: Client, takesRequests: boolean): Transport {
   return new StreamableHTTPClientTransport(new URL(config.url), {
-    fetch: streamOnlyToNotifyingServers(deliveryAwareFetch(fetch, () => noteInsufficientScope(config)), client, takesRequests),
+    fetch: streamOnlyToNotifyingServers(deliveryAwareFetch(httpFetch, () => noteInsufficientScope(config)), client, takesRequests),
     requestInit: config.headers ? { headers: config.headers } : undefined,
     authProvider: config.authProvider,
     // The SDK reopens a dropped GET stream of a live session (server notifications arrive there);
