@@ -63,9 +63,7 @@ function httpRequest(url: string | URL, init: RequestInit | undefined, maxRespon
       request.destroy();
       fail(signal!.reason);
     };
-    // The listener goes with the exchange: a transport's one signal serves thousands of requests.
-    const done = () => signal?.removeEventListener("abort", onAbort);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const done = signal ? whenAborted(signal, onAbort) : () => undefined;
 
     request.on("socket", (socket) => {
       if (!socket.connecting) return;
@@ -125,6 +123,23 @@ function httpRequest(url: string | URL, init: RequestInit | undefined, maxRespon
     });
     request.end(body ?? undefined);
   });
+}
+
+// The requests a signal would abort now. A transport hands its one signal to every request, so a
+// listener each would make Node warn MaxListenersExceeded at the eleventh request in flight.
+const abortsBySignal = new WeakMap<AbortSignal, Set<() => void>>();
+
+/** Runs `abort` when the signal aborts, through one listener per signal; returns what unregisters it. */
+function whenAborted(signal: AbortSignal, abort: () => void): () => void {
+  let aborts = abortsBySignal.get(signal);
+  if (!aborts) {
+    const pending = new Set<() => void>();
+    abortsBySignal.set(signal, pending);
+    signal.addEventListener("abort", () => pending.forEach((run) => run()), { once: true });
+    aborts = pending;
+  }
+  aborts.add(abort);
+  return () => aborts.delete(abort);
 }
 
 /**
