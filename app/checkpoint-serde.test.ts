@@ -1,4 +1,4 @@
-import { AIMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
+import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
 import { JsonPlusSerializer } from "@langchain/langgraph-checkpoint";
 import { describe, expect, it } from "vitest";
 import { ThreadSerializer } from "./checkpoint-serde.js";
@@ -38,6 +38,25 @@ describe("ThreadSerializer", () => {
     const [, expected] = await general.dumpsTyped(checkpoint);
     const [, actual] = await thread.dumpsTyped(checkpoint);
     expect(new TextDecoder().decode(actual)).toBe(new TextDecoder().decode(expected));
+  });
+
+  it("writes a message it read back as it read it, and one changed since as it is now", async () => {
+    const messages = [
+      new HumanMessage({ content: "add 2 and 3", id: "h1" }),
+      new AIMessage({ content: "", id: "a1", tool_calls: [{ id: "c1", name: "math__add", args: { a: 2, b: 3 }, type: "tool_call" }] }),
+      new ToolMessage({ content: "5", tool_call_id: "c1", name: "math__add", id: "t1" }),
+    ];
+    const [type, first] = await thread.dumpsTyped({ channel_values: { messages } });
+    const read = (await thread.loadsTyped(type, first)) as { channel_values: { messages: BaseMessage[] } };
+    const [, again] = await thread.dumpsTyped(read);
+    expect(new TextDecoder().decode(again)).toBe(new TextDecoder().decode(first));
+    const [, general] = await new JsonPlusSerializer().dumpsTyped(read);
+    expect(new TextDecoder().decode(again)).toBe(new TextDecoder().decode(general));
+
+    read.channel_values.messages[2]!.content = "6";
+    read.channel_values.messages[0]!.id = "h2";
+    const changed = (await thread.loadsTyped(type, (await thread.dumpsTyped(read))[1])) as { channel_values: { messages: BaseMessage[] } };
+    expect(changed.channel_values.messages.map((message) => [message.id, message.content])).toEqual([["h2", "add 2 and 3"], ["a1", ""], ["t1", "6"]]);
   });
 
   it("hands anything else to the general reviver, unchanged", async () => {

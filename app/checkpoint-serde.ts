@@ -25,6 +25,14 @@ const MESSAGES: Record<string, new (fields: never) => BaseMessage> = {
 const UNKNOWN = Symbol("unknown");
 
 /**
+ * The stored form each message read from a checkpoint was rebuilt from, with the id and content it
+ * was rebuilt with. The next checkpoint of the thread writes every earlier message again, and their
+ * `toJSON()` was a quarter of a 200-message dump; a message whose id or content changed since (the
+ * only fields LangGraph or our nodes set on a message in a thread) is serialized afresh.
+ */
+const storedForms = new WeakMap<BaseMessage, { stored: unknown; id: unknown; content: unknown }>();
+
+/**
  * LangGraph's JSON serializer, reading messages directly. Its own reviver awaits every value of a
  * checkpoint and turns each LangChain object back into JSON to load it; on a thread of 50 turns that
  * is most of a turn's time. Messages (nearly all of what a thread holds) are rebuilt here in one
@@ -65,7 +73,9 @@ function revive(value: unknown): unknown {
     const Message = MESSAGES[String(record.id.at(-1))];
     const kwargs = revive(record.kwargs ?? {});
     if (!Message || kwargs === UNKNOWN) return UNKNOWN;
-    return new Message(kwargs as never);
+    const message = new Message(kwargs as never);
+    storedForms.set(message, { stored: record, id: message.id, content: message.content });
+    return message;
   }
   const revived: Record<string, unknown> = {};
   for (const key of Object.keys(record)) {
@@ -102,7 +112,10 @@ function storedForm(value: unknown): unknown {
       });
     }
   }
-  if (BaseMessage.isInstance(value)) return value.toJSON();
+  if (BaseMessage.isInstance(value)) {
+    const read = storedForms.get(value);
+    return read && read.id === value.id && read.content === value.content ? read.stored : value.toJSON();
+  }
   return mapChildren(value, storedForm);
 }
 
