@@ -35,7 +35,7 @@ function toolOutputText(output: unknown): string {
   return JSON.stringify(output);
 }
 
-/** `fetch` with a dependent signal per request, as `deliveryAwareFetch` hands undici. */
+/** `fetch` with a dependent signal per request: the raw SDK without undici's listener build-up on one signal (the adapter itself sends over node:http, adapters/http-fetch.ts). */
 const perRequestSignalFetch: typeof fetch = (url, init) => fetch(url, init?.signal ? { ...init, signal: AbortSignal.any([init.signal]) } : init);
 
 function chunks(values: readonly number[], size: number): number[][] {
