@@ -1,3 +1,4 @@
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { getEventListeners } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -145,6 +146,22 @@ describe("httpFetch", () => {
     const cut = await httpFetch(`${base}/cut`, { method: "POST", body: "{}" }).catch((caught: unknown) => caught);
     expect(cut).toBeInstanceOf(TypeError);
     expect(failureKind(cut)).toBe("connection");
+  });
+
+  it("leaves every request to the global fetch while NODE_USE_ENV_PROXY asks Node to use a proxy", async () => {
+    const viaFetch: string[] = [];
+    const onFetch = (message: unknown) => viaFetch.push((message as { request: { path: string } }).request.path);
+    subscribe("undici:request:create", onFetch);
+    process.env.NODE_USE_ENV_PROXY = "1";
+    try {
+      expect(await (await httpFetch(`${base}/json`, { method: "POST", body: "{}" })).json()).toEqual({ ok: true });
+    } finally {
+      delete process.env.NODE_USE_ENV_PROXY;
+      unsubscribe("undici:request:create", onFetch);
+    }
+    expect(viaFetch).toEqual(["/json"]);
+    await httpFetch(`${base}/json`, { method: "POST", body: "{}" });
+    expect(viaFetch).toEqual(["/json"]);
   });
 
   it("follows a redirect, and sends a body it does not take (a form) through the global fetch", async () => {

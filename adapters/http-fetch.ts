@@ -28,7 +28,8 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  * It is fetch as those transports use it: a string body or none, a JSON answer read whole (bounded by
  * `maxResponseBytes`), an event stream as a stream, the signal aborting either. Network errors are a
  * `TypeError("fetch failed")` with the cause, as undici's. Anything else goes to the global `fetch`:
- * another body type (the SDK's OAuth forms), or a redirect, which is followed there.
+ * another body type (the SDK's OAuth forms), a redirect, which is followed there, and every request
+ * while `NODE_USE_ENV_PROXY` asks Node to use a proxy.
  */
 export function createHttpFetch(options: { maxResponseBytes?: number } = {}): FetchLike {
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
@@ -42,7 +43,10 @@ function httpRequest(url: string | URL, init: RequestInit | undefined, maxRespon
   const target = url instanceof URL ? url : new URL(url);
   const agent = agents[target.protocol as keyof typeof agents];
   const body = init?.body;
-  if (!agent || (body !== undefined && body !== null && typeof body !== "string")) return globalFetch(url, init);
+  // Node 24 sends fetch through the proxy HTTP_PROXY/HTTPS_PROXY name when NODE_USE_ENV_PROXY is set;
+  // an agent of our own would bypass it.
+  const proxied = Boolean(process.env.NODE_USE_ENV_PROXY);
+  if (!agent || proxied || (body !== undefined && body !== null && typeof body !== "string")) return globalFetch(url, init);
   return new Promise<Response>((resolve, reject) => {
     const signal = init?.signal ?? undefined;
     if (signal?.aborted) return reject(signal.reason);
