@@ -131,6 +131,8 @@ describe("httpFetch", () => {
     expect(error).toBeInstanceOf(TypeError);
     expect((error as TypeError).message).toBe("fetch failed");
     expect(String((error as TypeError).cause)).toMatch(/over 1048576 bytes/);
+    // The server answered and the session is sound: an error for the caller, not a lost connection.
+    expect(failureKind(error)).toBe("other");
     expect(await closed("/endless")).toBe(true);
   });
 

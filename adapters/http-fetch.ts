@@ -4,7 +4,15 @@ import { Readable } from "node:stream";
 import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
 
 /** A JSON answer larger than this is refused rather than held in memory (a tools/list of 10,000 tools is a few MB). */
-export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/** The cause of a `fetch failed` for an answer over the bound: the server answered, and the session is sound. */
+export class ResponseTooLargeError extends Error {
+  constructor(origin: string, maxBytes: number) {
+    super(`the response from ${origin} is over ${maxBytes} bytes`);
+    this.name = "ResponseTooLargeError";
+  }
+}
 
 // Free sockets are let go after 4 s, or a second before the server's own Keep-Alive hint, as undici's.
 const agents = {
@@ -113,7 +121,7 @@ function httpRequest(url: string | URL, init: RequestInit | undefined, maxRespon
         size += chunk.length;
         if (size > maxResponseBytes) {
           request.destroy();
-          fail(new TypeError("fetch failed", { cause: new Error(`the response from ${target.origin} is over ${maxResponseBytes} bytes`) }));
+          fail(new TypeError("fetch failed", { cause: new ResponseTooLargeError(target.origin, maxResponseBytes) }));
           return;
         }
         chunks.push(chunk);

@@ -5,7 +5,7 @@ import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontex
 import type { FetchLike, Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { ErrorCode, McpError, type ServerCapabilities } from "@modelcontextprotocol/sdk/types.js";
 import { noteInsufficientScope, prepareAuth } from "./auth/login.js";
-import { httpFetch } from "./http-fetch.js";
+import { httpFetch, ResponseTooLargeError } from "./http-fetch.js";
 import type { HttpServerConfig, ServerConfig, TransportKind } from "./types.js";
 
 /**
@@ -38,7 +38,7 @@ export function failureKind(error: unknown): FailureKind {
   if (error instanceof Error && error.message === "Not connected") return "not-delivered";
   if (error instanceof McpError) return error.code === ErrorCode.ConnectionClosed ? "connection" : "other";
   if (error instanceof StreamableHTTPError || error instanceof SseError) return "connection";
-  if (error instanceof TypeError && error.message === "fetch failed") return "connection";
+  if (error instanceof TypeError && error.message === "fetch failed") return error.cause instanceof ResponseTooLargeError ? "other" : "connection";
   if (error instanceof Error && "code" in error && typeof error.code === "string" && /^(E[A-Z]+|UND_ERR_\w+)$/.test(error.code)) {
     return "connection";
   }
@@ -70,11 +70,11 @@ function networkCode(error: unknown): string | undefined {
  * sends its OAuth requests (discovery, registration, token) through it too; they pass as they are.
  * `onInsufficientScope` hears of a 403 `insufficient_scope` challenge.
  */
-export function deliveryAwareFetch(base: FetchLike = httpFetch, onInsufficientScope?: () => void): FetchLike {
+export function deliveryAwareFetch(onInsufficientScope?: () => void): FetchLike {
   return async (url, init) => {
     let response: Response;
     try {
-      response = await base(url, init);
+      response = await httpFetch(url, init);
     } catch (error) {
       const code = networkCode(error);
       if (code && NOT_CONNECTED_CODES.has(code)) {
@@ -200,7 +200,7 @@ function streamOnlyToNotifyingServers(base: FetchLike, client: Client, takesRequ
 
 function httpTransport(config: HttpServerConfig, client: Client, takesRequests: boolean): Transport {
   return new StreamableHTTPClientTransport(new URL(config.url), {
-    fetch: streamOnlyToNotifyingServers(deliveryAwareFetch(httpFetch, () => noteInsufficientScope(config)), client, takesRequests),
+    fetch: streamOnlyToNotifyingServers(deliveryAwareFetch(() => noteInsufficientScope(config)), client, takesRequests),
     requestInit: config.headers ? { headers: config.headers } : undefined,
     authProvider: config.authProvider,
     // The SDK reopens a dropped GET stream of a live session (server notifications arrive there);
