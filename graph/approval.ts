@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { ToolInfo } from "../adapters/index.js";
 import type { ApprovalPolicy } from "./configuration.js";
+import type { RouteDecision } from "./routing/index.js";
+import type { ApprovalRecord } from "./state.js";
 
 /**
  * The interrupt payload LangGraph's prebuilt `HumanInterrupt` describes, which Agent Inbox,
@@ -64,4 +66,9 @@ export function approvalReason(tool: ToolInfo, policy: ApprovalPolicy): string |
   return hints.readOnlyHint === false || hints.destructiveHint === true
     ? "this tool may change or delete things"
     : "this tool does not say it is read-only, so it may change or delete things";
+}
+
+/** A call's approval record with what was decided: the tool as listed, or as the route named it if it is no longer listed. */
+export function approvalRecord(call: Extract<RouteDecision, { action: "call_tool" }>, tool: ToolInfo | undefined, decision: ApprovalRecord["decision"]): ApprovalRecord {
+  return { server: tool?.server ?? "", tool: tool?.name ?? call.tool, args: call.args, decision };
 }

@@ -1,11 +1,11 @@
 import { AIMessage, ToolMessage } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { interrupt } from "@langchain/langgraph";
-import { approvalReason, parseHumanResponse, type HumanInterrupt } from "../approval.js";
+import { approvalReason, approvalRecord, parseHumanResponse, type HumanInterrupt } from "../approval.js";
 import { ensureConfiguration } from "../configuration.js";
 import type { GraphContext } from "../context.js";
 import { approvalDescription, cannotAskAnswer, declinedAnswer, declinedToolResult } from "../prompts.js";
-import type { GraphState, GraphUpdate } from "../state.js";
+import type { ApprovalRecord, GraphState, GraphUpdate } from "../state.js";
 
 /**
  * Stops before a call the approval policy does not let through and waits for a person with
@@ -23,8 +23,8 @@ export function approve(context: GraphContext) {
     // A tool that vanished since the route is callTool's to report.
     const why = tool && approvalReason(tool, approval);
     const target = tool ? `${tool.server}.${tool.name}` : decision.tool;
-    const record = { server: tool?.server ?? "", tool: tool?.name ?? decision.tool, args: decision.args };
-    if (!why) return { approvals: [...state.approvals, { ...record, decision: "auto" }] };
+    const recorded = (kind: ApprovalRecord["decision"]) => [...state.approvals, approvalRecord(decision, tool, kind)];
+    if (!why) return { approvals: recorded("auto") };
 
     const request: HumanInterrupt = {
       action_request: { action: decision.tool, args: decision.args },
@@ -38,26 +38,26 @@ export function approve(context: GraphContext) {
     } catch (error) {
       // Without a checkpointer a run cannot pause; the call is not made, and the answer says why.
       if ((error as { lc_error_code?: string }).lc_error_code !== "MISSING_CHECKPOINTER") throw error;
-      return { approvals: [...state.approvals, { ...record, decision: "unasked" }], answer: cannotAskAnswer(target, why) };
+      return { approvals: recorded("unasked"), answer: cannotAskAnswer(target, why) };
     }
     const response = parseHumanResponse(resumed);
 
     switch (response.type) {
       case "accept":
-        return { approvals: [...state.approvals, { ...record, decision: "accept" }] };
+        return { approvals: recorded("accept") };
       case "edit": {
         const args = response.args.args;
         const edited = { ...state.decision!, decision: { ...decision, args } };
-        return { decision: edited, approvals: [...state.approvals, { ...record, args, decision: "edit" }] };
+        return { decision: edited, approvals: [...state.approvals, approvalRecord(edited.decision, tool, "edit")] };
       }
       case "ignore":
-        return { approvals: [...state.approvals, { ...record, decision: "ignore" }], answer: declinedAnswer(target) };
+        return { approvals: recorded("ignore"), answer: declinedAnswer(target) };
       case "response": {
         // The call is shown as declined in the thread, with the person's words as its result, so the
         // model (and a chat UI) sees what happened and answers from there.
         const id = `call_${state.messages.length + 1}`;
         return {
-          approvals: [...state.approvals, { ...record, decision: "response" }],
+          approvals: recorded("response"),
           decision: null,
           messages: [
             new AIMessage({ content: "", tool_calls: [{ id, name: decision.tool, args: decision.args, type: "tool_call" }] }),

@@ -3,7 +3,7 @@ import type { AIMessage } from "@langchain/core/messages";
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { Command } from "@langchain/langgraph";
-import { approvalReason } from "../approval.js";
+import { approvalReason, approvalRecord } from "../approval.js";
 import type { ToolInfo } from "../../adapters/index.js";
 import { ensureConfiguration } from "../configuration.js";
 import type { GraphContext } from "../context.js";
@@ -19,7 +19,7 @@ import {
 import { withRouteSchema, type RouteModel } from "../route-model.js";
 import { buildRouteSchema, parseRouteOutput } from "../routing/index.js";
 import { describeUnavailable, summarize } from "../server-status.js";
-import type { ApprovalRecord, GraphState, TokenUsage } from "../state.js";
+import type { GraphState, TokenUsage } from "../state.js";
 
 /** Where the graph goes after `route`. */
 export type RouteNext = "approve" | "callTool" | "respond" | "route";
@@ -112,8 +112,7 @@ export function routeUpdate(context: GraphContext) {
       // parseRouteOutput admits only tools of this catalog.
       const tool = tools.find((entry) => entry.bridgedName === decision.tool)!;
       if (approvalReason(tool, approval)) return { decision: result.value, invalidRoutes: 0, usage };
-      const approved: ApprovalRecord = { server: tool.server, tool: tool.name, args: decision.args, decision: "auto" };
-      return { decision: result.value, invalidRoutes: 0, usage, approvals: [...state.approvals, approved] };
+      return { decision: result.value, invalidRoutes: 0, usage, approvals: [...state.approvals, approvalRecord(decision, tool, "auto")] };
     }
 
     const attempts = state.invalidRoutes + 1;
