@@ -97,10 +97,14 @@ const MAX_STORED_STRING = 64 * 1024;
  * of the dump of a 200-message thread.
  */
 function storedForm(value: unknown): unknown {
+  if (!BaseMessage.isInstance(value)) return mapChildren(value, storedForm);
+  // Read from a checkpoint and unchanged since: its stored form is already slimmed.
+  const read = storedForms.get(value);
+  if (read && read.id === value.id && read.content === value.content) return read.stored;
   if (ToolMessage.isInstance(value)) {
     const artifact = slim(value.artifact);
     if (artifact !== value.artifact) {
-      value = new ToolMessage({
+      return new ToolMessage({
         content: value.content,
         tool_call_id: value.tool_call_id,
         artifact,
@@ -109,14 +113,10 @@ function storedForm(value: unknown): unknown {
         ...(value.status ? { status: value.status } : {}),
         additional_kwargs: value.additional_kwargs,
         response_metadata: value.response_metadata,
-      });
+      }).toJSON();
     }
   }
-  if (BaseMessage.isInstance(value)) {
-    const read = storedForms.get(value);
-    return read && read.id === value.id && read.content === value.content ? read.stored : value.toJSON();
-  }
-  return mapChildren(value, storedForm);
+  return value.toJSON();
 }
 
 /** The same value with every string over the bound replaced by a note of its size. */
