@@ -10,7 +10,7 @@
  *
  *   node scripts/build.mjs            (npm run build; npm ci and npm install run it as `prepare`)
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -156,18 +156,26 @@ export async function build(dist = DIST) {
   }
   // The nearest package.json keeps dist/ an ES module scope.
   const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-  mkdirSync(next, { recursive: true });
   writeFileSync(join(next, "package.json"), `${JSON.stringify({ private: true, type: "module", version }, null, 2)}\n`);
   const stamp = join(next, STAMP_NAME);
   writeFileSync(stamp, "");
   utimesSync(stamp, began, began);
-  rmSync(dist, { recursive: true, force: true });
+  // The old build is moved aside rather than deleted first, so a CLI starting meanwhile finds one of
+  // the two builds rather than none for as long as the deletion takes.
+  const old = `${dist}.${process.pid}.old`;
+  try {
+    renameSync(dist, old);
+  } catch (error) {
+    if (/** @type {NodeJS.ErrnoException} */ (error).code !== "ENOENT") throw error;
+  }
   try {
     renameSync(next, dist);
   } catch (error) {
     // Another build of the same sources swapped its own in first: theirs serves as well as ours.
     rmSync(next, { recursive: true, force: true });
     if (!statSync(join(dist, STAMP_NAME), { throwIfNoEntry: false })) throw error;
+  } finally {
+    rmSync(old, { recursive: true, force: true });
   }
 }
 
