@@ -55,11 +55,12 @@ const TIMES = new Set(ALL.flatMap((w) => w.times));
 /** Courtesy and times, which may close a follow-up as well as open it. */
 const EXTRAS = byLength(ALL.flatMap((w) => [...w.courtesy, ...w.times]));
 const PREFIXES = byLength(ALL.flatMap((w) => w.prefixes ?? []));
+const OPENERS_AND_EXTRAS = [...OPENERS, ...EXTRAS];
 const SUFFIXES = byLength(ALL.flatMap((w) => w.suffixes ?? []));
 const INDEFINITES = wordPattern(ALL.flatMap((w) => w.indefinites));
 const REWRITES = new Map<string, string>(ALL.flatMap((w) => [...w.anaphora.map((a) => [a, "it"] as const), ...Object.entries(w.rewrites)]));
 /** Each language's guarded rewrites, and the words of its own that make a message that language's. */
-const GUARDED = Object.values(FOLLOW_UP_WORDS).flatMap((words) => {
+const GUARDED = ALL.flatMap((words) => {
   const rewrites = new Map(Object.entries(words.guarded ?? {}));
   if (rewrites.size === 0) return [];
   const others = new Set(ALL.filter((w) => w !== words).flatMap(phrasesOf));
@@ -176,7 +177,7 @@ function stripCues(message: string): { rest: string; cued: boolean; time: boolea
     const before = rest;
     rest = rest.replace(EDGE_MARKS, "");
     const lower = rest.toLowerCase();
-    const lead = LEADS.find((p) => startsWithWord(lower, p)) ?? PREFIXES.find((p) => lower.startsWith(p) && lower.length > p.length);
+    const lead = LEADS.find((p) => startsWithWord(lower, p)) ?? gluedPrefix(lower);
     const suffix = SUFFIXES.find((p) => lower.endsWith(p) && lower.length > p.length);
     const first = EXTRAS.find((p) => startsWithWord(lower, p));
     const last = EXTRAS.find((p) => endsWithWord(lower, p));
@@ -197,10 +198,15 @@ function withoutOpeners(message: string): string {
   for (;;) {
     const trimmed = rest.replace(/^[\s¿¡"'(,.;:!?-]+/u, "");
     const lower = trimmed.toLowerCase();
-    const opener = [...OPENERS, ...EXTRAS].find((p) => startsWithWord(lower, p)) ?? PREFIXES.find((p) => lower.startsWith(p) && lower.length > p.length);
+    const opener = OPENERS_AND_EXTRAS.find((p) => startsWithWord(lower, p)) ?? gluedPrefix(lower);
     if (!opener) return trimmed === rest ? rest : trimmed;
     rest = trimmed.slice(opener.length);
   }
+}
+
+/** A prefix written onto the word it opens, with more after it. */
+function gluedPrefix(lower: string): string | undefined {
+  return PREFIXES.find((p) => lower.startsWith(p) && lower.length > p.length);
 }
 
 function startsWithWord(text: string, phrase: string): boolean {
