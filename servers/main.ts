@@ -4,7 +4,7 @@
  * again on the port it had, after a backoff (0.25 s, doubling up to 5 s), while the other keeps
  * serving; past MCP_RESTART_LIMIT restarts within MCP_RESTART_WINDOW_MS it is given up on, both stop
  * and we exit 1. A process that exits 0 was told to stop and is left stopped. Ctrl-C/SIGTERM stops
- * both and exits 0.
+ * both and exits 0, or 1 if one of them failed to stop.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -33,6 +33,8 @@ class Supervised {
   #restarts: number[] = [];
   #restartTimer: NodeJS.Timeout | undefined;
   #stopping = false;
+  /** The signals stop() sent the child (a second Ctrl-C sends another). */
+  readonly #stopSignals = new Set<NodeJS.Signals>();
   #ended!: (clean: boolean) => void;
   /** Settles when the server is stopped for good: true if its last process exited 0. */
   readonly ended = new Promise<boolean>((resolve) => (this.#ended = resolve));
@@ -70,13 +72,21 @@ class Supervised {
       this.#ended(true);
       return;
     }
+    this.#stopSignals.add(signal);
     child.kill(signal);
     setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS).unref();
   }
 
   #exited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.#stopping) return this.#ended(code === 0);
     const how = signal !== null ? `was killed by ${signal}` : `exited with code ${code}`;
+    if (this.#stopping) {
+      // A child that had already closed can die of the signal we forwarded: Ctrl-C reaches it twice,
+      // from the terminal and from us, and the second can land after Node dropped its handlers on the
+      // way out. It stopped as asked; a child we had to SIGKILL, or that failed, did not.
+      const clean = code === 0 || (signal !== null && this.#stopSignals.has(signal));
+      if (!clean) log(`${this.spec.name} (pid ${child.pid}) ${how} while stopping`);
+      return this.#ended(clean);
+    }
     if (code === 0) {
       log(`${this.spec.name} (pid ${child.pid}) stopped by itself (exit 0); not restarting it`);
       this.#stopping = true;
