@@ -499,20 +499,8 @@ export class ServerConnection {
     const fallback = this.hooks.onElicitation;
     const ask = call?.options.onElicitation ?? (fallback && ((question: ElicitationParams, context: { signal: AbortSignal }) => fallback(this.name, question, context)));
     if (!ask) return { action: "decline" };
-    const withdrawn = AbortSignal.any([signal, this.lifetime.signal, AbortSignal.timeout(MAX_ELICITATION_WAIT_MS), ...(call ? [call.deadline.signal] : [])]);
-    const release = call?.deadline.hold();
-    try {
-      const result = await new Promise<ElicitResult>((resolve, reject) => {
-        const onWithdrawn = () => resolve({ action: "cancel" });
-        withdrawn.addEventListener("abort", onWithdrawn, { once: true });
-        ask(params, { signal: withdrawn })
-          .then(resolve, reject)
-          .finally(() => withdrawn.removeEventListener("abort", onWithdrawn));
-      });
-      return completeElicitResult(params, result);
-    } finally {
-      release?.();
-    }
+    const result = await this.answerFor<ElicitResult>(call, signal, MAX_ELICITATION_WAIT_MS, (withdrawn) => ask(params, { signal: withdrawn }), () => ({ action: "cancel" }));
+    return completeElicitResult(params, result);
   }
 
   /**
@@ -522,22 +510,46 @@ export class ServerConnection {
    */
   private async sample(handler: SamplingHandler, params: SamplingParams, signal: AbortSignal): Promise<CreateMessageResult> {
     checkSamplingRequest(params);
-    const call = this.callOfRequest();
-    const limit = AbortSignal.timeout(MAX_SAMPLING_WAIT_MS);
-    const withdrawn = AbortSignal.any([signal, this.lifetime.signal, limit, ...(call ? [call.deadline.signal] : [])]);
-    const release = call?.deadline.hold();
     try {
-      const result = await new Promise<CreateMessageResult>((resolve, reject) => {
-        const onWithdrawn = () =>
-          reject(new McpError(ErrorCode.RequestTimeout, limit.aborted ? `sampling took longer than ${MAX_SAMPLING_WAIT_MS / 1000} s` : "sampling request withdrawn"));
-        withdrawn.addEventListener("abort", onWithdrawn, { once: true });
-        handler(this.name, params, { signal: withdrawn })
-          .then(resolve, reject)
-          .finally(() => withdrawn.removeEventListener("abort", onWithdrawn));
+      const result = await this.answerFor(this.callOfRequest(), signal, MAX_SAMPLING_WAIT_MS, (withdrawn) => handler(this.name, params, { signal: withdrawn }), (timedOut) => {
+        throw new McpError(ErrorCode.RequestTimeout, timedOut ? `sampling took longer than ${MAX_SAMPLING_WAIT_MS / 1000} s` : "sampling request withdrawn");
       });
       return boundSamplingResult(result);
     } catch (error) {
       throw samplingFailure(error);
+    }
+  }
+
+  /**
+   * Runs `answer` to a server's request on behalf of `call` (if any), whose deadline stops meanwhile.
+   * When the server withdraws the request, the connection ends, the call's deadline passes or
+   * `limitMs` runs out, the request settles at once with `whenWithdrawn` (told whether it was the
+   * limit), and `answer`'s signal aborts.
+   */
+  private async answerFor<T>(
+    call: RunningCall | undefined,
+    signal: AbortSignal,
+    limitMs: number,
+    answer: (withdrawn: AbortSignal) => Promise<T>,
+    whenWithdrawn: (timedOut: boolean) => T,
+  ): Promise<T> {
+    const limit = AbortSignal.timeout(limitMs);
+    const withdrawn = AbortSignal.any([signal, this.lifetime.signal, limit, ...(call ? [call.deadline.signal] : [])]);
+    const release = call?.deadline.hold();
+    try {
+      return await new Promise<T>((resolve, reject) => {
+        const onWithdrawn = () => {
+          try {
+            resolve(whenWithdrawn(limit.aborted));
+          } catch (error) {
+            reject(error as Error);
+          }
+        };
+        withdrawn.addEventListener("abort", onWithdrawn, { once: true });
+        answer(withdrawn)
+          .then(resolve, reject)
+          .finally(() => withdrawn.removeEventListener("abort", onWithdrawn));
+      });
     } finally {
       release?.();
     }
