@@ -2,6 +2,8 @@ import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { getEventListeners } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHttpFetch, httpFetch } from "./http-fetch.js";
 import { failureKind } from "./transport.js";
@@ -12,6 +14,10 @@ interface Seen {
   headers: http.IncomingHttpHeaders;
   body: string;
 }
+
+// V8's own collector, without starting the test runner with --expose-gc: the flag applies to contexts made after it.
+setFlagsFromString("--expose-gc");
+const collectGarbage = runInNewContext("gc") as () => void;
 
 let server: http.Server;
 let base: string;
@@ -123,6 +129,25 @@ describe("httpFetch", () => {
     const reason = new Error("closing");
     controller.abort(reason);
     expect(await Promise.all(waiting)).toEqual(Array.from({ length: 30 }, () => reason));
+  });
+
+  it("holds no finished request, on the signal (a transport's lives as long as its session) or on the kept-alive socket", async () => {
+    const { signal } = new AbortController();
+    // The caller's options of the signal's first request, which opened its one listener.
+    const firstRequest = await (async () => {
+      const init = { headers: { accept: "application/json" }, signal };
+      await (await httpFetch(`${base}/json`, init)).json();
+      return new WeakRef(init);
+    })();
+    // The next one takes the first one's socket from the pool.
+    await (await httpFetch(`${base}/json`, { signal })).json();
+    // No deref() between collections: it keeps its object alive to the end of the job it runs in.
+    for (let i = 0; i < 3; i++) {
+      collectGarbage();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(firstRequest.deref()).toBeUndefined();
+    expect(getEventListeners(signal, "abort")).toHaveLength(1);
   });
 
   it("refuses an answer over its bound and closes the connection", async () => {

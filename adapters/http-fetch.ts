@@ -80,8 +80,12 @@ function httpRequest(url: string | URL, init: RequestInit | undefined, maxRespon
     request.on("socket", (socket) => {
       if (!socket.connecting) return;
       const timer = setTimeout(() => request.destroy(Object.assign(new Error(`connect timed out after ${CONNECT_TIMEOUT_MS} ms`), { code: CONNECT_TIMEOUT_CODE })), CONNECT_TIMEOUT_MS);
-      socket.once("connect", () => clearTimeout(timer));
-      socket.once("close", () => clearTimeout(timer));
+      // Both listeners go once either fires: a kept-alive socket outlives this request and must not hold it.
+      const settle = () => {
+        clearTimeout(timer);
+        socket.off("connect", settle).off("close", settle);
+      };
+      socket.once("connect", settle).once("close", settle);
     });
     request.on("error", (error) => fail(new TypeError("fetch failed", { cause: error })));
     request.on("response", (response) => {
@@ -143,15 +147,20 @@ const abortsBySignal = new WeakMap<AbortSignal, Set<() => void>>();
 
 /** Runs `abort` when the signal aborts, through one listener per signal; returns what unregisters it. */
 function whenAborted(signal: AbortSignal, abort: () => void): () => void {
-  let aborts = abortsBySignal.get(signal);
-  if (!aborts) {
-    const pending = new Set<() => void>();
-    abortsBySignal.set(signal, pending);
-    signal.addEventListener("abort", () => pending.forEach((run) => run()), { once: true });
-    aborts = pending;
-  }
+  const aborts = abortsBySignal.get(signal) ?? listenOnce(signal);
   aborts.add(abort);
   return () => aborts.delete(abort);
+}
+
+/**
+ * The signal's one listener, made apart from {@link whenAborted}: a closure made there would keep
+ * that call's `abort`, so its request and answer, as long as the signal, which is a session's life.
+ */
+function listenOnce(signal: AbortSignal): Set<() => void> {
+  const aborts = new Set<() => void>();
+  abortsBySignal.set(signal, aborts);
+  signal.addEventListener("abort", () => aborts.forEach((run) => run()), { once: true });
+  return aborts;
 }
 
 /**
