@@ -44,7 +44,11 @@ export interface CreateGraphOptions {
   resolveModel?: ModelResolver;
   /** The servers to use when a run does not name its own. Required unless `client` is given. */
   servers?: ServersConfig;
-  /** A client the caller owns (and closes); every run uses it. */
+  /**
+   * A client the caller owns (and closes); every run uses it. Give it an `onElicitation` (one that
+   * declines will do) for servers' questions to pause runs as interrupts: the graph answers each
+   * call's questions itself, but only a client with a handler declares elicitation and takes them.
+   */
   client?: MultiServerClient;
   maxSteps?: number;
   maxRouteRetries?: number;
