@@ -46,6 +46,9 @@ describe("parseServersConfig", () => {
   it("names the key of an auth entry that does not validate or contradicts another", () => {
     expect(configError(() => parseServersConfig({ a: { url: "https://a.example/mcp", auth: { clientSecrett: "s" } } })).message).toBe("a.auth.clientSecrett: unknown key");
     expect(configError(() => parseServersConfig({ a: { url: "https://a.example/mcp", oauth: { redirectPort: 70_000 } } })).key).toBe("a.oauth.redirectPort");
+    expect(configError(() => parseServersConfig({ a: { url: "https://a.example/mcp", oauth: { grant: "client_credentials", clientId: "x" } } })).message).toBe(
+      'a.oauth.grant: grant "client_credentials" needs clientId, and clientSecret or privateKey',
+    );
     expect(configError(() => parseServersConfig({ a: { url: "https://a.example/mcp", auth: {}, oauth: {} } })).key).toBe("a.oauth");
     expect(configError(() => parseServersConfig({ a: { url: "https://a.example/mcp", auth: { grant: "client_credentials", clientId: "x" } } })).message).toBe(
       'a.auth.grant: grant "client_credentials" needs clientId, and clientSecret or privateKey',

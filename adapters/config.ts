@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { z } from "zod";
-import { normalizeAuthEntry } from "./auth/schema.js";
+import { AuthConfigSchema, normalizeAuthEntry } from "./auth/schema.js";
 import { ConfigError } from "./errors.js";
 import {
   HttpServerConfigSchema,
@@ -89,14 +89,7 @@ function parseServerEntry(entry: unknown, key: string): ServerConfig {
     return validate(StdioServerConfigSchema, stdio, key);
   }
   if ("url" in rest) {
-    try {
-      return validate(HttpServerConfigSchema, withAuth(transport === undefined ? rest : { ...rest, transport }, key), key);
-    } catch (error) {
-      // `oauth` was validated as `auth`: name the key the file has.
-      if (!(error instanceof ConfigError) || !("oauth" in rest)) throw error;
-      const renamed = (text: string) => text.replaceAll(`${key}.auth.`, `${key}.oauth.`);
-      throw new ConfigError(renamed(error.message), { key: error.key && renamed(error.key) });
-    }
+    return validate(HttpServerConfigSchema, withAuth(transport === undefined ? rest : { ...rest, transport }, key), key);
   }
   throw new ConfigError(`${key}: needs "url" (HTTP or SSE server) or "command" (stdio server)`, { key });
 }
@@ -113,7 +106,8 @@ function withAuth(entry: Record<string, unknown>, key: string): Record<string, u
   if (headers.some((name) => name.toLowerCase() === "authorization")) {
     throw new ConfigError(`${key}.headers.Authorization: the token comes from "${where.split(".").at(-1)}"; drop one of them`, { key: `${key}.headers.Authorization` });
   }
-  return { ...rest, auth: normalizeAuthEntry(auth) };
+  // Validated here, under the key the file has: the entry below only ever says `auth`.
+  return { ...rest, auth: validate(AuthConfigSchema, normalizeAuthEntry(auth), where) };
 }
 
 /** VS Code's `mcp.json`: `{"servers": {...}, "inputs": [...]}`, told from a server named "servers" by its entries. */
