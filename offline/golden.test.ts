@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildRouteSchema } from "../graph/index.js";
+import { reportText, simulateWeather } from "../servers/weather/tools.js";
 import { projectTools } from "../test/support/project-tools.js";
 import { catalogFromRouteSchema } from "./catalog.js";
 import { decide, type Observation } from "./router.js";
@@ -27,14 +28,14 @@ function callOf(tool: string, args: Record<string, unknown>): string {
   return `${tool}(${JSON.stringify(args)})`;
 }
 
-/** The whole turn with exact arithmetic and a weather stub. */
+/** The whole turn with exact arithmetic and WeatherServer's own (simulated, per-city) reports. */
 function run(question: string): { calls: string[]; answer: string } {
   const observations: Observation[] = [];
   for (let step = 0; step < 6; step++) {
     const { decision } = decide(question, observations, PROJECT);
     if (decision.action !== "call_tool") return { calls: observations.map((o) => callOf(o.tool, o.args)), answer: decision.action === "answer" ? decision.answer : decision.question };
     const { a, b, city } = decision.args as { a: number; b: number; city: string };
-    const result = decision.tool.endsWith("add") ? String(BigInt(a) + BigInt(b)) : decision.tool.endsWith("multiply") ? String(BigInt(a) * BigInt(b)) : `Weather in ${city}: 18 °C.`;
+    const result = decision.tool.endsWith("add") ? String(BigInt(a) + BigInt(b)) : decision.tool.endsWith("multiply") ? String(BigInt(a) * BigInt(b)) : reportText(simulateWeather(city));
     observations.push({ tool: decision.tool, args: decision.args, result, isError: false });
   }
   throw new Error("no answer after 6 steps");

@@ -32,6 +32,14 @@ export const WeatherReportSchema = z.object({
 /** One simulated weather report. */
 export type WeatherReport = z.infer<typeof WeatherReportSchema>;
 
+/** A report as `get_weather` words it for the model. */
+export function reportText(report: WeatherReport): string {
+  return (
+    `Simulated weather for ${report.city}: ${report.condition}, ${report.temperatureC} °C, ` +
+    `humidity ${report.humidityPercent}%, wind ${report.windKph} km/h. (Simulated data, not a real observation.)`
+  );
+}
+
 /** Same city in, same report out (ignoring case and spacing): the city's name seeds everything. */
 export function simulateWeather(city: string): WeatherReport {
   const key = city.normalize("NFC").toLowerCase().replace(/\s+/g, " ");
@@ -87,12 +95,7 @@ export const weatherTools: readonly RegisteredTool[] = [
     },
     handler: ({ city }) => {
       const report = simulateWeather(city);
-      return {
-        text:
-          `Simulated weather for ${report.city}: ${report.condition}, ${report.temperatureC} °C, ` +
-          `humidity ${report.humidityPercent}%, wind ${report.windKph} km/h. (Simulated data, not a real observation.)`,
-        structured: report,
-      };
+      return { text: reportText(report), structured: report };
     },
   }),
 ];
