@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildRouteSchema } from "../graph/index.js";
-import { reportText, simulateWeather } from "../servers/weather/tools.js";
+import { reportText, simulateWeather } from "../servers/index.js";
 import { projectTools } from "../test/support/project-tools.js";
 import { catalogFromRouteSchema } from "./catalog.js";
 import { decide, type Observation } from "./router.js";

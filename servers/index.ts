@@ -8,6 +8,8 @@ import type { HostedServer, RunningServer, StartOptions } from "./shared/http-ho
 
 export { SERVER_DEFAULTS, type LocalServerKey } from "./defaults.js";
 export type { HostedServer, RunningServer, SessionCounts, StartOptions } from "./shared/http-host.js";
+/** WeatherServer's simulated report for a city and its wording, for tests and demos that need its answers without a server. */
+export { reportText, simulateWeather, type WeatherReport } from "./weather/simulate.js";
 
 /** A fresh low-level `Server` offering `add` and `multiply`; create one per session. */
 export async function createMathServer(): Promise<Server> {

@@ -3,7 +3,7 @@ import { ErrorCode } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startWeatherServer, type RunningServer } from "../index.js";
 import { callTool, connect, textOf, TRANSPORTS, type Connection } from "../../test/support/connections.js";
-import { simulateWeather, WeatherReportSchema } from "./tools.js";
+import { simulateWeather, WeatherReportSchema } from "./simulate.js";
 
 let server: RunningServer;
 beforeAll(async () => {
